@@ -1,0 +1,454 @@
+#include "generators/pattern.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <utility>
+
+#include <rapidcheck.h>
+
+#include "generators/internal/pattern_automaton.h"
+
+namespace lpe::generators {
+
+namespace {
+
+using internal::Automaton;
+using internal::LengthTable;
+using internal::Position;
+
+// Characters near misses are made of. None of them is treated differently by RE2, ECMAScript and
+// Java in the supported subset, except '\n' at the very end (Java's `$` accepts it), which is never
+// put there.
+const std::vector<char32_t>& near_miss_pool() {
+  static const std::vector<char32_t> pool = [] {
+    std::vector<char32_t> chars;
+    for (char32_t c = 0x20; c <= 0x7E; ++c) chars.push_back(c);
+    for (char32_t c : std::u32string_view(U"\t\n\u00e9\u00df\u03a9\u0416\u4e2d\U0001F600")) {
+      chars.push_back(c);
+    }
+    return chars;
+  }();
+  return pool;
+}
+
+template <typename T>
+const T& pick(const std::vector<T>& items, ChoiceSource& choices) {
+  return items.size() == 1 ? items[0] : items[choices.choose(0, items.size() - 1)];
+}
+
+// A member of the position's `sure` set: mostly printable ASCII in preference order ('a' first),
+// sometimes another character (a notable one such as é or an emoji, or any code point).
+char32_t pick_char(const Position& position, ChoiceSource& choices) {
+  const bool has_ascii = !position.preferred_ascii.empty();
+  const bool has_other = !position.other.empty();
+  bool use_other = !has_ascii;
+  if (has_ascii && has_other) use_other = choices.choose_strategy(0, 9) == 9;
+  if (!use_other) return pick(position.preferred_ascii, choices);
+  if (!position.notable_other.empty() && choices.choose_strategy(0, 1) == 0) {
+    return pick(position.notable_other, choices);
+  }
+  const uint64_t size = position.other.size();
+  return position.other.nth(size == 1 ? 0 : choices.choose(0, size - 1));
+}
+
+// Walks the automaton for exactly `length` characters; the table guarantees every step has a way
+// to finish. `path` receives the position of every character.
+std::vector<char32_t> walk(const Automaton& a, const LengthTable& table, uint64_t length,
+                           ChoiceSource& choices, std::vector<uint32_t>* path) {
+  std::vector<char32_t> out;
+  out.reserve(length);
+  uint32_t state = 0;
+  std::vector<uint32_t> candidates;
+  for (uint64_t remaining = length; remaining > 0; --remaining) {
+    candidates.clear();
+    for (uint32_t next : a.follow[state]) {
+      if (!a.positions[next].chars.sure.empty() && table.can_finish(next, remaining - 1)) {
+        candidates.push_back(next);
+      }
+    }
+    if (candidates.empty()) break;  // unreachable: lengths come from the same table
+    const uint32_t chosen = pick(candidates, choices);
+    out.push_back(pick_char(a.positions[chosen], choices));
+    if (path) path->push_back(chosen);
+    state = chosen;
+  }
+  return out;
+}
+
+std::vector<char32_t> draw_match(const BoundedPattern& bounded, ChoiceSource& choices,
+                                 std::vector<uint32_t>* path) {
+  const std::vector<uint64_t>& lengths = bounded.lengths();
+  uint64_t length = lengths.front();
+  if (lengths.size() > 1) {
+    const uint64_t mode = choices.choose_strategy(0, 9);
+    if (mode <= 5) {
+      length = pick(lengths, choices);
+    } else if (mode <= 7) {
+      length = lengths.front();
+    } else {
+      length = lengths.back();
+    }
+  }
+  return walk(bounded.pattern().automaton(), bounded.table(), length, choices, path);
+}
+
+std::string describe_bounds(const LengthBounds& bounds) {
+  return std::to_string(bounds.min) + ".." +
+         (bounds.max ? std::to_string(*bounds.max) : std::string("(no maximum)"));
+}
+
+// The longest length to consider for `bounds`, or why the bounds are unusable.
+std::variant<uint64_t, GenerationError> length_cap(const LengthBounds& bounds) {
+  if (bounds.max && *bounds.max < bounds.min) {
+    return GenerationError{"length bounds " + describe_bounds(bounds) + " are inverted"};
+  }
+  if (bounds.min > kPatternLengthCap) {
+    return GenerationError{"minimum length " + std::to_string(bounds.min) +
+                           " exceeds the generator cap of " + std::to_string(kPatternLengthCap) +
+                           " code points"};
+  }
+  return bounds.max ? std::min(*bounds.max, kPatternLengthCap)
+                    : std::min(bounds.min + kUnboundedLengthSpan, kPatternLengthCap);
+}
+
+// Per state, the pool characters that no engine accepts there (near-miss replacements).
+std::vector<std::vector<char32_t>> replacements_per_state(const Automaton& a) {
+  std::vector<std::vector<char32_t>> out(a.state_count());
+  for (size_t s = 1; s < a.state_count(); ++s) {
+    for (char32_t c : near_miss_pool()) {
+      if (!a.positions[s].chars.possible.contains(c)) out[s].push_back(c);
+    }
+  }
+  return out;
+}
+
+class RapidCheckChoices final : public ChoiceSource {
+ public:
+  uint64_t choose(uint64_t lo, uint64_t hi) override {
+    if (lo >= hi) return lo;
+    return *rc::gen::inRange<uint64_t>(lo, hi + 1);
+  }
+  uint64_t choose_strategy(uint64_t lo, uint64_t hi) override {
+    if (lo >= hi) return lo;
+    return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange<uint64_t>(lo, hi + 1));
+  }
+};
+
+rc::Gen<std::string> failing_gen(std::string message) {
+  return rc::gen::exec([message]() -> std::string { throw rc::GenerationFailure(message); });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// CompiledPattern
+
+std::variant<CompiledPattern, PatternLimitation> CompiledPattern::parse(std::string_view pattern) {
+  auto parsed = internal::parse_pattern(pattern);
+  if (auto* limitation = std::get_if<PatternLimitation>(&parsed)) return std::move(*limitation);
+  auto re2 = compile_re2(pattern);
+  if (auto* limitation = std::get_if<PatternLimitation>(&re2)) return std::move(*limitation);
+  auto automaton = internal::build_automaton(std::get<internal::ParsedPattern>(parsed));
+  if (auto* limitation = std::get_if<PatternLimitation>(&automaton)) return std::move(*limitation);
+
+  CompiledPattern compiled;
+  compiled.source_ = std::string(pattern);
+  compiled.anchored_start_ = std::get<internal::ParsedPattern>(parsed).anchored_start;
+  compiled.anchored_end_ = std::get<internal::ParsedPattern>(parsed).anchored_end;
+  compiled.automaton_ =
+      std::make_shared<const Automaton>(std::move(std::get<Automaton>(automaton)));
+  compiled.re2_ = std::move(std::get<std::shared_ptr<const re2::RE2>>(re2));
+  return compiled;
+}
+
+uint64_t CompiledPattern::min_length() const { return automaton_->min_length; }
+
+std::optional<uint64_t> CompiledPattern::max_length() const { return automaton_->max_length; }
+
+std::vector<uint64_t> CompiledPattern::achievable_lengths(uint64_t up_to) const {
+  std::vector<uint64_t> out;
+  if (automaton_->empty_language) return out;
+  uint64_t cap = std::min(up_to, kPatternLengthCap);
+  if (automaton_->max_length) cap = std::min(cap, *automaton_->max_length);
+  const LengthTable table = internal::compute_lengths(*automaton_, cap);
+  for (uint64_t length = 0; length <= cap; ++length) {
+    if (table.can_finish(0, length)) out.push_back(length);
+  }
+  return out;
+}
+
+bool CompiledPattern::matches(std::string_view value) const {
+  return re2::RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *re2_);
+}
+
+std::variant<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(
+    std::string_view pattern) {
+  re2::RE2::Options options;
+  options.set_encoding(re2::RE2::Options::EncodingUTF8);
+  options.set_log_errors(false);
+  auto compiled =
+      std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+  if (!compiled->ok()) {
+    return PatternLimitation{"rejected by RE2", 0,
+                             "RE2 rejects the pattern: " + compiled->error() + " (" +
+                                 compiled->error_arg() + ")"};
+  }
+  return compiled;
+}
+
+std::optional<size_t> code_point_count(std::string_view utf8) {
+  auto decoded = internal::decode_utf8(utf8);
+  if (!decoded) return std::nullopt;
+  return decoded->size();
+}
+
+// ---------------------------------------------------------------------------------------------
+// BoundedPattern and generation
+
+std::variant<BoundedPattern, GenerationError> BoundedPattern::make(
+    std::shared_ptr<const CompiledPattern> pattern, LengthBounds bounds) {
+  if (!pattern) return GenerationError{"no pattern given"};
+  auto cap_or_error = length_cap(bounds);
+  if (auto* error = std::get_if<GenerationError>(&cap_or_error)) return std::move(*error);
+  const uint64_t cap = std::get<uint64_t>(cap_or_error);
+  const Automaton& a = pattern->automaton();
+  const std::string quoted = "pattern `" + pattern->source() + "`";
+  if (a.empty_language) {
+    return GenerationError{"no achievable length: " + quoted + " matches no string"};
+  }
+  const uint64_t table_cap = a.max_length ? std::min(cap, *a.max_length) : cap;
+  auto table = std::make_shared<const LengthTable>(internal::compute_lengths(a, table_cap));
+
+  BoundedPattern bounded;
+  for (uint64_t length = bounds.min; length <= table_cap; ++length) {
+    if (table->can_finish(0, length)) bounded.lengths_.push_back(length);
+  }
+  if (bounded.lengths_.empty()) {
+    std::string achievable;
+    size_t listed = 0;
+    for (uint64_t length = 0; length <= table_cap && listed < 8; ++length) {
+      if (!table->can_finish(0, length)) continue;
+      achievable += (listed++ == 0 ? "" : ", ") + std::to_string(length);
+    }
+    std::string message = "no achievable length: " + quoted + " has no match with " +
+                          describe_bounds(bounds) + " code points";
+    if (cap < bounds.min || !bounds.max || *bounds.max > cap) {
+      message += " within the generator cap of " + std::to_string(cap);
+    }
+    message += " (its lengths: shortest " + std::to_string(a.min_length) + ", longest " +
+               (a.max_length ? std::to_string(*a.max_length) : std::string("unbounded"));
+    if (!achievable.empty()) {
+      message += "; achievable up to " + std::to_string(table_cap) + ": " + achievable +
+                 (listed == 8 ? ", ..." : "");
+    }
+    message += ")";
+    return GenerationError{std::move(message)};
+  }
+  bounded.pattern_ = std::move(pattern);
+  bounded.bounds_ = bounds;
+  bounded.table_ = std::move(table);
+  return bounded;
+}
+
+uint64_t BytesChoiceSource::choose(uint64_t lo, uint64_t hi) {
+  if (lo >= hi) return lo;
+  const uint64_t span = hi - lo;
+  uint64_t value = 0;
+  for (uint64_t remaining = span; remaining != 0 && !bytes_.empty(); remaining >>= 8) {
+    value = (value << 8) | bytes_.front();
+    bytes_ = bytes_.subspan(1);
+  }
+  return span == UINT64_MAX ? lo + value : lo + value % (span + 1);
+}
+
+uint64_t SeededChoiceSource::choose(uint64_t lo, uint64_t hi) {
+  if (lo >= hi) return lo;
+  state_ += 0x9E3779B97F4A7C15ULL;
+  uint64_t z = state_;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  const uint64_t span = hi - lo;
+  return span == UINT64_MAX ? lo + z : lo + z % (span + 1);
+}
+
+std::string generate(const BoundedPattern& bounded, ChoiceSource& choices) {
+  return internal::encode_utf8(draw_match(bounded, choices, nullptr));
+}
+
+std::optional<std::string> generate(const CompiledPattern& pattern, const LengthBounds& bounds,
+                                    ChoiceSource& choices, std::string* why_not) {
+  auto bounded = BoundedPattern::make(std::make_shared<const CompiledPattern>(pattern), bounds);
+  if (auto* error = std::get_if<GenerationError>(&bounded)) {
+    if (why_not) *why_not = error->message;
+    return std::nullopt;
+  }
+  return generate(std::get<BoundedPattern>(bounded), choices);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Near misses
+
+namespace {
+
+struct NearMissPlan {
+  std::shared_ptr<const CompiledPattern> pattern;
+  uint64_t min_length = 0;
+  uint64_t max_length = 0;
+  // Matching values one code point shorter / longer than allowed included, so that inserting or
+  // dropping a character lands within the bounds. Absent when nothing matches near the bounds.
+  std::optional<BoundedPattern> matching;
+  std::vector<std::vector<char32_t>> replacements;
+};
+
+std::variant<NearMissPlan, GenerationError> make_near_miss_plan(
+    std::shared_ptr<const CompiledPattern> pattern, const LengthBounds& bounds) {
+  if (!pattern) return GenerationError{"no pattern given"};
+  auto cap_or_error = length_cap(bounds);
+  if (auto* error = std::get_if<GenerationError>(&cap_or_error)) return std::move(*error);
+  NearMissPlan plan;
+  plan.min_length = bounds.min;
+  plan.max_length = std::get<uint64_t>(cap_or_error);
+  const LengthBounds wider{bounds.min > 0 ? bounds.min - 1 : 0,
+                           std::min(plan.max_length + 1, kPatternLengthCap)};
+  auto matching = BoundedPattern::make(pattern, wider);
+  if (auto* bounded = std::get_if<BoundedPattern>(&matching)) plan.matching = std::move(*bounded);
+  plan.replacements = replacements_per_state(pattern->automaton());
+  plan.pattern = std::move(pattern);
+  return plan;
+}
+
+// Whether no engine matches `value` (our automaton, for all engines) and RE2 agrees.
+bool is_sure_miss(const CompiledPattern& pattern, const std::vector<char32_t>& value,
+                  const std::string& encoded) {
+  return !internal::possibly_accepts(pattern.automaton(), value) && !pattern.matches(encoded);
+}
+
+// Mutates one matching value; false when the drawn value admits no mutation of the kind.
+bool mutate_match(const NearMissPlan& plan, uint64_t strategy, ChoiceSource& choices,
+                  std::vector<char32_t>& value) {
+  std::vector<uint32_t> path;
+  value = draw_match(*plan.matching, choices, &path);
+  const uint64_t length = value.size();
+  const auto allowed = [&](uint64_t n) { return n >= plan.min_length && n <= plan.max_length; };
+  const bool can_replace = length >= 1 && allowed(length);
+  const bool can_insert = allowed(length + 1);
+  const bool can_drop = length >= 1 && allowed(length - 1);
+  enum class Op { kReplace, kInsert, kDrop, kNone };
+  Op op = strategy <= 4 ? Op::kReplace : strategy <= 6 ? Op::kInsert : Op::kDrop;
+  if ((op == Op::kReplace && !can_replace) || (op == Op::kInsert && !can_insert) ||
+      (op == Op::kDrop && !can_drop)) {
+    op = can_replace ? Op::kReplace : can_insert ? Op::kInsert : can_drop ? Op::kDrop : Op::kNone;
+  }
+  switch (op) {
+    case Op::kReplace: {
+      std::vector<size_t> eligible;
+      for (size_t i = 0; i < length; ++i) {
+        const auto& chars = plan.replacements[path[i]];
+        const bool only_newline = chars.size() == 1 && chars[0] == '\n';
+        if (!chars.empty() && !(i + 1 == length && only_newline)) eligible.push_back(i);
+      }
+      if (eligible.empty()) return false;
+      const size_t index = pick(eligible, choices);
+      std::vector<char32_t> chars = plan.replacements[path[index]];
+      if (index + 1 == length) std::erase(chars, U'\n');
+      value[index] = pick(chars, choices);
+      return true;
+    }
+    case Op::kInsert: {
+      const size_t index = choices.choose(0, length);
+      std::vector<char32_t> chars = near_miss_pool();
+      if (index == length) std::erase(chars, U'\n');
+      value.insert(value.begin() + static_cast<std::ptrdiff_t>(index), pick(chars, choices));
+      return true;
+    }
+    case Op::kDrop:
+      value.erase(value.begin() + static_cast<std::ptrdiff_t>(choices.choose(0, length - 1)));
+      return true;
+    case Op::kNone:
+      break;
+  }
+  return false;
+}
+
+std::vector<char32_t> random_value(const NearMissPlan& plan, ChoiceSource& choices) {
+  const uint64_t longest = std::min(plan.max_length, plan.min_length + 32);
+  const uint64_t length = choices.choose(plan.min_length, longest);
+  std::vector<char32_t> value;
+  std::vector<char32_t> no_newline = near_miss_pool();
+  std::erase(no_newline, U'\n');
+  for (uint64_t i = 0; i < length; ++i) {
+    value.push_back(pick(i + 1 == length ? no_newline : near_miss_pool(), choices));
+  }
+  return value;
+}
+
+std::optional<std::string> near_miss(const NearMissPlan& plan, ChoiceSource& choices,
+                                     std::string* why_not) {
+  for (int attempt = 0; attempt < kNearMissAttempts; ++attempt) {
+    std::vector<char32_t> value;
+    const uint64_t strategy = choices.choose_strategy(0, 9);
+    if (strategy <= 7 && plan.matching) {
+      if (!mutate_match(plan, strategy, choices, value)) continue;
+    } else {
+      value = random_value(plan, choices);
+    }
+    std::string encoded = internal::encode_utf8(value);
+    if (is_sure_miss(*plan.pattern, value, encoded)) return encoded;
+  }
+  if (why_not) {
+    *why_not = "no near miss found for pattern `" + plan.pattern->source() + "` with lengths " +
+               std::to_string(plan.min_length) + ".." + std::to_string(plan.max_length) +
+               " after " + std::to_string(kNearMissAttempts) +
+               " attempts (the pattern may accept nearly every string of these lengths)";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> generate_near_miss(const CompiledPattern& pattern,
+                                              const LengthBounds& bounds, ChoiceSource& choices,
+                                              std::string* why_not) {
+  auto plan = make_near_miss_plan(std::make_shared<const CompiledPattern>(pattern), bounds);
+  if (auto* error = std::get_if<GenerationError>(&plan)) {
+    if (why_not) *why_not = error->message;
+    return std::nullopt;
+  }
+  return near_miss(std::get<NearMissPlan>(plan), choices, why_not);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RapidCheck
+
+rc::Gen<std::string> gen_matching(std::shared_ptr<const CompiledPattern> pattern,
+                                  LengthBounds bounds) {
+  auto bounded = BoundedPattern::make(std::move(pattern), bounds);
+  if (auto* error = std::get_if<GenerationError>(&bounded)) return failing_gen(error->message);
+  return gen_matching(std::get<BoundedPattern>(std::move(bounded)));
+}
+
+rc::Gen<std::string> gen_matching(BoundedPattern bounded) {
+  auto shared = std::make_shared<const BoundedPattern>(std::move(bounded));
+  return rc::gen::exec([shared] {
+    RapidCheckChoices choices;
+    return generate(*shared, choices);
+  });
+}
+
+rc::Gen<std::string> gen_near_miss(std::shared_ptr<const CompiledPattern> pattern,
+                                   LengthBounds bounds) {
+  auto plan = make_near_miss_plan(std::move(pattern), bounds);
+  if (auto* error = std::get_if<GenerationError>(&plan)) return failing_gen(error->message);
+  auto shared = std::make_shared<const NearMissPlan>(std::get<NearMissPlan>(std::move(plan)));
+  return rc::gen::exec([shared] {
+    RapidCheckChoices choices;
+    std::string why_not;
+    auto value = near_miss(*shared, choices, &why_not);
+    if (!value) throw rc::GenerationFailure(why_not);
+    return *value;
+  });
+}
+
+}  // namespace lpe::generators

@@ -1,0 +1,211 @@
+// Strings from Smithy `pattern` traits: draw values that match a model pattern and its length
+// bounds (R1, R2), and near misses that respect the bounds but do not match.
+//
+// Supported regex subset (what AWS models use):
+//   - anchors `^` and `$`, only as the first / last character of the whole pattern;
+//   - literals (any code point), escaped punctuation (`\.`, `\-`, `\\`, `\/`, `\+`, ...),
+//     `\n \t \r \f \v`, `\xHH`;
+//   - `.` and the classes `\d \w \s \D \W \S`;
+//   - bracket classes with ranges, negation and escapes (`[a-zA-Z0-9+/=_-]`, `[^/\s]`);
+//   - groups `( )` and `(?: )`, alternation `|`;
+//   - quantifiers `? * + {m} {m,} {m,n}` (m, n <= 1000) and their lazy `?` forms.
+// Anything else (backreferences, lookarounds, `\p{..}`, `\b`, inline flags, possessive
+// quantifiers, POSIX classes, ...) is reported as a PatternLimitation, never guessed at.
+//
+// Semantics: Smithy patterns are ECMA-262 regexes applied with *search* semantics. A side without
+// an anchor behaves as if `.*` were there: matching values are drawn with a filler of `.`-like
+// characters before / after the match. Where engines disagree (`\s`, `.`, `\v`), generated values
+// use only characters every engine (RE2, ECMAScript, Java) accepts there, and near misses only
+// characters no engine accepts there.
+//
+// Lengths count Unicode code points (R2). Caps: no generated value is longer than
+// kPatternLengthCap code points; without a maximum bound, values are at most
+// min + kUnboundedLengthSpan long. Unbounded quantifiers (`*`, `+`, `{m,}`) are therefore capped by
+// the length cap, not by a repeat count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <rapidcheck/Gen.h>
+
+namespace re2 {
+class RE2;
+}  // namespace re2
+
+namespace lpe::generators {
+
+namespace internal {
+struct Automaton;
+struct LengthTable;
+}  // namespace internal
+
+// Longest value (in code points) any generator here produces.
+inline constexpr uint64_t kPatternLengthCap = 4096;
+// Without a maximum bound, values are at most this many code points longer than the minimum.
+inline constexpr uint64_t kUnboundedLengthSpan = 256;
+// Largest repeat count accepted in `{m,n}` (RE2's own limit).
+inline constexpr uint32_t kMaxPatternRepeat = 1000;
+
+// Why a pattern cannot be used: the unsupported construct (e.g. "lookahead", "backreference",
+// "word boundary"), its byte offset in the pattern, and a sentence for humans.
+struct PatternLimitation {
+  std::string construct;
+  size_t offset = 0;
+  std::string message;
+};
+
+// Length bounds in Unicode code points (Smithy `length` trait), inclusive.
+struct LengthBounds {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+};
+
+// Why no value can be drawn for a pattern with given bounds (e.g. no achievable length).
+struct GenerationError {
+  std::string message;
+};
+
+// A parsed pattern, ready for drawing values; immutable and cheap to copy.
+class CompiledPattern {
+ public:
+  // Parses the supported subset; anything else, or anything RE2 rejects, is a limitation.
+  static std::variant<CompiledPattern, PatternLimitation> parse(std::string_view pattern);
+
+  // The pattern exactly as given.
+  const std::string& source() const { return source_; }
+  // Whether the pattern starts with `^` / ends with `$` (full-match semantics on that side).
+  bool anchored_start() const { return anchored_start_; }
+  bool anchored_end() const { return anchored_end_; }
+  bool fully_anchored() const { return anchored_start_ && anchored_end_; }
+
+  // Shortest / longest value length the generator can produce (unbounded: nullopt). An
+  // unanchored side adds filler, so such a pattern has no maximum.
+  uint64_t min_length() const;
+  std::optional<uint64_t> max_length() const;
+  // Every length in 0..min(up_to, kPatternLengthCap) the generator can produce, ascending.
+  std::vector<uint64_t> achievable_lengths(uint64_t up_to) const;
+
+  // The same pattern compiled by RE2 (UTF-8 mode), the independent oracle.
+  const re2::RE2& re2() const { return *re2_; }
+  std::shared_ptr<const re2::RE2> shared_re2() const { return re2_; }
+  // Smithy semantics via RE2: search (RE2::PartialMatch), a full match when fully anchored.
+  bool matches(std::string_view value) const;
+
+  // Internal automaton, for the generation code in this library.
+  const internal::Automaton& automaton() const { return *automaton_; }
+
+ private:
+  CompiledPattern() = default;
+  std::string source_;
+  bool anchored_start_ = false;
+  bool anchored_end_ = false;
+  std::shared_ptr<const internal::Automaton> automaton_;
+  std::shared_ptr<const re2::RE2> re2_;
+};
+
+// Compiles `pattern` with RE2 in UTF-8 mode (errors not logged), for oracles.
+std::variant<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(
+    std::string_view pattern);
+
+// Number of Unicode code points of UTF-8 text (R2); nullopt for invalid UTF-8.
+std::optional<size_t> code_point_count(std::string_view utf8);
+
+// A pattern combined with length bounds, with the achievable lengths worked out once. Build one
+// and draw many values from it.
+class BoundedPattern {
+ public:
+  // Fails when the bounds are inverted, start beyond kPatternLengthCap, or no value of the
+  // pattern has a length within them (e.g. `^(ab)*$` with bounds 3..3).
+  static std::variant<BoundedPattern, GenerationError> make(
+      std::shared_ptr<const CompiledPattern> pattern, LengthBounds bounds);
+
+  const CompiledPattern& pattern() const { return *pattern_; }
+  const LengthBounds& bounds() const { return bounds_; }
+  // Lengths a drawn value can have (within the bounds and the caps), ascending, never empty.
+  const std::vector<uint64_t>& lengths() const { return lengths_; }
+  // Internal length table, for the generation code in this library.
+  const internal::LengthTable& table() const { return *table_; }
+
+ private:
+  BoundedPattern() = default;
+  std::shared_ptr<const CompiledPattern> pattern_;
+  LengthBounds bounds_;
+  std::vector<uint64_t> lengths_;
+  std::shared_ptr<const internal::LengthTable> table_;
+};
+
+// Where generation decisions come from: RapidCheck picks, fuzzer bytes or a seeded PRNG.
+// Smaller answers mean simpler output (shorter values, earlier alternatives, 'a'/'0'-like
+// characters), so a source that leans toward `lo` yields small values.
+class ChoiceSource {
+ public:
+  virtual ~ChoiceSource() = default;
+  // A value in [lo, hi], inclusive; lo <= hi.
+  virtual uint64_t choose(uint64_t lo, uint64_t hi) = 0;
+  // Like choose, for the few strategy decisions (boundary length or not, ASCII or not, which
+  // mutation). Sources that scale answers by a size should not scale these.
+  virtual uint64_t choose_strategy(uint64_t lo, uint64_t hi) { return choose(lo, hi); }
+};
+
+// Choices read from bytes (libFuzzer input); when the bytes run out every answer is `lo`.
+class BytesChoiceSource : public ChoiceSource {
+ public:
+  explicit BytesChoiceSource(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  uint64_t choose(uint64_t lo, uint64_t hi) override;
+
+ private:
+  std::span<const uint8_t> bytes_;
+};
+
+// Choices from a seeded PRNG (splitmix64), for tests and tools; uniform in the range.
+class SeededChoiceSource : public ChoiceSource {
+ public:
+  explicit SeededChoiceSource(uint64_t seed) : state_(seed) {}
+  uint64_t choose(uint64_t lo, uint64_t hi) override;
+
+ private:
+  uint64_t state_;
+};
+
+// Draws a value that matches the pattern and has one of bounded.lengths(); the length is a
+// boundary one (shortest / longest achievable) about a fifth of the time each.
+std::string generate(const BoundedPattern& bounded, ChoiceSource& choices);
+
+// One-shot form of the above; nullopt (reason in *why_not) when BoundedPattern::make fails.
+std::optional<std::string> generate(const CompiledPattern& pattern, const LengthBounds& bounds,
+                                    ChoiceSource& choices, std::string* why_not = nullptr);
+
+// Draws a value within the bounds (and caps) that the pattern does not match, under Smithy
+// semantics, according to both RE2 and the automaton (for all engines): a matching value with one
+// character replaced by one not allowed there, one character inserted or dropped, or a random
+// string. Tries kNearMissAttempts times; nullopt (reason in *why_not) when none was found, e.g. the
+// pattern accepts every string of those lengths.
+std::optional<std::string> generate_near_miss(const CompiledPattern& pattern,
+                                              const LengthBounds& bounds, ChoiceSource& choices,
+                                              std::string* why_not = nullptr);
+inline constexpr int kNearMissAttempts = 16;
+
+// RapidCheck generator of matching values (built on generate with rc::gen::inRange picks inside
+// rc::gen::exec, so it shrinks toward shorter values and 'a'/'0'-like characters). When no value
+// fits the bounds, every draw throws rc::GenerationFailure with the reason (RapidCheck discards
+// the case and finally gives up, printing the reason).
+rc::Gen<std::string> gen_matching(std::shared_ptr<const CompiledPattern> pattern,
+                                  LengthBounds bounds);
+rc::Gen<std::string> gen_matching(BoundedPattern bounded);
+
+// RapidCheck generator of near misses (see generate_near_miss). When an attempt finds none it
+// throws rc::GenerationFailure, which RapidCheck counts as a discarded case; a pattern that
+// accepts everything of the allowed lengths (e.g. `^[\s\S]*$`) therefore makes the property give
+// up rather than pass silently.
+rc::Gen<std::string> gen_near_miss(std::shared_ptr<const CompiledPattern> pattern,
+                                   LengthBounds bounds);
+
+}  // namespace lpe::generators

@@ -1,0 +1,203 @@
+// The contract as data: a Smithy 2.0 JSON AST model loaded into an immutable, resolved form.
+// Everything else in the project (validators, generators, mock, harness) reads the operation from
+// here; nothing outside tests names a member of ListParticipantEvents.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace re2 {
+class RE2;
+}
+
+namespace lpe::spec {
+
+// Smithy shape types (https://smithy.io/2.0/spec/model.html#shape-types).
+enum class ShapeType {
+  kBlob, kBoolean, kString, kByte, kShort, kInteger, kLong, kFloat, kDouble, kBigInteger,
+  kBigDecimal, kTimestamp, kDocument, kList, kSet, kMap, kStructure, kUnion, kEnum, kIntEnum,
+  kService, kOperation, kResource, kUnit,
+};
+
+// The Smithy name of a shape type ("string", "intEnum", ...).
+std::string_view to_string(ShapeType type);
+
+// `smithy.api#length`: bounds on code points (strings), elements (lists/maps) or bytes (blobs).
+struct LengthTrait {
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+};
+
+// `smithy.api#range` bounds. Kept as their decimal text too so messages print them as written.
+struct RangeTrait {
+  std::optional<double> min;
+  std::optional<double> max;
+  std::string min_text;
+  std::string max_text;
+};
+
+// `smithy.api#pattern`: the source as written and an RE2 compiled once at load (R1, no ReDoS).
+struct PatternTrait {
+  std::string source;
+  std::shared_ptr<const re2::RE2> regex;
+};
+
+// `smithy.api#timestampFormat` values.
+enum class TimestampFormat { kEpochSeconds, kDateTime, kHttpDate };
+
+// `smithy.api#http` on an operation.
+struct HttpTrait {
+  std::string method;
+  std::string uri;
+  int code = 200;
+};
+
+// `smithy.api#paginated`, with service-level defaults merged in.
+struct PaginatedTrait {
+  std::string input_token;
+  std::string output_token;
+  std::string page_size;
+  std::string items;
+};
+
+struct Shape;
+
+// The effective constraints of a value: member-level traits override the target shape's.
+struct Constraints {
+  std::optional<LengthTrait> length;
+  std::optional<PatternTrait> pattern;
+  std::optional<RangeTrait> range;
+  std::optional<TimestampFormat> timestamp_format;
+  bool sparse = false;
+};
+
+// A member of a structure, union, list (`member`) or map (`key`, `value`), resolved.
+struct Member {
+  std::string name;
+  std::string target_id;
+  const Shape* target = nullptr;
+  bool required = false;
+  std::optional<nlohmann::ordered_json> default_value;
+  std::string documentation;
+  Constraints constraints;  // effective: target traits overlaid with the member's own
+  nlohmann::ordered_json traits = nlohmann::ordered_json::object();  // the member's raw traits
+};
+
+// One enum value (enum: string value; intEnum: integer value).
+struct EnumValue {
+  std::string name;
+  std::string string_value;
+  int64_t int_value = 0;
+};
+
+// A resolved shape. Pointers refer into the owning Model and stay valid as long as it lives.
+struct Shape {
+  std::string id;  // absolute shape id, "ns#Name"
+  ShapeType type = ShapeType::kUnit;
+  std::vector<Member> members;          // structure/union in file order; list: [member]; map: [key, value]
+  std::vector<EnumValue> enum_values;   // enum / intEnum (and strings with the legacy `enum` trait)
+  Constraints constraints;              // the shape's own constraint traits
+  std::string documentation;
+  // error shapes
+  std::optional<std::string> error;  // "client" / "server"
+  std::optional<int> http_error;
+  // operations
+  const Shape* input = nullptr;
+  const Shape* output = nullptr;
+  std::vector<const Shape*> errors;  // operation or service errors
+  std::optional<HttpTrait> http;
+  std::optional<PaginatedTrait> paginated;
+  bool readonly = false;
+  // services
+  std::vector<const Shape*> operations;
+  nlohmann::ordered_json traits = nlohmann::ordered_json::object();  // every trait, raw
+
+  // The member with this name, or nullptr.
+  const Member* member(std::string_view name) const;
+  // The simple name (after '#').
+  std::string_view name() const;
+};
+
+// Where a model file is wrong: file, JSON pointer and what is wrong.
+struct ModelError {
+  std::string file;
+  std::string pointer;
+  std::string message;
+  // "file: at /shapes/ns#X/members/y: unresolved target 'ns#Z'" (one line).
+  std::string to_string() const;
+};
+
+// An operation as the rest of the project needs it: its shapes, the service it belongs to, every
+// error it can return (declared on the operation, on the service, and the protocol errors).
+struct OperationView {
+  const Shape* operation = nullptr;
+  const Shape* service = nullptr;  // may be null when the model binds the operation to no service
+  const Shape* input = nullptr;
+  const Shape* output = nullptr;
+  std::vector<const Shape*> declared_errors;  // operation + service errors
+  std::vector<const Shape*> protocol_errors;  // errors every restJson1 endpoint may return
+  std::string sigv4_name;                     // `aws.auth#sigv4` name ("ivs"), empty if none
+  std::string endpoint_prefix;                // `aws.api#service` endpointPrefix, if any
+
+  // The error shape whose simple name is `name` (declared or protocol), or nullptr.
+  const Shape* find_error(std::string_view name) const;
+  // The default page size: the `default` trait of the paginated pageSize member, if any.
+  std::optional<int64_t> default_page_size() const;
+};
+
+// The immutable model. Thread-safe to share once loaded.
+class Model {
+ public:
+  // One model file to load: a name for messages and its text.
+  struct Source {
+    std::string name;
+    std::string text;
+  };
+
+  // Loads and merges Smithy 2.0 JSON AST documents (shapes with the same id are an error),
+  // resolves every target, compiles every pattern. Never throws.
+  static std::variant<std::shared_ptr<const Model>, ModelError> load(const std::vector<Source>& sources);
+
+  // Loads the bundled model (the operation plus the AWS protocol errors), embedded in the binary.
+  static std::shared_ptr<const Model> bundled();
+
+  // Loads a user model file from disk together with the bundled protocol errors.
+  static std::variant<std::shared_ptr<const Model>, ModelError> load_file(const std::string& path);
+
+  // The shape with this absolute id, or nullptr.
+  const Shape* find(std::string_view id) const;
+  // Every shape, in id order.
+  const std::map<std::string, Shape, std::less<>>& shapes() const { return shapes_; }
+  // Operations by simple or absolute name. An empty name picks the only operation (or the first
+  // by id when there are several and `name` is empty).
+  std::variant<OperationView, std::string> operation(std::string_view name = {}) const;
+  // The names of all operations in the model.
+  std::vector<std::string> operation_names() const;
+
+ private:
+  friend class ModelBuilder;
+  std::map<std::string, Shape, std::less<>> shapes_;
+  std::vector<const Shape*> protocol_errors_;
+  std::map<std::string, const Shape*, std::less<>> service_of_;  // operation id -> its service
+};
+
+// The bundled model file texts (embedded at build time).
+std::string_view bundled_operation_model();
+std::string_view bundled_protocol_errors_model();
+
+// Counts Unicode code points of UTF-8 text (R2). The text must be valid UTF-8.
+size_t code_point_length(std::string_view utf8);
+
+// Smithy pattern semantics: an RE2 search, so an anchored pattern (`^...$`, as every pattern of
+// this contract is written) is a whole-value match (R1).
+bool pattern_matches(const PatternTrait& pattern, std::string_view value);
+
+}  // namespace lpe::spec

@@ -1,0 +1,561 @@
+#include "validators/internal/walker.h"
+
+#include <re2/re2.h>
+
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "wire/rfc3339.h"
+
+namespace lpe::validators::internal {
+namespace {
+
+using spec::Member;
+using spec::Shape;
+using spec::ShapeType;
+
+// Values longer than this many code points are cut in messages (R7).
+constexpr size_t kMaxRenderedCodePoints = 256;
+
+std::string_view kind_name(NodeKind k) {
+  switch (k) {
+    case NodeKind::kNull: return "null";
+    case NodeKind::kFalse:
+    case NodeKind::kTrue: return "a boolean";
+    case NodeKind::kNumber: return "a number";
+    case NodeKind::kString: return "a string";
+    case NodeKind::kArray: return "an array";
+    case NodeKind::kObject: return "an object";
+  }
+  return "a value";
+}
+
+// Cuts UTF-8 text to at most `max` code points, marking the cut with "...".
+std::string cut(std::string_view text, size_t max) {
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (count == max) return std::string(text.substr(0, i)) + "...";
+      ++count;
+    }
+  }
+  return std::string(text);
+}
+
+struct IntLimits {
+  int64_t min;
+  int64_t max;
+  const char* name;
+};
+
+std::optional<IntLimits> int_limits(ShapeType t) {
+  switch (t) {
+    case ShapeType::kByte: return IntLimits{INT8_MIN, INT8_MAX, "an 8-bit integer"};
+    case ShapeType::kShort: return IntLimits{INT16_MIN, INT16_MAX, "a 16-bit integer"};
+    case ShapeType::kInteger:
+    case ShapeType::kIntEnum: return IntLimits{INT32_MIN, INT32_MAX, "a 32-bit integer"};
+    case ShapeType::kLong: return IntLimits{INT64_MIN, INT64_MAX, "a 64-bit integer"};
+    default: return std::nullopt;
+  }
+}
+
+bool valid_base64(std::string_view s) {
+  if (s.size() % 4 != 0) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (alnum || c == '+' || c == '/') continue;
+    if (c == '=' && i + 2 >= s.size()) continue;
+    return false;
+  }
+  return true;
+}
+
+class Walker {
+ public:
+  Walker(const Tape& tape, const WalkOptions& options, std::vector<Issue>& issues)
+      : tape_(tape), options_(options), issues_(issues) {}
+
+  void structure(uint32_t index, const Shape& shape, std::string& pointer, std::string& member) {
+    const Node& object = tape_.nodes[index];
+    if (object.kind != NodeKind::kObject) {
+      type_mismatch(index, pointer, member, "an object");
+      return;
+    }
+    // Last occurrence of each model member (duplicate keys: the last wins, R5).
+    const size_t count = shape.members.size();
+    std::vector<uint32_t> found(count, 0);
+    uint32_t child = index + 1;
+    for (uint32_t i = 0; i < object.size; ++i) {
+      const std::string_view key = tape_.text(tape_.nodes[child]);
+      const uint32_t value = child + 1;
+      bool known = false;
+      for (size_t m = 0; m < count; ++m) {
+        if (shape.members[m].name == key) {
+          found[m] = value;
+          known = true;
+          break;
+        }
+      }
+      if (!known) unknown_member(key, pointer, member);
+      child = tape_.nodes[value].end;
+    }
+    size_t set_members = 0;
+    for (size_t m = 0; m < count; ++m) {
+      const Member& mem = shape.members[m];
+      const size_t pointer_size = pointer.size(), member_size = member.size();
+      append_pointer(pointer, mem.name);
+      if (!member.empty()) member += '.';
+      member += mem.name;
+      const uint32_t value = found[m];
+      if (value == 0 || tape_.nodes[value].kind == NodeKind::kNull) {
+        if (mem.required && !(value == 0 && mem.default_value && !options_.response)) {
+          constraint(pointer, member, ConstraintKind::kRequired,
+                     "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+        } else if (value != 0 && options_.response) {
+          issues_.push_back({IssueKind::kNullOptional, pointer, member, ConstraintKind::kRequired,
+                             "optional member '" + member + "' is null (omit it instead)"});
+        }
+      } else {
+        ++set_members;
+        this->member(value, mem, pointer, member);
+      }
+      pointer.resize(pointer_size);
+      member.resize(member_size);
+    }
+    if (shape.type == ShapeType::kUnion && set_members != 1) {
+      issues_.push_back({IssueKind::kTypeMismatch, pointer, member, ConstraintKind::kRequired,
+                         "union '" + display(member) + "' must have exactly one member set, has " +
+                             std::to_string(set_members)});
+    }
+  }
+
+ private:
+  static std::string display(const std::string& member) { return member.empty() ? "<root>" : member; }
+
+  void type_mismatch(uint32_t index, const std::string& pointer, const std::string& member,
+                     std::string_view expected) {
+    const Node& n = tape_.nodes[index];
+    std::string got(kind_name(n.kind));
+    if (n.kind == NodeKind::kNumber || n.kind == NodeKind::kString) got += " " + render_json(index);
+    issues_.push_back({IssueKind::kTypeMismatch, pointer, member, ConstraintKind::kRequired,
+                       "Value at '" + display(member) + "' must be " + std::string(expected) +
+                           ", got " + got});
+  }
+
+  void unknown_member(std::string_view key, const std::string& pointer, const std::string& member) {
+    if (!options_.response) return;  // requests ignore unknown members (R5)
+    std::string p = pointer;
+    append_pointer(p, key);
+    std::string m = member.empty() ? std::string(key) : member + "." + std::string(key);
+    issues_.push_back({IssueKind::kUnknownMember, p, m, ConstraintKind::kRequired,
+                       "member '" + m + "' is not in the model (a newer API version may add it)"});
+  }
+
+  void constraint(const std::string& pointer, const std::string& member, ConstraintKind kind,
+                  std::string message) {
+    issues_.push_back({IssueKind::kConstraint, pointer, member, kind, std::move(message)});
+  }
+
+  // A short JSON rendering of a scalar for type-mismatch messages.
+  std::string render_json(uint32_t index) const {
+    const Node& n = tape_.nodes[index];
+    if (n.kind == NodeKind::kString) {
+      return nlohmann::json(cut(tape_.text(n), 64)).dump(-1, ' ', false,
+                                                         nlohmann::json::error_handler_t::replace);
+    }
+    return number_text(n);
+  }
+
+  std::string number_text(const Node& n) const {
+    if (n.fits_int64) return std::to_string(n.int_value);
+    return cut(tape_.text(n), kMaxRenderedCodePoints);
+  }
+
+  // The value as AWS messages print it: strings raw, lists as [a, b], cut at 256 code points.
+  std::string render(uint32_t index) const {
+    std::string out;
+    render_into(index, out, 0);
+    return cut(out, kMaxRenderedCodePoints);
+  }
+
+  void render_into(uint32_t index, std::string& out, int depth) const {
+    const Node& n = tape_.nodes[index];
+    if (out.size() > 4 * kMaxRenderedCodePoints + 8 || depth > 16) return;
+    switch (n.kind) {
+      case NodeKind::kNull: out += "null"; break;
+      case NodeKind::kTrue: out += "true"; break;
+      case NodeKind::kFalse: out += "false"; break;
+      case NodeKind::kNumber: out += number_text(n); break;
+      case NodeKind::kString: out += tape_.text(n); break;
+      case NodeKind::kArray:
+      case NodeKind::kObject: {
+        const bool object = n.kind == NodeKind::kObject;
+        out += object ? '{' : '[';
+        uint32_t child = index + 1;
+        for (uint32_t i = 0; i < n.size; ++i) {
+          if (i != 0) out += ", ";
+          if (object) {
+            out += tape_.text(tape_.nodes[child]);
+            out += '=';
+            ++child;
+          }
+          render_into(child, out, depth + 1);
+          child = tape_.nodes[child].end;
+          if (out.size() > 4 * kMaxRenderedCodePoints + 8) break;
+        }
+        out += object ? '}' : ']';
+        break;
+      }
+    }
+  }
+
+  std::string value_prefix(uint32_t index, const std::string& member) const {
+    return "Value '" + render(index) + "' at '" + member + "' failed to satisfy constraint: ";
+  }
+
+  void check_length(uint32_t index, const spec::Constraints& c, uint64_t length,
+                    const std::string& pointer, const std::string& member) {
+    if (!c.length) return;
+    if (c.length->min && length < static_cast<uint64_t>(*c.length->min)) {
+      constraint(pointer, member, ConstraintKind::kLength,
+                 value_prefix(index, member) + "Member must have length greater than or equal to " +
+                     std::to_string(*c.length->min));
+    }
+    if (c.length->max && length > static_cast<uint64_t>(*c.length->max)) {
+      constraint(pointer, member, ConstraintKind::kLength,
+                 value_prefix(index, member) + "Member must have length less than or equal to " +
+                     std::to_string(*c.length->max));
+    }
+  }
+
+  void check_range(uint32_t index, const spec::Constraints& c, double value,
+                   const std::string& pointer, const std::string& member) {
+    if (!c.range) return;
+    if (c.range->min && value < *c.range->min) {
+      constraint(pointer, member, ConstraintKind::kRange,
+                 value_prefix(index, member) + "Member must have value greater than or equal to " +
+                     c.range->min_text);
+    }
+    if (c.range->max && value > *c.range->max) {
+      constraint(pointer, member, ConstraintKind::kRange,
+                 value_prefix(index, member) + "Member must have value less than or equal to " +
+                     c.range->max_text);
+    }
+  }
+
+  void check_enum(uint32_t index, const Shape& target, std::string_view text,
+                  const std::string& pointer, const std::string& member) {
+    if (target.enum_values.empty() || target.type == ShapeType::kIntEnum) return;
+    for (const auto& v : target.enum_values) {
+      if (v.string_value == text) return;
+    }
+    if (options_.response) {
+      issues_.push_back({IssueKind::kUnknownEnumValue, pointer, member, ConstraintKind::kEnum,
+                         "value '" + cut(text, 64) + "' at '" + member + "' is not in enum " +
+                             std::string(target.name()) + " (a newer API version may add it)"});
+      return;
+    }
+    std::string set;
+    for (const auto& v : target.enum_values) set += (set.empty() ? "" : ", ") + v.string_value;
+    constraint(pointer, member, ConstraintKind::kEnum,
+               value_prefix(index, member) + "Member must satisfy enum value set: [" + set + "]");
+  }
+
+  void member(uint32_t index, const Member& mem, std::string& pointer, std::string& member_path) {
+    value(index, *mem.target, mem.constraints, pointer, member_path);
+  }
+
+  void value(uint32_t index, const Shape& target, const spec::Constraints& c, std::string& pointer,
+             std::string& member) {
+    const Node& n = tape_.nodes[index];
+    if (++depth_ > kMaxJsonDepth) {
+      --depth_;
+      return;
+    }
+    switch (target.type) {
+      case ShapeType::kString:
+      case ShapeType::kEnum: {
+        if (n.kind != NodeKind::kString) {
+          type_mismatch(index, pointer, member, "a string");
+          break;
+        }
+        const std::string_view text = tape_.text(n);
+        check_length(index, c, spec::code_point_length(text), pointer, member);
+        if (c.pattern && !spec::pattern_matches(*c.pattern, text)) {
+          constraint(pointer, member, ConstraintKind::kPattern,
+                     value_prefix(index, member) + "Member must satisfy regular expression pattern: " +
+                         c.pattern->source);
+        }
+        check_enum(index, target, text, pointer, member);
+        break;
+      }
+      case ShapeType::kBoolean:
+        if (n.kind != NodeKind::kTrue && n.kind != NodeKind::kFalse) {
+          type_mismatch(index, pointer, member, "a boolean");
+        }
+        break;
+      case ShapeType::kByte:
+      case ShapeType::kShort:
+      case ShapeType::kInteger:
+      case ShapeType::kLong:
+      case ShapeType::kIntEnum: {
+        const auto limits = *int_limits(target.type);
+        if (n.kind != NodeKind::kNumber || !n.integral || !n.fits_int64 ||
+            n.int_value < limits.min || n.int_value > limits.max) {
+          type_mismatch(index, pointer, member, limits.name);
+          break;
+        }
+        if (target.type == ShapeType::kIntEnum) {
+          bool known = false;
+          for (const auto& v : target.enum_values) known = known || v.int_value == n.int_value;
+          if (!known && !options_.response) {
+            std::string set;
+            for (const auto& v : target.enum_values) {
+              set += (set.empty() ? "" : ", ") + std::to_string(v.int_value);
+            }
+            constraint(pointer, member, ConstraintKind::kEnum,
+                       value_prefix(index, member) + "Member must satisfy enum value set: [" + set + "]");
+          }
+        }
+        check_range(index, c, static_cast<double>(n.int_value), pointer, member);
+        break;
+      }
+      case ShapeType::kBigInteger:
+        if (n.kind != NodeKind::kNumber || !n.integral) {
+          type_mismatch(index, pointer, member, "an integer");
+          break;
+        }
+        check_range(index, c, to_double(n), pointer, member);
+        break;
+      case ShapeType::kFloat:
+      case ShapeType::kDouble:
+      case ShapeType::kBigDecimal:
+        if (n.kind != NodeKind::kNumber) {
+          type_mismatch(index, pointer, member, "a number");
+          break;
+        }
+        check_range(index, c, to_double(n), pointer, member);
+        break;
+      case ShapeType::kTimestamp:
+        timestamp(index, c, pointer, member);
+        break;
+      case ShapeType::kBlob:
+        if (n.kind != NodeKind::kString || !valid_base64(tape_.text(n))) {
+          type_mismatch(index, pointer, member, "a base64 string");
+          break;
+        }
+        check_length(index, c, tape_.text(n).size() / 4 * 3, pointer, member);
+        break;
+      case ShapeType::kDocument:
+        break;
+      case ShapeType::kList:
+      case ShapeType::kSet: {
+        if (n.kind != NodeKind::kArray) {
+          type_mismatch(index, pointer, member, "an array");
+          break;
+        }
+        check_length(index, c, n.size, pointer, member);
+        const Member& element = target.members.at(0);
+        uint32_t child = index + 1;
+        for (uint32_t i = 0; i < n.size; ++i) {
+          const size_t ps = pointer.size(), ms = member.size();
+          pointer += '/';
+          pointer += std::to_string(i);
+          member += '.';
+          member += std::to_string(i);
+          if (tape_.nodes[child].kind == NodeKind::kNull) {
+            if (!c.sparse) {
+              constraint(pointer, member, ConstraintKind::kRequired,
+                         "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+            }
+          } else {
+            this->member(child, element, pointer, member);
+          }
+          pointer.resize(ps);
+          member.resize(ms);
+          child = tape_.nodes[child].end;
+        }
+        break;
+      }
+      case ShapeType::kMap: {
+        if (n.kind != NodeKind::kObject) {
+          type_mismatch(index, pointer, member, "an object");
+          break;
+        }
+        check_length(index, c, n.size, pointer, member);
+        const Member& key = target.members.at(0);
+        const Member& val = target.members.at(1);
+        uint32_t child = index + 1;
+        for (uint32_t i = 0; i < n.size; ++i) {
+          const size_t ps = pointer.size(), ms = member.size();
+          const std::string_view k = tape_.text(tape_.nodes[child]);
+          append_pointer(pointer, k);
+          member += '.';
+          member += k;
+          this->member(child, key, pointer, member);
+          const uint32_t v = child + 1;
+          if (tape_.nodes[v].kind == NodeKind::kNull) {
+            if (!c.sparse) {
+              constraint(pointer, member, ConstraintKind::kRequired,
+                         "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+            }
+          } else {
+            this->member(v, val, pointer, member);
+          }
+          pointer.resize(ps);
+          member.resize(ms);
+          child = tape_.nodes[v].end;
+        }
+        break;
+      }
+      case ShapeType::kStructure:
+      case ShapeType::kUnion:
+        structure(index, target, pointer, member);
+        break;
+      default:
+        break;
+    }
+    --depth_;
+  }
+
+  double to_double(const Node& n) const {
+    if (n.fits_int64) return static_cast<double>(n.int_value);
+    const std::string text(tape_.text(n));
+    return std::strtod(text.c_str(), nullptr);
+  }
+
+  void timestamp(uint32_t index, const spec::Constraints& c, const std::string& pointer,
+                 const std::string& member) {
+    const Node& n = tape_.nodes[index];
+    const auto format = c.timestamp_format.value_or(options_.default_timestamp_format);
+    if (format == spec::TimestampFormat::kEpochSeconds) {
+      if (n.kind != NodeKind::kNumber) type_mismatch(index, pointer, member, "epoch seconds (a number)");
+      return;
+    }
+    if (n.kind != NodeKind::kString) {
+      type_mismatch(index, pointer, member,
+                    format == spec::TimestampFormat::kDateTime ? "an RFC 3339 date-time string"
+                                                               : "an HTTP-date string");
+      return;
+    }
+    if (format == spec::TimestampFormat::kDateTime) {
+      wire::Rfc3339Problem problem;
+      if (!wire::parse_rfc3339(tape_.text(n), &problem)) {
+        issues_.push_back({IssueKind::kBadTimestamp, pointer, member, ConstraintKind::kRequired,
+                           "Value '" + cut(tape_.text(n), 64) + "' at '" + member +
+                               "' is not an RFC 3339 UTC date-time (YYYY-MM-DDThh:mm:ss[.fff]Z): " +
+                               problem.message});
+      }
+    }
+  }
+
+  const Tape& tape_;
+  const WalkOptions& options_;
+  std::vector<Issue>& issues_;
+  int depth_ = 0;
+};
+
+nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape, int depth);
+
+nlohmann::ordered_json decode_any(const Tape& tape, uint32_t index, int depth) {
+  return decode_value(tape, index, nullptr, depth);
+}
+
+nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape, int depth) {
+  const Node& n = tape.nodes[index];
+  if (depth > kMaxJsonDepth) return nullptr;
+  switch (n.kind) {
+    case NodeKind::kNull: return nullptr;
+    case NodeKind::kTrue: return true;
+    case NodeKind::kFalse: return false;
+    case NodeKind::kString: return std::string(tape.text(n));
+    case NodeKind::kNumber: {
+      if (n.fits_int64) return n.int_value;
+      const std::string text(tape.text(n));
+      if (n.integral && !text.empty() && text[0] != '-') {
+        char* end = nullptr;
+        const unsigned long long u = std::strtoull(text.c_str(), &end, 10);
+        if (end != nullptr && *end == '\0' && u != ULLONG_MAX) return static_cast<uint64_t>(u);
+      }
+      return std::strtod(text.c_str(), nullptr);
+    }
+    case NodeKind::kArray: {
+      auto out = nlohmann::ordered_json::array();
+      const Shape* element = nullptr;
+      if (shape != nullptr && (shape->type == ShapeType::kList || shape->type == ShapeType::kSet)) {
+        element = shape->members.at(0).target;
+      }
+      uint32_t child = index + 1;
+      for (uint32_t i = 0; i < n.size; ++i) {
+        out.push_back(decode_value(tape, child, element, depth + 1));
+        child = tape.nodes[child].end;
+      }
+      return out;
+    }
+    case NodeKind::kObject: {
+      if (shape != nullptr && (shape->type == ShapeType::kStructure || shape->type == ShapeType::kUnion)) {
+        return decode_structure(tape, index, *shape);
+      }
+      const Shape* value_shape = shape != nullptr && shape->type == ShapeType::kMap
+                                     ? shape->members.at(1).target
+                                     : nullptr;
+      auto out = nlohmann::ordered_json::object();
+      uint32_t child = index + 1;
+      for (uint32_t i = 0; i < n.size; ++i) {
+        out[std::string(tape.text(tape.nodes[child]))] =
+            value_shape != nullptr ? decode_value(tape, child + 1, value_shape, depth + 1)
+                                   : decode_any(tape, child + 1, depth + 1);
+        child = tape.nodes[child + 1].end;
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void append_pointer(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  for (char c : token) {
+    if (c == '~') {
+      pointer += "~0";
+    } else if (c == '/') {
+      pointer += "~1";
+    } else {
+      pointer += c;
+    }
+  }
+}
+
+void walk_structure(const Tape& tape, uint32_t index, const Shape& shape, const WalkOptions& options,
+                    std::vector<Issue>& issues) {
+  Walker walker(tape, options, issues);
+  std::string pointer, member;
+  walker.structure(index, shape, pointer, member);
+}
+
+nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const Shape& shape) {
+  auto out = nlohmann::ordered_json::object();
+  const Node& object = tape.nodes[index];
+  if (object.kind != NodeKind::kObject) return out;
+  std::vector<uint32_t> found(shape.members.size(), 0);
+  uint32_t child = index + 1;
+  for (uint32_t i = 0; i < object.size; ++i) {
+    const std::string_view key = tape.text(tape.nodes[child]);
+    for (size_t m = 0; m < shape.members.size(); ++m) {
+      if (shape.members[m].name == key) found[m] = child + 1;
+    }
+    child = tape.nodes[child + 1].end;
+  }
+  for (size_t m = 0; m < shape.members.size(); ++m) {
+    if (found[m] == 0 || tape.nodes[found[m]].kind == NodeKind::kNull) continue;
+    out[shape.members[m].name] = decode_value(tape, found[m], shape.members[m].target, 1);
+  }
+  return out;
+}
+
+}  // namespace lpe::validators::internal

@@ -1,0 +1,137 @@
+// Request and response validation derived from the model. Errors are values: nothing here throws,
+// nothing stops at the first violation, and the same input always gives the same verdict.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "spec/spec.h"
+#include "wire/error_type.h"
+
+namespace lpe::validators {
+
+// The kind of constraint a violation breaks (R4 required, R2 length, R1 pattern, R3 range, enum).
+enum class ConstraintKind { kRequired, kLength, kPattern, kRange, kEnum };
+
+// "required", "length", "pattern", "range", "enum".
+std::string_view to_string(ConstraintKind kind);
+
+// One broken constraint of one member, with its AWS-style message (R7).
+struct Violation {
+  std::string path;    // JSON pointer into the request body, e.g. "/maxResults"
+  std::string member;  // the member path AWS messages use, e.g. "maxResults" or "a.b.0"
+  ConstraintKind constraint = ConstraintKind::kRequired;
+  std::string message;  // "Value '0' at 'maxResults' failed to satisfy constraint: ..."
+  friend bool operator==(const Violation&, const Violation&) = default;
+};
+
+// What the endpoint must answer to a request body.
+enum class Outcome { kAccepted, kSerializationError, kValidationError };
+
+// The verdict on one request body. Status and error type come from the model's error shapes.
+struct RequestVerdict {
+  Outcome outcome = Outcome::kAccepted;
+  int status = 200;
+  std::string error_type;  // "", "SerializationException" or "ValidationException"
+  std::string message;     // the complete exception message (R6 reason or R7 list)
+  std::vector<Violation> violations;
+  // When accepted: the members the model knows, in model order, nulls dropped, last duplicate kept.
+  nlohmann::ordered_json decoded;
+
+  bool accepted() const { return outcome == Outcome::kAccepted; }
+  // The `lpe validate request` JSON form.
+  nlohmann::ordered_json to_json() const;
+};
+
+// Which JSON reader decodes the body: the byte-level one (fast, default) or nlohmann's (the DOM
+// path). Both feed the same constraint checks; tests and properties prove their verdicts agree.
+enum class JsonReader { kFast, kNlohmann };
+
+// Nesting deeper than this is a SerializationException (no stack overflow on hostile input).
+inline constexpr int kMaxJsonDepth = 128;
+
+// Validates request bodies of one operation (R1-R7). Thread-safe.
+class RequestValidator {
+ public:
+  RequestValidator(std::shared_ptr<const spec::Model> model, spec::OperationView operation);
+
+  // The verdict on `body`. `decode` = false skips building `decoded` (hot paths, benchmarks).
+  RequestVerdict validate(std::string_view body, JsonReader reader = JsonReader::kFast,
+                          bool decode = true) const;
+
+  const spec::OperationView& operation() const { return operation_; }
+
+ private:
+  std::shared_ptr<const spec::Model> model_;
+  spec::OperationView operation_;
+  int serialization_status_ = 400;
+  int validation_status_ = 400;
+};
+
+// How much a finding matters: `must` fails a run, `should` warns (fails with --strict), `note`
+// informs (unknown members and enum values of newer API versions, R9).
+enum class Severity { kMust, kShould, kNote };
+
+std::string_view to_string(Severity severity);
+
+// One observation about a response.
+struct Finding {
+  std::string rule;  // R-number with a finer name, e.g. "R9.required", "R8.error_type"
+  Severity severity = Severity::kMust;
+  std::string path;  // JSON pointer into the body, or "header:<name>" / "status"
+  std::string message;
+  nlohmann::ordered_json to_json() const;
+  friend bool operator==(const Finding&, const Finding&) = default;
+};
+
+// An HTTP response as the checkers see it. Header names compare case-insensitively.
+struct HttpResponse {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // The first header with this name (case-insensitive), if any.
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+// Parses a raw HTTP/1.x response (status line, headers, blank line, body; CRLF or LF; chunked
+// bodies decoded; Content-Length honoured). The error says what is wrong and on which line.
+std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw);
+
+// The error type of an error response, in the R8 order: `x-amzn-ErrorType`, then body `code`,
+// then body `__type`, sanitized as SDKs do.
+wire::ResolvedErrorType resolve_error_type(const HttpResponse& response);
+
+// Checks responses of one operation against the model (R8 error shape, R9 success shape).
+class ResponseChecker {
+ public:
+  ResponseChecker(std::shared_ptr<const spec::Model> model, spec::OperationView operation);
+
+  // Every finding about `response`; empty when it is a correct response.
+  std::vector<Finding> check(const HttpResponse& response) const;
+
+  const spec::OperationView& operation() const { return operation_; }
+
+ private:
+  void check_success(const HttpResponse& response, std::vector<Finding>& out) const;
+  void check_error(const HttpResponse& response, std::vector<Finding>& out) const;
+
+  std::shared_ptr<const spec::Model> model_;
+  spec::OperationView operation_;
+};
+
+// True when any finding has severity `must` (or `should` when `strict`).
+bool has_failure(const std::vector<Finding>& findings, bool strict = false);
+
+// The `Content-Type` media type is application/json (parameters such as charset allowed, R12).
+bool is_json_media_type(std::string_view content_type);
+
+}  // namespace lpe::validators
