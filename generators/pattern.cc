@@ -3,9 +3,11 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include <rapidcheck.h>
+#include <rapidcheck/gen/detail/ScaleInteger.h>
 
 #include "generators/internal/pattern_automaton.h"
 
@@ -79,17 +81,8 @@ std::vector<char32_t> walk(const Automaton& a, const LengthTable& table, uint64_
 std::vector<char32_t> draw_match(const BoundedPattern& bounded, ChoiceSource& choices,
                                  std::vector<uint32_t>* path) {
   const std::vector<uint64_t>& lengths = bounded.lengths();
-  uint64_t length = lengths.front();
-  if (lengths.size() > 1) {
-    const uint64_t mode = choices.choose_strategy(0, 9);
-    if (mode <= 5) {
-      length = pick(lengths, choices);
-    } else if (mode <= 7) {
-      length = lengths.front();
-    } else {
-      length = lengths.back();
-    }
-  }
+  const uint64_t length =
+      lengths.size() == 1 ? lengths[0] : lengths[choices.choose_with_ends(0, lengths.size() - 1)];
   return walk(bounded.pattern().automaton(), bounded.table(), length, choices, path);
 }
 
@@ -123,17 +116,127 @@ std::vector<std::vector<char32_t>> replacements_per_state(const Automaton& a) {
   return out;
 }
 
-class RapidCheckChoices final : public ChoiceSource {
+// Draws choices from RapidCheck's random stream and records them (as offsets from `lo`) on a
+// tape. Ordinary choices are scaled by the RapidCheck size like rc::gen::inRange; strategy choices
+// are not. Forced choices (lo == hi) are not recorded.
+class RecordingChoices final : public ChoiceSource {
  public:
-  uint64_t choose(uint64_t lo, uint64_t hi) override {
-    if (lo >= hi) return lo;
-    return *rc::gen::inRange<uint64_t>(lo, hi + 1);
-  }
+  RecordingChoices(const rc::Random& random, int size) : random_(random), size_(size) {}
+  uint64_t choose(uint64_t lo, uint64_t hi) override { return record(lo, hi, size_); }
   uint64_t choose_strategy(uint64_t lo, uint64_t hi) override {
-    if (lo >= hi) return lo;
-    return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange<uint64_t>(lo, hi + 1));
+    return record(lo, hi, rc::kNominalSize);
   }
+  // Records only the outcome, so that a shorter or smaller tape always means a value nearer `lo`.
+  uint64_t choose_with_ends(uint64_t lo, uint64_t hi) override {
+    if (lo >= hi) return lo;
+    const uint64_t mode = draw(0, 9, rc::kNominalSize);
+    const uint64_t any = draw(lo, hi, size_);
+    const uint64_t value = mode <= 5 ? any : mode <= 7 ? lo : hi;
+    tape_.push_back(value - lo);
+    return value;
+  }
+  std::vector<uint64_t> take_tape() { return std::move(tape_); }
+
+ private:
+  uint64_t draw(uint64_t lo, uint64_t hi, int size) {
+    const uint64_t scaled = rc::gen::detail::scaleInteger(hi - lo, size);
+    const uint64_t value = random_.next();
+    return lo + (scaled == UINT64_MAX ? value : value % (scaled + 1));
+  }
+  uint64_t record(uint64_t lo, uint64_t hi, int size) {
+    if (lo >= hi) return lo;
+    const uint64_t value = draw(lo, hi, size);
+    tape_.push_back(value - lo);
+    return value;
+  }
+
+  rc::Random random_;
+  int size_;
+  std::vector<uint64_t> tape_;
 };
+
+// Replays a (possibly shrunk) tape; out-of-range entries wrap, and past its end every answer is
+// `lo`, the simplest choice.
+class ReplayChoices final : public ChoiceSource {
+ public:
+  explicit ReplayChoices(const std::vector<uint64_t>& tape) : tape_(tape) {}
+  uint64_t choose(uint64_t lo, uint64_t hi) override {
+    if (lo >= hi || next_ == tape_.size()) return lo;
+    const uint64_t value = tape_[next_++];
+    const uint64_t span = hi - lo;
+    return span == UINT64_MAX ? lo + value : lo + value % (span + 1);
+  }
+  uint64_t choose_with_ends(uint64_t lo, uint64_t hi) override { return choose(lo, hi); }
+
+ private:
+  const std::vector<uint64_t>& tape_;
+  size_t next_ = 0;
+};
+
+// Shrinks of a choice tape, smallest first: the empty tape, then chunks of halving sizes removed,
+// (then, appended by the caller, each entry shrunk toward 0). Linear in the tape length.
+class TapeRemovals {
+ public:
+  explicit TapeRemovals(std::vector<uint64_t> tape) : tape_(std::move(tape)) {
+    while (chunk_ * 2 <= tape_.size()) chunk_ *= 2;
+    if (tape_.empty()) chunk_ = 0;
+  }
+
+  rc::Maybe<std::vector<uint64_t>> operator()() {
+    if (!tried_empty_) {
+      tried_empty_ = true;
+      if (!tape_.empty()) return std::vector<uint64_t>{};
+    }
+    while (chunk_ > 0) {
+      if (start_ < tape_.size() && chunk_ < tape_.size()) {
+        std::vector<uint64_t> out;
+        out.reserve(tape_.size());
+        const size_t stop = std::min(start_ + chunk_, tape_.size());
+        out.insert(out.end(), tape_.begin(), tape_.begin() + static_cast<std::ptrdiff_t>(start_));
+        out.insert(out.end(), tape_.begin() + static_cast<std::ptrdiff_t>(stop), tape_.end());
+        start_ += chunk_;
+        return out;
+      }
+      chunk_ /= 2;
+      start_ = 0;
+    }
+    return rc::Nothing;
+  }
+
+ private:
+  std::vector<uint64_t> tape_;
+  size_t chunk_ = 1;
+  size_t start_ = 0;
+  bool tried_empty_ = false;
+};
+
+rc::Seq<std::vector<uint64_t>> shrink_tape(const std::vector<uint64_t>& tape) {
+  return rc::seq::concat(rc::makeSeq<TapeRemovals>(tape),
+                         rc::shrink::eachElement(tape, [](uint64_t entry) {
+                           return rc::shrink::towards<uint64_t>(entry, 0);
+                         }));
+}
+
+// A RapidCheck generator over a ChoiceSource-driven draw. A value is its choice tape; shrinking
+// edits the tape (drop chunks, lower entries) and replays it, so shrinks move toward fewer and
+// smaller choices: shorter values, earlier alternatives, 'a'/'0'-like characters. `draw` returns
+// nullopt with a reason when it cannot produce a value; that throws rc::GenerationFailure.
+using Draw = std::function<std::optional<std::string>(ChoiceSource&, std::string*)>;
+
+rc::Gen<std::string> tape_gen(Draw draw) {
+  return rc::Gen<std::string>([draw](const rc::Random& random, int size) {
+    RecordingChoices recorder(random, size);
+    draw(recorder, nullptr);
+    return rc::shrinkable::map(rc::shrinkable::shrinkRecur(recorder.take_tape(), &shrink_tape),
+                               [draw](const std::vector<uint64_t>& tape) {
+                                 ReplayChoices replay(tape);
+                                 std::string why_not;
+                                 std::optional<std::string> value = draw(replay, &why_not);
+                                 if (!value) throw rc::GenerationFailure(why_not);
+                                 return std::move(*value);
+                               });
+  });
+}
 
 rc::Gen<std::string> failing_gen(std::string message) {
   return rc::gen::exec([message]() -> std::string { throw rc::GenerationFailure(message); });
@@ -147,10 +250,10 @@ rc::Gen<std::string> failing_gen(std::string message) {
 std::variant<CompiledPattern, PatternLimitation> CompiledPattern::parse(std::string_view pattern) {
   auto parsed = internal::parse_pattern(pattern);
   if (auto* limitation = std::get_if<PatternLimitation>(&parsed)) return std::move(*limitation);
-  auto re2 = compile_re2(pattern);
-  if (auto* limitation = std::get_if<PatternLimitation>(&re2)) return std::move(*limitation);
   auto automaton = internal::build_automaton(std::get<internal::ParsedPattern>(parsed));
   if (auto* limitation = std::get_if<PatternLimitation>(&automaton)) return std::move(*limitation);
+  auto re2 = compile_re2(pattern);
+  if (auto* limitation = std::get_if<PatternLimitation>(&re2)) return std::move(*limitation);
 
   CompiledPattern compiled;
   compiled.source_ = std::string(pattern);
@@ -190,9 +293,9 @@ std::variant<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(
   auto compiled =
       std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!compiled->ok()) {
-    return PatternLimitation{"rejected by RE2", 0,
-                             "RE2 rejects the pattern: " + compiled->error() + " (" +
-                                 compiled->error_arg() + ")"};
+    return PatternLimitation{
+        "rejected by RE2", 0,
+        "RE2 rejects the pattern: " + compiled->error() + " (" + compiled->error_arg() + ")"};
   }
   return compiled;
 }
@@ -249,6 +352,13 @@ std::variant<BoundedPattern, GenerationError> BoundedPattern::make(
   bounded.bounds_ = bounds;
   bounded.table_ = std::move(table);
   return bounded;
+}
+
+uint64_t ChoiceSource::choose_with_ends(uint64_t lo, uint64_t hi) {
+  if (lo >= hi) return lo;
+  const uint64_t mode = choose_strategy(0, 9);
+  const uint64_t any = choose(lo, hi);
+  return mode <= 5 ? any : mode <= 7 ? lo : hi;
 }
 
 uint64_t BytesChoiceSource::choose(uint64_t lo, uint64_t hi) {
@@ -431,8 +541,7 @@ rc::Gen<std::string> gen_matching(std::shared_ptr<const CompiledPattern> pattern
 
 rc::Gen<std::string> gen_matching(BoundedPattern bounded) {
   auto shared = std::make_shared<const BoundedPattern>(std::move(bounded));
-  return rc::gen::exec([shared] {
-    RapidCheckChoices choices;
+  return tape_gen([shared](ChoiceSource& choices, std::string*) -> std::optional<std::string> {
     return generate(*shared, choices);
   });
 }
@@ -442,12 +551,8 @@ rc::Gen<std::string> gen_near_miss(std::shared_ptr<const CompiledPattern> patter
   auto plan = make_near_miss_plan(std::move(pattern), bounds);
   if (auto* error = std::get_if<GenerationError>(&plan)) return failing_gen(error->message);
   auto shared = std::make_shared<const NearMissPlan>(std::get<NearMissPlan>(std::move(plan)));
-  return rc::gen::exec([shared] {
-    RapidCheckChoices choices;
-    std::string why_not;
-    auto value = near_miss(*shared, choices, &why_not);
-    if (!value) throw rc::GenerationFailure(why_not);
-    return *value;
+  return tape_gen([shared](ChoiceSource& choices, std::string* why_not) {
+    return near_miss(*shared, choices, why_not);
   });
 }
 

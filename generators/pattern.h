@@ -14,9 +14,12 @@
 //
 // Semantics: Smithy patterns are ECMA-262 regexes applied with *search* semantics. A side without
 // an anchor behaves as if `.*` were there: matching values are drawn with a filler of `.`-like
-// characters before / after the match. Where engines disagree (`\s`, `.`, `\v`), generated values
-// use only characters every engine (RE2, ECMAScript, Java) accepts there, and near misses only
-// characters no engine accepts there.
+// characters before / after the match, and a near miss must contain no match anywhere. Where
+// engines disagree, generated values use only characters every engine (RE2, ECMAScript, Java)
+// accepts there, and near misses only characters no engine accepts there: `.` draws any code point
+// but \n, \r, U+0085, U+2028, U+2029; `\s` draws [\t\n\f\r ]; `\S` avoids every Unicode space.
+// Drawn characters are mostly printable ASCII ('a' first, then '0', 'A', punctuation) and
+// sometimes, where allowed, other code points (é, 中, emoji, any scalar value).
 //
 // Lengths count Unicode code points (R2). Caps: no generated value is longer than
 // kPatternLengthCap code points; without a maximum bound, values are at most
@@ -153,6 +156,9 @@ class ChoiceSource {
   // Like choose, for the few strategy decisions (boundary length or not, ASCII or not, which
   // mutation). Sources that scale answers by a size should not scale these.
   virtual uint64_t choose_strategy(uint64_t lo, uint64_t hi) { return choose(lo, hi); }
+  // A value in [lo, hi] whose ends deserve extra attention (value lengths): by default `lo` and
+  // `hi` about a fifth of the time each, otherwise choose(lo, hi).
+  virtual uint64_t choose_with_ends(uint64_t lo, uint64_t hi);
 };
 
 // Choices read from bytes (libFuzzer input); when the bytes run out every answer is `lo`.
@@ -193,18 +199,21 @@ std::optional<std::string> generate_near_miss(const CompiledPattern& pattern,
                                               std::string* why_not = nullptr);
 inline constexpr int kNearMissAttempts = 16;
 
-// RapidCheck generator of matching values (built on generate with rc::gen::inRange picks inside
-// rc::gen::exec, so it shrinks toward shorter values and 'a'/'0'-like characters). When no value
-// fits the bounds, every draw throws rc::GenerationFailure with the reason (RapidCheck discards
-// the case and finally gives up, printing the reason).
+// RapidCheck generator of matching values, built on generate. Choices are drawn from RapidCheck's
+// random stream (scaled by its size, so early cases are short) and recorded on a choice tape;
+// shrinking drops chunks of the tape and lowers its entries, then replays it, so failing values
+// shrink toward shorter ones, earlier alternatives and 'a'/'0'-like characters (e.g.
+// "st-aaaaaaaaaaaaa"), keeping whatever character makes the property fail. When no value fits the
+// bounds, every draw throws rc::GenerationFailure with the reason (RapidCheck discards the case
+// and finally gives up, printing the reason).
 rc::Gen<std::string> gen_matching(std::shared_ptr<const CompiledPattern> pattern,
                                   LengthBounds bounds);
 rc::Gen<std::string> gen_matching(BoundedPattern bounded);
 
-// RapidCheck generator of near misses (see generate_near_miss). When an attempt finds none it
-// throws rc::GenerationFailure, which RapidCheck counts as a discarded case; a pattern that
-// accepts everything of the allowed lengths (e.g. `^[\s\S]*$`) therefore makes the property give
-// up rather than pass silently.
+// RapidCheck generator of near misses (see generate_near_miss), shrinking like gen_matching. When
+// a draw finds none it throws rc::GenerationFailure, which RapidCheck counts as a discarded case; a
+// pattern that accepts everything of the allowed lengths (e.g. `^[\s\S]*$`) therefore makes the
+// property give up rather than pass silently.
 rc::Gen<std::string> gen_near_miss(std::shared_ptr<const CompiledPattern> pattern,
                                    LengthBounds bounds);
 

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include "spec/internal/ascii_dfa.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -121,6 +123,38 @@ bool is_number_type(ShapeType t) {
     default:
       return false;
   }
+}
+
+// True for `^...$` where the anchors bind the whole pattern: no '|' outside groups and classes,
+// and the final '$' is not escaped.
+bool anchored_at_both_ends(std::string_view p) {
+  if (p.size() < 2 || p.front() != '^' || p.back() != '$') return false;
+  int depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 == p.size() - 1) return false;  // "\$" at the end is a literal dollar
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return false;
+    }
+  }
+  return depth == 0 && !in_class;
 }
 
 // Thrown only inside this file, always caught by Model::load; carries the pointer and message.
@@ -380,6 +414,8 @@ class ModelBuilder {
           fail(tptr, "pattern '" + p.source + "' does not compile in RE2: " + re->error());
         }
         p.regex = std::move(re);
+        p.anchored_both = anchored_at_both_ends(p.source);
+        if (p.anchored_both) p.dfa = internal::AsciiDfa::compile(p.source);
         c.pattern = std::move(p);
       } else if (key == "smithy.api#timestampFormat") {
         const std::string f = value.is_string() ? value.get<std::string>() : "";
@@ -864,7 +900,10 @@ size_t code_point_length(std::string_view utf8) {
 }
 
 bool pattern_matches(const PatternTrait& pattern, std::string_view value) {
-  return pattern.regex != nullptr && RE2::PartialMatch(value, *pattern.regex);
+  if (pattern.dfa != nullptr) return pattern.dfa->matches(value);
+  if (pattern.regex == nullptr) return false;
+  return pattern.regex->Match(value, 0, value.size(),
+                              pattern.anchored_both ? RE2::ANCHOR_BOTH : RE2::UNANCHORED, nullptr, 0);
 }
 
 }  // namespace lpe::spec

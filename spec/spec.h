@@ -18,6 +18,10 @@ namespace re2 {
 class RE2;
 }
 
+namespace lpe::spec::internal {
+class AsciiDfa;
+}
+
 namespace lpe::spec {
 
 // Smithy shape types (https://smithy.io/2.0/spec/model.html#shape-types).
@@ -48,6 +52,11 @@ struct RangeTrait {
 struct PatternTrait {
   std::string source;
   std::shared_ptr<const re2::RE2> regex;
+  // `^...$` with no top-level alternation: a search equals a match anchored at both ends, which
+  // RE2 runs faster.
+  bool anchored_both = false;
+  // A byte-table DFA equivalent to `regex`, when the pattern is in the ASCII subset; else null.
+  std::shared_ptr<const internal::AsciiDfa> dfa;
 };
 
 // `smithy.api#timestampFormat` values.

@@ -302,7 +302,9 @@ std::vector<std::string> default_signed_headers(const HeaderList& headers) {
   std::vector<std::string> names;
   for (const auto& h : headers) {
     std::string lower = lowercase(h.first);
-    if (!lower.empty() && !is_hop_or_rewritten(lower)) names.push_back(std::move(lower));
+    const bool valid_name =
+        !lower.empty() && std::all_of(lower.begin(), lower.end(), is_token_char);
+    if (valid_name && !is_hop_or_rewritten(lower)) names.push_back(std::move(lower));
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -390,6 +392,11 @@ std::optional<Clock::time_point> parse_amz_date(std::string_view s) {
   iso.append(s.substr(13, 2)).append("Z");
   const auto ts = parse_rfc3339(iso);
   if (!ts) return std::nullopt;
+  // system_clock counts nanoseconds on common platforms (about years 1678-2261): outside its
+  // range the date cannot be a current one, and converting would overflow.
+  constexpr auto kMax = std::chrono::floor<std::chrono::milliseconds>(Clock::duration::max());
+  constexpr auto kMin = std::chrono::ceil<std::chrono::milliseconds>(Clock::duration::min());
+  if (ts->epoch_millis > kMax.count() || ts->epoch_millis < kMin.count()) return std::nullopt;
   return Clock::time_point(
       std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ts->epoch_millis)));
 }

@@ -88,7 +88,8 @@ std::string canonical_headers(const HeaderList& headers,
 // The header names `sign_request` signs: every header present, lowercased, sorted and unique,
 // except hop-by-hop and rewritten-in-transit ones (authorization, connection, expect, keep-alive,
 // proxy-authenticate, proxy-authorization, te, trailer, transfer-encoding, upgrade, user-agent,
-// x-amzn-trace-id). So `host`, `content-type` and every `x-amz-*` header are always covered.
+// x-amzn-trace-id) and names that are not valid HTTP tokens. So `host`, `content-type` and every
+// `x-amz-*` header are always covered.
 std::vector<std::string> default_signed_headers(const HeaderList& headers);
 
 // The canonical request of `req` for the given signed header names (lowercase, sorted):
@@ -114,7 +115,8 @@ std::string compute_signature(std::string_view signing_key, std::string_view str
 // `YYYYMMDDThhmmssZ` (UTC, truncated to the second), the X-Amz-Date format.
 std::string format_amz_date(std::chrono::system_clock::time_point t);
 
-// Parses an X-Amz-Date value (`YYYYMMDDThhmmssZ`, real calendar date); nullopt otherwise.
+// Parses an X-Amz-Date value (`YYYYMMDDThhmmssZ`, real calendar date, within the range of
+// system_clock); nullopt otherwise.
 std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_view text);
 
 // ---- Signing ---------------------------------------------------------------------------------

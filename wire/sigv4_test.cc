@@ -539,7 +539,10 @@ TEST(SigV4, DefaultSignedHeadersSkipHopByHopAndRewritten) {
                               {"X-Amzn-Trace-Id", "t"},
                               {"Transfer-Encoding", "chunked"},
                               {"Content-Length", "2"},
-                              {"X-Amz-Target", "t"}};
+                              {"X-Amz-Target", "t"},
+                              {"Bad Name", "x"},
+                              {"", "empty"},
+                              {"x-a;b", "x"}};
   EXPECT_EQ(default_signed_headers(headers),
             (std::vector<std::string>{"content-length", "content-type", "host", "x-amz-date",
                                       "x-amz-target"}));
@@ -552,7 +555,9 @@ TEST(SigV4, AmzDateFormatsAndParses) {
   EXPECT_EQ(parse_amz_date("20150830T123600Z"), suite_time());
   for (const char* bad :
        {"", "20150830T123600", "2015-08-30T12:36:00Z", "20150230T123600Z", "20150830t123600Z",
-        "20150830T243600Z", "2015083OT123600Z", "20150830T123600ZZ", "+0150830T123600Z"}) {
+        "20150830T243600Z", "2015083OT123600Z", "20150830T123600ZZ", "+0150830T123600Z",
+        // Real dates outside system_clock's range.
+        "85200130T123600Z", "00010101T000000Z"}) {
     EXPECT_FALSE(parse_amz_date(bad).has_value()) << bad;
   }
 }

@@ -1,7 +1,6 @@
 #include "generators/internal/pattern_automaton.h"
 
 #include <algorithm>
-#include <cstring>
 #include <deque>
 #include <unordered_map>
 
@@ -267,9 +266,9 @@ class Parser {
   std::variant<ParsedPattern, PatternLimitation> run() {
     size_t bad_offset = 0;
     if (!decode(bad_offset)) {
-      return PatternLimitation{"invalid UTF-8", bad_offset,
-                               "the pattern is not valid UTF-8 (byte " +
-                                   std::to_string(bad_offset) + ")"};
+      return PatternLimitation{
+          "invalid UTF-8", bad_offset,
+          "invalid UTF-8 at byte " + std::to_string(bad_offset) + ": patterns must be UTF-8 text"};
     }
     ParsedPattern parsed;
     size_t begin = 0;
@@ -294,9 +293,8 @@ class Parser {
     if (!error_ && pos_ < end_) {
       fail("unmatched ')'", pos_, "a ')' without a matching '('");
     }
-    if (!error_ && parsed.root.kind == Node::Kind::kAlternation &&
-        (parsed.anchored_start || parsed.anchored_end)) {
-      fail("alternation across anchors", first_top_level_bar_,
+    if (!error_ && top_level_bar_ && (parsed.anchored_start || parsed.anchored_end)) {
+      fail("alternation across anchors", *top_level_bar_,
            "a top-level '|' with '^'/'$' binds the anchors to the first/last alternative only; "
            "write ^(a|b)$");
     }
@@ -338,7 +336,7 @@ class Parser {
     std::vector<Node> branches;
     branches.push_back(parse_concat(depth));
     while (!error_ && peek() == '|') {
-      if (depth == 0 && branches.size() == 1) first_top_level_bar_ = pos_;
+      if (depth == 0 && !top_level_bar_) top_level_bar_ = pos_;
       ++pos_;
       branches.push_back(parse_concat(depth));
     }
@@ -718,7 +716,8 @@ class Parser {
         ClassPair high_item;
         char32_t high = 0;
         if (!parse_class_item(high_item, high)) {
-          if (!error_) fail("class escape in range", high_start, "a class escape cannot bound a range");
+          if (!error_)
+            fail("class escape in range", high_start, "a class escape cannot bound a range");
           return {};
         }
         if (high < low) {
@@ -740,7 +739,7 @@ class Parser {
   std::vector<size_t> offsets_;
   size_t pos_ = 0;
   size_t end_ = 0;
-  size_t first_top_level_bar_ = 0;
+  std::optional<size_t> top_level_bar_;
   std::optional<PatternLimitation> error_;
 };
 
@@ -763,8 +762,9 @@ std::vector<uint32_t> merge(const std::vector<uint32_t>& a, const std::vector<ui
 constexpr std::u32string_view kPreferredAscii =
     U"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 // Non-ASCII (and tab) characters worth trying where allowed: accents, scripts, emoji.
-constexpr std::u32string_view kNotable = U"\u00e9\u00fc\u00df\u03a9\u0416\u4e2d\u65e5\ud55c\u2764"
-                                         U"\U0001F600\U0001F389\t";
+constexpr std::u32string_view kNotable =
+    U"\u00e9\u00fc\u00df\u03a9\u0416\u4e2d\u65e5\ud55c\u2764"
+    U"\U0001F600\U0001F389\t";
 
 class AutomatonBuilder {
  public:
@@ -867,7 +867,8 @@ class AutomatonBuilder {
     if (!node.max_repeat) {
       if (min == 0) return optional(loop(build(child)));
       Fragment acc;
-      for (uint32_t i = 0; i + 1 < min && !overflow_; ++i) acc = concat(std::move(acc), build(child));
+      for (uint32_t i = 0; i + 1 < min && !overflow_; ++i)
+        acc = concat(std::move(acc), build(child));
       return concat(std::move(acc), loop(build(child)));
     }
     Fragment acc;

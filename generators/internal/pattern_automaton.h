@@ -61,9 +61,9 @@ struct ClassPair {
 struct Node {
   enum class Kind { kEmpty, kClass, kConcat, kAlternation, kRepeat };
   Kind kind = Kind::kEmpty;
-  ClassPair chars;              // kClass
-  std::vector<Node> children;   // kConcat, kAlternation; kRepeat has exactly one
-  uint32_t min_repeat = 0;      // kRepeat
+  ClassPair chars;                     // kClass
+  std::vector<Node> children;          // kConcat, kAlternation; kRepeat has exactly one
+  uint32_t min_repeat = 0;             // kRepeat
   std::optional<uint32_t> max_repeat;  // kRepeat; nullopt = unbounded
 };
 
@@ -79,7 +79,8 @@ std::variant<ParsedPattern, PatternLimitation> parse_pattern(std::string_view pa
 // One position of the automaton: a character class occurrence in the expanded pattern.
 struct Position {
   ClassPair chars;
-  // chars.sure restricted to printable ASCII, in the order generation prefers (a-z, 0-9, A-Z, rest).
+  // chars.sure restricted to printable ASCII, in the order generation prefers (a-z, 0-9, A-Z,
+  // rest).
   std::vector<char32_t> preferred_ascii;
   // chars.sure without printable ASCII, and a few notable members of it (é, 中, emoji...).
   CharSet other;
@@ -94,9 +95,9 @@ struct Automaton {
   std::vector<std::vector<uint32_t>> follow;     // per state, sorted successor states
   std::vector<std::vector<uint32_t>> preceding;  // per state, sorted predecessor states
   std::vector<bool> accepting;
-  uint64_t min_length = 0;                  // over strings built from the `sure` sets
-  std::optional<uint64_t> max_length;       // nullopt: unbounded
-  bool empty_language = false;              // no string at all is built from the `sure` sets
+  uint64_t min_length = 0;             // over strings built from the `sure` sets
+  std::optional<uint64_t> max_length;  // nullopt: unbounded
+  bool empty_language = false;         // no string at all is built from the `sure` sets
 
   size_t state_count() const { return follow.size(); }
 };

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace lpe::validators::internal {
@@ -28,6 +29,13 @@ bool finite_double(std::string_view text) {
   std::string copy(text);
   const double v = std::strtod(copy.c_str(), nullptr);
   return std::isfinite(v);
+}
+
+bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
 }
 
 void append_utf8(std::string& out, uint32_t cp) {
@@ -69,11 +77,10 @@ class FastReader {
   }
 
   void skip_ws() {
-    while (pos_ < in_.size()) {
-      const char c = in_[pos_];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-      ++pos_;
-    }
+    const char* p = in_.data() + pos_;
+    const char* const end = in_.data() + in_.size();
+    while (p != end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+    pos_ = static_cast<size_t>(p - in_.data());
   }
 
   uint32_t push(NodeKind kind) {
@@ -297,29 +304,61 @@ class FastReader {
     return true;
   }
 
+  // True when one of the 8 bytes needs a closer look: '"', '\\', a control byte or non-ASCII.
+  static bool special_in_word(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    const uint64_t quote = has_zero(w ^ (kOnes * '"'));
+    const uint64_t backslash = has_zero(w ^ (kOnes * '\\'));
+    const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
+    return (quote | backslash | control | (w & kHigh)) != 0;
+  }
+
   bool string_node() {
     ++pos_;  // opening quote
     const size_t start = pos_;
-    // Fast scan: no escapes is the common case; the text then stays in the input.
-    while (pos_ < in_.size()) {
-      const auto c = static_cast<unsigned char>(in_[pos_]);
+    bool ascii = true;
+    // Fast scan: no escapes is the common case; the text then stays in the input. Eight bytes at a
+    // time while none needs a closer look, then byte by byte.
+    const char* const base = in_.data();
+    const char* const end = base + in_.size();
+    const char* p = base + pos_;
+    while (true) {
+      while (end - p >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        if (special_in_word(w)) break;
+        p += 8;
+      }
+      if (p == end) break;
+      const auto c = static_cast<unsigned char>(*p);
       if (c == '"') {
+        pos_ = static_cast<size_t>(p - base);
         const uint32_t idx = push(NodeKind::kString);
         Node& n = tape_.nodes[idx];
         n.text_offset = static_cast<uint32_t>(start);
         n.text_length = static_cast<uint32_t>(pos_ - start);
+        n.ascii = ascii;
         ++pos_;
         finish_leaf(idx);
         return true;
       }
       if (c == '\\') break;
-      if (c < 0x20) return fail("control character in a string");
+      if (c < 0x20) {
+        pos_ = static_cast<size_t>(p - base);
+        return fail("control character in a string");
+      }
       if (c < 0x80) {
-        ++pos_;
-      } else if (!utf8_sequence()) {
-        return false;
+        ++p;
+      } else {
+        ascii = false;
+        pos_ = static_cast<size_t>(p - base);
+        if (!utf8_sequence()) return false;
+        p = base + pos_;
       }
     }
+    pos_ = static_cast<size_t>(p - base);
     if (pos_ >= in_.size()) return fail("unterminated string");
     // Slow path: decode escapes into the arena.
     std::string& arena = tape_.arena;
@@ -333,6 +372,7 @@ class FastReader {
         n.in_arena = true;
         n.text_offset = static_cast<uint32_t>(arena_start);
         n.text_length = static_cast<uint32_t>(arena.size() - arena_start);
+        n.ascii = is_ascii(std::string_view(arena).substr(arena_start));
         ++pos_;
         finish_leaf(idx);
         return true;
@@ -432,6 +472,7 @@ class NlohmannTapeBuilder {
   bool string(std::string& s) {
     Node n;
     n.kind = NodeKind::kString;
+    n.ascii = is_ascii(s);
     store_text(n, s);
     return add(n);
   }

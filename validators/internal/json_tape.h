@@ -18,6 +18,7 @@ struct Node {
   bool integral = false;      // a number written without fraction or exponent
   bool fits_int64 = false;    // integral and within int64 (then `int_value` holds it)
   bool in_arena = false;      // text lives in Tape::arena (decoded escapes) instead of the input
+  bool ascii = false;         // string text is pure ASCII (code points == bytes)
   uint32_t end = 0;           // subtree end
   uint32_t size = 0;          // array elements / object members
   uint32_t text_offset = 0;   // string: decoded text; number: its source text (may be empty)

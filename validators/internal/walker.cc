@@ -73,20 +73,35 @@ bool valid_base64(std::string_view s) {
   return true;
 }
 
+// One step of the current path: a member name or a list index. Paths are only turned into
+// strings when an issue is reported, so valid input costs no string building.
+struct Segment {
+  std::string_view name;
+  uint32_t index = 0;
+  bool is_index = false;
+};
+
 class Walker {
  public:
   Walker(const Tape& tape, const WalkOptions& options, std::vector<Issue>& issues)
       : tape_(tape), options_(options), issues_(issues) {}
 
-  void structure(uint32_t index, const Shape& shape, std::string& pointer, std::string& member) {
+  void structure(uint32_t index, const Shape& shape) {
     const Node& object = tape_.nodes[index];
     if (object.kind != NodeKind::kObject) {
-      type_mismatch(index, pointer, member, "an object");
+      type_mismatch(index, "an object");
       return;
     }
     // Last occurrence of each model member (duplicate keys: the last wins, R5).
     const size_t count = shape.members.size();
-    std::vector<uint32_t> found(count, 0);
+    constexpr size_t kInline = 32;
+    uint32_t inline_found[kInline] = {};
+    std::vector<uint32_t> heap_found;
+    uint32_t* found = inline_found;
+    if (count > kInline) {
+      heap_found.assign(count, 0);
+      found = heap_found.data();
+    }
     uint32_t child = index + 1;
     for (uint32_t i = 0; i < object.size; ++i) {
       const std::string_view key = tape_.text(tape_.nodes[child]);
@@ -99,34 +114,31 @@ class Walker {
           break;
         }
       }
-      if (!known) unknown_member(key, pointer, member);
+      if (!known) unknown_member(key);
       child = tape_.nodes[value].end;
     }
     size_t set_members = 0;
     for (size_t m = 0; m < count; ++m) {
       const Member& mem = shape.members[m];
-      const size_t pointer_size = pointer.size(), member_size = member.size();
-      append_pointer(pointer, mem.name);
-      if (!member.empty()) member += '.';
-      member += mem.name;
+      path_.push_back({mem.name, 0, false});
       const uint32_t value = found[m];
       if (value == 0 || tape_.nodes[value].kind == NodeKind::kNull) {
         if (mem.required && !(value == 0 && mem.default_value && !options_.response)) {
-          constraint(pointer, member, ConstraintKind::kRequired,
-                     "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+          not_null();
         } else if (value != 0 && options_.response) {
-          issues_.push_back({IssueKind::kNullOptional, pointer, member, ConstraintKind::kRequired,
+          const std::string member = member_path();
+          issues_.push_back({IssueKind::kNullOptional, pointer(), member, ConstraintKind::kRequired,
                              "optional member '" + member + "' is null (omit it instead)"});
         }
       } else {
         ++set_members;
-        this->member(value, mem, pointer, member);
+        this->value(value, *mem.target, mem.constraints);
       }
-      pointer.resize(pointer_size);
-      member.resize(member_size);
+      path_.pop_back();
     }
     if (shape.type == ShapeType::kUnion && set_members != 1) {
-      issues_.push_back({IssueKind::kTypeMismatch, pointer, member, ConstraintKind::kRequired,
+      const std::string member = member_path();
+      issues_.push_back({IssueKind::kTypeMismatch, pointer(), member, ConstraintKind::kRequired,
                          "union '" + display(member) + "' must have exactly one member set, has " +
                              std::to_string(set_members)});
     }
@@ -135,28 +147,76 @@ class Walker {
  private:
   static std::string display(const std::string& member) { return member.empty() ? "<root>" : member; }
 
-  void type_mismatch(uint32_t index, const std::string& pointer, const std::string& member,
-                     std::string_view expected) {
+  // The current path as a JSON pointer ("/events/0/eventTime").
+  std::string pointer() const {
+    std::string out;
+    for (const auto& seg : path_) {
+      if (seg.is_index) {
+        out += '/';
+        out += std::to_string(seg.index);
+      } else {
+        append_pointer(out, seg.name);
+      }
+    }
+    return out;
+  }
+
+  // The current path as AWS messages name members ("events.0.eventTime").
+  std::string member_path() const {
+    std::string out;
+    for (const auto& seg : path_) {
+      if (!out.empty()) out += '.';
+      if (seg.is_index) {
+        out += std::to_string(seg.index);
+      } else {
+        out += seg.name;
+      }
+    }
+    return out;
+  }
+
+  void type_mismatch(uint32_t index, std::string_view expected) {
     const Node& n = tape_.nodes[index];
     std::string got(kind_name(n.kind));
     if (n.kind == NodeKind::kNumber || n.kind == NodeKind::kString) got += " " + render_json(index);
-    issues_.push_back({IssueKind::kTypeMismatch, pointer, member, ConstraintKind::kRequired,
+    const std::string member = member_path();
+    issues_.push_back({IssueKind::kTypeMismatch, pointer(), member, ConstraintKind::kRequired,
                        "Value at '" + display(member) + "' must be " + std::string(expected) +
                            ", got " + got});
   }
 
-  void unknown_member(std::string_view key, const std::string& pointer, const std::string& member) {
+  void unknown_member(std::string_view key) {
     if (!options_.response) return;  // requests ignore unknown members (R5)
-    std::string p = pointer;
-    append_pointer(p, key);
-    std::string m = member.empty() ? std::string(key) : member + "." + std::string(key);
-    issues_.push_back({IssueKind::kUnknownMember, p, m, ConstraintKind::kRequired,
+    path_.push_back({key, 0, false});
+    const std::string m = member_path();
+    issues_.push_back({IssueKind::kUnknownMember, pointer(), m, ConstraintKind::kRequired,
                        "member '" + m + "' is not in the model (a newer API version may add it)"});
+    path_.pop_back();
   }
 
-  void constraint(const std::string& pointer, const std::string& member, ConstraintKind kind,
-                  std::string message) {
-    issues_.push_back({IssueKind::kConstraint, pointer, member, kind, std::move(message)});
+  void not_null() {
+    const std::string member = member_path();
+    issues_.push_back({IssueKind::kConstraint, pointer(), member, ConstraintKind::kRequired,
+                       "Value null at '" + member + "' failed to satisfy constraint: Member must not be null"});
+  }
+
+  // A constraint violation of the value at `index`: "Value '<v>' at '<member>' failed to satisfy
+  // constraint: <phrase>" (R7).
+  void violated(uint32_t index, ConstraintKind kind, std::string_view phrase) {
+    Issue& issue = issues_.emplace_back();
+    issue.kind = IssueKind::kConstraint;
+    issue.constraint = kind;
+    issue.pointer = pointer();
+    issue.member_path = member_path();
+    std::string& m = issue.message;
+    m.reserve(64 + issue.member_path.size() + phrase.size() + tape_.nodes[index].text_length);
+    m += "Value '";
+    render_into(index, m, 0);
+    if (m.size() > 7 + kMaxRenderedCodePoints) m = cut(m, 7 + kMaxRenderedCodePoints);
+    m += "' at '";
+    m += issue.member_path;
+    m += "' failed to satisfy constraint: ";
+    m += phrase;
   }
 
   // A short JSON rendering of a scalar for type-mismatch messages.
@@ -175,12 +235,6 @@ class Walker {
   }
 
   // The value as AWS messages print it: strings raw, lists as [a, b], cut at 256 code points.
-  std::string render(uint32_t index) const {
-    std::string out;
-    render_into(index, out, 0);
-    return cut(out, kMaxRenderedCodePoints);
-  }
-
   void render_into(uint32_t index, std::string& out, int depth) const {
     const Node& n = tape_.nodes[index];
     if (out.size() > 4 * kMaxRenderedCodePoints + 8 || depth > 16) return;
@@ -212,64 +266,47 @@ class Walker {
     }
   }
 
-  std::string value_prefix(uint32_t index, const std::string& member) const {
-    return "Value '" + render(index) + "' at '" + member + "' failed to satisfy constraint: ";
-  }
-
-  void check_length(uint32_t index, const spec::Constraints& c, uint64_t length,
-                    const std::string& pointer, const std::string& member) {
+  void check_length(uint32_t index, const spec::Constraints& c, uint64_t length) {
     if (!c.length) return;
     if (c.length->min && length < static_cast<uint64_t>(*c.length->min)) {
-      constraint(pointer, member, ConstraintKind::kLength,
-                 value_prefix(index, member) + "Member must have length greater than or equal to " +
-                     std::to_string(*c.length->min));
+      violated(index, ConstraintKind::kLength,
+               "Member must have length greater than or equal to " + std::to_string(*c.length->min));
     }
     if (c.length->max && length > static_cast<uint64_t>(*c.length->max)) {
-      constraint(pointer, member, ConstraintKind::kLength,
-                 value_prefix(index, member) + "Member must have length less than or equal to " +
-                     std::to_string(*c.length->max));
+      violated(index, ConstraintKind::kLength,
+               "Member must have length less than or equal to " + std::to_string(*c.length->max));
     }
   }
 
-  void check_range(uint32_t index, const spec::Constraints& c, double value,
-                   const std::string& pointer, const std::string& member) {
+  void check_range(uint32_t index, const spec::Constraints& c, double value) {
     if (!c.range) return;
     if (c.range->min && value < *c.range->min) {
-      constraint(pointer, member, ConstraintKind::kRange,
-                 value_prefix(index, member) + "Member must have value greater than or equal to " +
-                     c.range->min_text);
+      violated(index, ConstraintKind::kRange,
+               "Member must have value greater than or equal to " + c.range->min_text);
     }
     if (c.range->max && value > *c.range->max) {
-      constraint(pointer, member, ConstraintKind::kRange,
-                 value_prefix(index, member) + "Member must have value less than or equal to " +
-                     c.range->max_text);
+      violated(index, ConstraintKind::kRange, "Member must have value less than or equal to " + c.range->max_text);
     }
   }
 
-  void check_enum(uint32_t index, const Shape& target, std::string_view text,
-                  const std::string& pointer, const std::string& member) {
+  void check_enum(uint32_t index, const Shape& target, std::string_view text) {
     if (target.enum_values.empty() || target.type == ShapeType::kIntEnum) return;
     for (const auto& v : target.enum_values) {
       if (v.string_value == text) return;
     }
     if (options_.response) {
-      issues_.push_back({IssueKind::kUnknownEnumValue, pointer, member, ConstraintKind::kEnum,
+      const std::string member = member_path();
+      issues_.push_back({IssueKind::kUnknownEnumValue, pointer(), member, ConstraintKind::kEnum,
                          "value '" + cut(text, 64) + "' at '" + member + "' is not in enum " +
                              std::string(target.name()) + " (a newer API version may add it)"});
       return;
     }
     std::string set;
     for (const auto& v : target.enum_values) set += (set.empty() ? "" : ", ") + v.string_value;
-    constraint(pointer, member, ConstraintKind::kEnum,
-               value_prefix(index, member) + "Member must satisfy enum value set: [" + set + "]");
+    violated(index, ConstraintKind::kEnum, "Member must satisfy enum value set: [" + set + "]");
   }
 
-  void member(uint32_t index, const Member& mem, std::string& pointer, std::string& member_path) {
-    value(index, *mem.target, mem.constraints, pointer, member_path);
-  }
-
-  void value(uint32_t index, const Shape& target, const spec::Constraints& c, std::string& pointer,
-             std::string& member) {
+  void value(uint32_t index, const Shape& target, const spec::Constraints& c) {
     const Node& n = tape_.nodes[index];
     if (++depth_ > kMaxJsonDepth) {
       --depth_;
@@ -279,22 +316,21 @@ class Walker {
       case ShapeType::kString:
       case ShapeType::kEnum: {
         if (n.kind != NodeKind::kString) {
-          type_mismatch(index, pointer, member, "a string");
+          type_mismatch(index, "a string");
           break;
         }
         const std::string_view text = tape_.text(n);
-        check_length(index, c, spec::code_point_length(text), pointer, member);
+        if (c.length) check_length(index, c, n.ascii ? text.size() : spec::code_point_length(text));
         if (c.pattern && !spec::pattern_matches(*c.pattern, text)) {
-          constraint(pointer, member, ConstraintKind::kPattern,
-                     value_prefix(index, member) + "Member must satisfy regular expression pattern: " +
-                         c.pattern->source);
+          violated(index, ConstraintKind::kPattern,
+                   "Member must satisfy regular expression pattern: " + c.pattern->source);
         }
-        check_enum(index, target, text, pointer, member);
+        check_enum(index, target, text);
         break;
       }
       case ShapeType::kBoolean:
         if (n.kind != NodeKind::kTrue && n.kind != NodeKind::kFalse) {
-          type_mismatch(index, pointer, member, "a boolean");
+          type_mismatch(index, "a boolean");
         }
         break;
       case ShapeType::kByte:
@@ -305,7 +341,7 @@ class Walker {
         const auto limits = *int_limits(target.type);
         if (n.kind != NodeKind::kNumber || !n.integral || !n.fits_int64 ||
             n.int_value < limits.min || n.int_value > limits.max) {
-          type_mismatch(index, pointer, member, limits.name);
+          type_mismatch(index, limits.name);
           break;
         }
         if (target.type == ShapeType::kIntEnum) {
@@ -316,104 +352,87 @@ class Walker {
             for (const auto& v : target.enum_values) {
               set += (set.empty() ? "" : ", ") + std::to_string(v.int_value);
             }
-            constraint(pointer, member, ConstraintKind::kEnum,
-                       value_prefix(index, member) + "Member must satisfy enum value set: [" + set + "]");
+            violated(index, ConstraintKind::kEnum, "Member must satisfy enum value set: [" + set + "]");
           }
         }
-        check_range(index, c, static_cast<double>(n.int_value), pointer, member);
+        check_range(index, c, static_cast<double>(n.int_value));
         break;
       }
       case ShapeType::kBigInteger:
         if (n.kind != NodeKind::kNumber || !n.integral) {
-          type_mismatch(index, pointer, member, "an integer");
+          type_mismatch(index, "an integer");
           break;
         }
-        check_range(index, c, to_double(n), pointer, member);
+        check_range(index, c, to_double(n));
         break;
       case ShapeType::kFloat:
       case ShapeType::kDouble:
       case ShapeType::kBigDecimal:
         if (n.kind != NodeKind::kNumber) {
-          type_mismatch(index, pointer, member, "a number");
+          type_mismatch(index, "a number");
           break;
         }
-        check_range(index, c, to_double(n), pointer, member);
+        check_range(index, c, to_double(n));
         break;
       case ShapeType::kTimestamp:
-        timestamp(index, c, pointer, member);
+        timestamp(index, c);
         break;
       case ShapeType::kBlob:
         if (n.kind != NodeKind::kString || !valid_base64(tape_.text(n))) {
-          type_mismatch(index, pointer, member, "a base64 string");
+          type_mismatch(index, "a base64 string");
           break;
         }
-        check_length(index, c, tape_.text(n).size() / 4 * 3, pointer, member);
+        check_length(index, c, tape_.text(n).size() / 4 * 3);
         break;
       case ShapeType::kDocument:
         break;
       case ShapeType::kList:
       case ShapeType::kSet: {
         if (n.kind != NodeKind::kArray) {
-          type_mismatch(index, pointer, member, "an array");
+          type_mismatch(index, "an array");
           break;
         }
-        check_length(index, c, n.size, pointer, member);
+        check_length(index, c, n.size);
         const Member& element = target.members.at(0);
         uint32_t child = index + 1;
         for (uint32_t i = 0; i < n.size; ++i) {
-          const size_t ps = pointer.size(), ms = member.size();
-          pointer += '/';
-          pointer += std::to_string(i);
-          member += '.';
-          member += std::to_string(i);
+          path_.push_back({{}, i, true});
           if (tape_.nodes[child].kind == NodeKind::kNull) {
-            if (!c.sparse) {
-              constraint(pointer, member, ConstraintKind::kRequired,
-                         "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
-            }
+            if (!c.sparse) not_null();
           } else {
-            this->member(child, element, pointer, member);
+            this->value(child, *element.target, element.constraints);
           }
-          pointer.resize(ps);
-          member.resize(ms);
+          path_.pop_back();
           child = tape_.nodes[child].end;
         }
         break;
       }
       case ShapeType::kMap: {
         if (n.kind != NodeKind::kObject) {
-          type_mismatch(index, pointer, member, "an object");
+          type_mismatch(index, "an object");
           break;
         }
-        check_length(index, c, n.size, pointer, member);
+        check_length(index, c, n.size);
         const Member& key = target.members.at(0);
         const Member& val = target.members.at(1);
         uint32_t child = index + 1;
         for (uint32_t i = 0; i < n.size; ++i) {
-          const size_t ps = pointer.size(), ms = member.size();
-          const std::string_view k = tape_.text(tape_.nodes[child]);
-          append_pointer(pointer, k);
-          member += '.';
-          member += k;
-          this->member(child, key, pointer, member);
+          path_.push_back({tape_.text(tape_.nodes[child]), 0, false});
+          this->value(child, *key.target, key.constraints);
           const uint32_t v = child + 1;
           if (tape_.nodes[v].kind == NodeKind::kNull) {
-            if (!c.sparse) {
-              constraint(pointer, member, ConstraintKind::kRequired,
-                         "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
-            }
+            if (!c.sparse) not_null();
           } else {
-            this->member(v, val, pointer, member);
+            this->value(v, *val.target, val.constraints);
           }
-          pointer.resize(ps);
-          member.resize(ms);
+          path_.pop_back();
           child = tape_.nodes[v].end;
         }
         break;
       }
       case ShapeType::kStructure:
       case ShapeType::kUnion:
-        structure(index, target, pointer, member);
+        structure(index, target);
         break;
       default:
         break;
@@ -427,24 +446,23 @@ class Walker {
     return std::strtod(text.c_str(), nullptr);
   }
 
-  void timestamp(uint32_t index, const spec::Constraints& c, const std::string& pointer,
-                 const std::string& member) {
+  void timestamp(uint32_t index, const spec::Constraints& c) {
     const Node& n = tape_.nodes[index];
     const auto format = c.timestamp_format.value_or(options_.default_timestamp_format);
     if (format == spec::TimestampFormat::kEpochSeconds) {
-      if (n.kind != NodeKind::kNumber) type_mismatch(index, pointer, member, "epoch seconds (a number)");
+      if (n.kind != NodeKind::kNumber) type_mismatch(index, "epoch seconds (a number)");
       return;
     }
     if (n.kind != NodeKind::kString) {
-      type_mismatch(index, pointer, member,
-                    format == spec::TimestampFormat::kDateTime ? "an RFC 3339 date-time string"
+      type_mismatch(index, format == spec::TimestampFormat::kDateTime ? "an RFC 3339 date-time string"
                                                                : "an HTTP-date string");
       return;
     }
     if (format == spec::TimestampFormat::kDateTime) {
       wire::Rfc3339Problem problem;
       if (!wire::parse_rfc3339(tape_.text(n), &problem)) {
-        issues_.push_back({IssueKind::kBadTimestamp, pointer, member, ConstraintKind::kRequired,
+        const std::string member = member_path();
+        issues_.push_back({IssueKind::kBadTimestamp, pointer(), member, ConstraintKind::kRequired,
                            "Value '" + cut(tape_.text(n), 64) + "' at '" + member +
                                "' is not an RFC 3339 UTC date-time (YYYY-MM-DDThh:mm:ss[.fff]Z): " +
                                problem.message});
@@ -455,6 +473,7 @@ class Walker {
   const Tape& tape_;
   const WalkOptions& options_;
   std::vector<Issue>& issues_;
+  std::vector<Segment> path_;
   int depth_ = 0;
 };
 
@@ -534,8 +553,7 @@ void append_pointer(std::string& pointer, std::string_view token) {
 void walk_structure(const Tape& tape, uint32_t index, const Shape& shape, const WalkOptions& options,
                     std::vector<Issue>& issues) {
   Walker walker(tape, options, issues);
-  std::string pointer, member;
-  walker.structure(index, shape, pointer, member);
+  walker.structure(index, shape);
 }
 
 nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const Shape& shape) {

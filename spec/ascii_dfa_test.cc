@@ -1,0 +1,70 @@
+#include "spec/internal/ascii_dfa.h"
+
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <random>
+#include <string>
+
+namespace lpe::spec::internal {
+namespace {
+
+// Compares the DFA with RE2 (the oracle) on strings built from the pattern's own characters, so
+// that matches and near misses are both frequent.
+void expect_agrees_with_re2(const std::string& pattern, int trials = 20000) {
+  const auto dfa = AsciiDfa::compile(pattern);
+  ASSERT_NE(dfa, nullptr) << pattern;
+  const RE2 re(pattern);
+  ASSERT_TRUE(re.ok());
+  std::mt19937_64 rng(42);
+  std::string alphabet = "aZ09-_/+=:. \n\xC3\xA9";
+  for (char c : pattern) alphabet += c;
+  int matches = 0;
+  for (int t = 0; t < trials; ++t) {
+    std::string s;
+    const size_t len = rng() % 40;
+    for (size_t i = 0; i < len; ++i) s += alphabet[rng() % alphabet.size()];
+    const bool expected = RE2::FullMatch(s, re);
+    matches += expected;
+    ASSERT_EQ(dfa->matches(s), expected) << pattern << " on '" << s << "'";
+  }
+  (void)matches;
+}
+
+TEST(AsciiDfa, AgreesWithRe2OnTheModelPatterns) {
+  for (const std::string p : {"^[a-zA-Z0-9+/=_-]*$", "^[a-zA-Z0-9-]*$", "^st-[a-zA-Z0-9]+$",
+                              "^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$"}) {
+    expect_agrees_with_re2(p);
+  }
+}
+
+TEST(AsciiDfa, AgreesWithRe2OnTheSubset) {
+  for (const std::string p :
+       {"^[A-Z]{2,4}(-[0-9]{1,3})?$", "^(foo|ba[rz])+\\.txt$", "^\\d+(\\.\\d+)?$", "^a*b?c+$", "^(ab)*$",
+        "^(a|)b{3}$", "^[\\w.-]{0,5}$", "^(?:x|y){2,}z$", "^[]a]+$", "^[a\\]]+$", "^\\s\\S$"}) {
+    if (AsciiDfa::compile(p) == nullptr) continue;  // outside the subset: RE2 handles it
+    expect_agrees_with_re2(p, 5000);
+  }
+}
+
+TEST(AsciiDfa, MatchesExactly) {
+  const auto dfa = AsciiDfa::compile("^st-[a-zA-Z0-9]+$");
+  EXPECT_TRUE(dfa->matches("st-a1b2c3d4e5f6g"));
+  EXPECT_FALSE(dfa->matches("st-"));
+  EXPECT_FALSE(dfa->matches("st-a1\n"));
+  EXPECT_FALSE(dfa->matches("xst-a1"));
+  EXPECT_FALSE(dfa->matches("st-ab\xC3\xA9"));
+  EXPECT_FALSE(dfa->matches(std::string("st-a\0b", 6)));
+  EXPECT_LT(dfa->state_count(), 10u);
+}
+
+TEST(AsciiDfa, LeavesEverythingElseToRe2) {
+  for (const char* p : {"[a-z]+", "^[a-z]+", "[a-z]+$", "^a|b$", "^[^a]$", "^.$", "^\\p{L}$", "^é$",
+                        "^(?i)a$", "^a{2,1}$", "^a\\$", "^(?P<n>a)$", "^a{,3}$", "^(a$", "^a{5000}$",
+                        "^[[:alpha:]]$", "^\\bx$"}) {
+    EXPECT_EQ(AsciiDfa::compile(p), nullptr) << p;
+  }
+}
+
+}  // namespace
+}  // namespace lpe::spec::internal
