@@ -40,16 +40,17 @@ const T& pick(const std::vector<T>& items, ChoiceSource& choices) {
 }
 
 // A member of the position's `sure` set: mostly printable ASCII in preference order ('a' first),
-// sometimes another character (a notable one such as é or an emoji, or any code point).
+// sometimes another character: a notable one (é, 中, emoji), the end of a range (U+0000, U+10FFFF,
+// U+D7FF...) or any code point.
 char32_t pick_char(const Position& position, ChoiceSource& choices) {
   const bool has_ascii = !position.preferred_ascii.empty();
   const bool has_other = !position.other.empty();
   bool use_other = !has_ascii;
   if (has_ascii && has_other) use_other = choices.choose_strategy(0, 9) == 9;
   if (!use_other) return pick(position.preferred_ascii, choices);
-  if (!position.notable_other.empty() && choices.choose_strategy(0, 1) == 0) {
-    return pick(position.notable_other, choices);
-  }
+  const uint64_t kind = choices.choose_strategy(0, 3);
+  if (kind <= 1 && !position.notable_other.empty()) return pick(position.notable_other, choices);
+  if (kind == 2) return pick(position.other_edges, choices);
   const uint64_t size = position.other.size();
   return position.other.nth(size == 1 ? 0 : choices.choose(0, size - 1));
 }

@@ -99,7 +99,8 @@ class CompiledPattern {
   // The same pattern compiled by RE2 (UTF-8 mode), the independent oracle.
   const re2::RE2& re2() const { return *re2_; }
   std::shared_ptr<const re2::RE2> shared_re2() const { return re2_; }
-  // Smithy semantics via RE2: search (RE2::PartialMatch), a full match when fully anchored.
+  // Smithy semantics via RE2: search (RE2::PartialMatch), which for a fully anchored pattern is
+  // a full match.
   bool matches(std::string_view value) const;
 
   // Internal automaton, for the generation code in this library.
@@ -130,6 +131,7 @@ class BoundedPattern {
   static std::variant<BoundedPattern, GenerationError> make(
       std::shared_ptr<const CompiledPattern> pattern, LengthBounds bounds);
 
+  // The pattern and the bounds as given.
   const CompiledPattern& pattern() const { return *pattern_; }
   const LengthBounds& bounds() const { return bounds_; }
   // Lengths a drawn value can have (within the bounds and the caps), ascending, never empty.
@@ -153,8 +155,8 @@ class ChoiceSource {
   virtual ~ChoiceSource() = default;
   // A value in [lo, hi], inclusive; lo <= hi.
   virtual uint64_t choose(uint64_t lo, uint64_t hi) = 0;
-  // Like choose, for the few strategy decisions (boundary length or not, ASCII or not, which
-  // mutation). Sources that scale answers by a size should not scale these.
+  // Like choose, for the few strategy decisions (ASCII or not, which kind of character, which
+  // near-miss mutation). Sources that scale answers by a size should not scale these.
   virtual uint64_t choose_strategy(uint64_t lo, uint64_t hi) { return choose(lo, hi); }
   // A value in [lo, hi] whose ends deserve extra attention (value lengths): by default `lo` and
   // `hi` about a fifth of the time each, otherwise choose(lo, hi).

@@ -682,6 +682,21 @@ class ModelBuilder {
   }
 
   void check_operation(Shape& op, const std::string& ptr) {
+    if (const auto scope = op.traits.find("lpe.conformance#listScope"); scope != op.traits.end()) {
+      const std::string sptr = ptr + "/traits/lpe.conformance#listScope/members";
+      const auto members = scope->is_object() ? scope->find("members") : scope->end();
+      if (members == scope->end() || !members->is_array() || members->empty()) {
+        fail(sptr, "listScope needs a non-empty \"members\" array");
+      }
+      for (size_t i = 0; i < members->size(); ++i) {
+        const auto& name = (*members)[i];
+        const Member* m = name.is_string() && op.input != nullptr ? op.input->member(name.get<std::string>()) : nullptr;
+        if (m == nullptr) fail(sptr + "/" + std::to_string(i), "not a member of the operation's input");
+        if (!m->required || m->target->type != ShapeType::kString) {
+          fail(sptr + "/" + std::to_string(i), "listScope members must be required strings");
+        }
+      }
+    }
     if (!op.paginated) return;
     // Merge the service's paginated defaults.
     for (const auto& [id, shape] : model_.shapes_) {
@@ -890,6 +905,16 @@ std::variant<OperationView, std::string> Model::operation(std::string_view wante
     }
   }
   view.protocol_errors = protocol_errors_;
+  if (view.input != nullptr) {
+    const auto scope = op->traits.find("lpe.conformance#listScope");
+    if (scope != op->traits.end()) {
+      for (const auto& name : scope->at("members")) view.list_scope.push_back(view.input->member(name.get<std::string>()));
+    } else {
+      for (const auto& m : view.input->members) {
+        if (m.required && m.target->type == ShapeType::kString) view.list_scope.push_back(&m);
+      }
+    }
+  }
   return view;
 }
 

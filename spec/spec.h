@@ -160,6 +160,10 @@ struct OperationView {
   const Shape* find_error(std::string_view name) const;
   // The default page size: the `default` trait of the paginated pageSize member, if any.
   std::optional<int64_t> default_page_size() const;
+  // The input members that select the list being paged, outermost first (R10 token binding):
+  // the `lpe.conformance#listScope` trait of the operation, else the required string input
+  // members in model order.
+  std::vector<const Member*> list_scope;
 };
 
 // The immutable model. Thread-safe to share once loaded.

@@ -29,6 +29,10 @@ TEST(BundledModel, ResolvesTheOperation) {
   EXPECT_EQ(op.default_page_size(), 50);
   EXPECT_EQ(op.sigv4_name, "ivs");
   EXPECT_EQ(op.endpoint_prefix, "ivsrealtime");
+  ASSERT_EQ(op.list_scope.size(), 3u);
+  EXPECT_EQ(op.list_scope[0]->name, "stageArn");
+  EXPECT_EQ(op.list_scope[1]->name, "sessionId");
+  EXPECT_EQ(op.list_scope[2]->name, "participantId");
   ASSERT_NE(op.service, nullptr);
 }
 
@@ -216,6 +220,8 @@ TEST(Loader, ReadsAnyModelWithMemberTraitOverridesAndPrelude) {
   EXPECT_EQ(name->constraints.pattern->source, "^[a-z]+$");
   EXPECT_TRUE(name->target->traits.contains("custom#note"));  // unknown traits are kept
   EXPECT_EQ(view.service->name(), "Svc");
+  ASSERT_EQ(view.list_scope.size(), 1u);  // no listScope trait: the required strings
+  EXPECT_EQ(view.list_scope[0]->name, "name");
   EXPECT_TRUE(std::holds_alternative<std::string>(model->operation("Nope")));
 }
 

@@ -45,7 +45,7 @@ class TokenSealer {
   // `ttl`: how long a token stays valid after it is sealed.
   // `binding_names`: how binding fields are named in the kWrongBinding message.
   TokenSealer(std::string secret, std::chrono::seconds ttl,
-              std::string binding_names = "stageArn/sessionId/participantId");
+              std::string binding_names = "list scope");
 
   // 32 fresh random bytes from the OpenSSL CSPRNG, for a per-process secret.
   static std::string random_secret();

@@ -273,26 +273,25 @@ std::string trim_header_value(std::string_view value) {
 
 std::string canonical_headers(const HeaderList& headers,
                               std::span<const std::string> signed_headers) {
-  std::map<std::string, std::string, std::less<>> values;
-  std::map<std::string, bool, std::less<>> seen;
-  for (const auto& name : signed_headers) {
-    values.emplace(lowercase(name), std::string());
-    seen.emplace(lowercase(name), false);
-  }
+  // Lowercase signed name -> its values joined with ','; nullopt until a header of it is seen.
+  std::map<std::string, std::optional<std::string>, std::less<>> values;
+  for (const auto& name : signed_headers) values.emplace(lowercase(name), std::nullopt);
   for (const auto& [name, value] : headers) {
-    const std::string lower = lowercase(name);
-    const auto it = values.find(lower);
+    const auto it = values.find(lowercase(name));
     if (it == values.end()) continue;
-    bool& any = seen[lower];
-    if (any) it->second.push_back(',');
-    it->second += trim_header_value(value);
-    any = true;
+    std::optional<std::string>& joined = it->second;
+    if (joined) {
+      joined->push_back(',');
+    } else {
+      joined.emplace();
+    }
+    *joined += trim_header_value(value);
   }
   std::string out;
   for (const auto& name : signed_headers) {
     out += name;
     out.push_back(':');
-    out += values[lowercase(name)];
+    out += values[lowercase(name)].value_or("");
     out.push_back('\n');
   }
   return out;

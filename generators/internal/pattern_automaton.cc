@@ -824,6 +824,10 @@ class AutomatonBuilder {
     for (char32_t c : kNotable) {
       if (p.other.contains(c)) p.notable_other.push_back(c);
     }
+    for (const CharSet::Range& r : p.other.ranges()) {
+      p.other_edges.push_back(r.first);
+      if (r.second != r.first) p.other_edges.push_back(r.second);
+    }
     automaton_.positions.push_back(std::move(p));
     automaton_.follow.emplace_back();
     return static_cast<uint32_t>(automaton_.positions.size() - 1);

@@ -82,9 +82,11 @@ struct Position {
   // chars.sure restricted to printable ASCII, in the order generation prefers (a-z, 0-9, A-Z,
   // rest).
   std::vector<char32_t> preferred_ascii;
-  // chars.sure without printable ASCII, and a few notable members of it (é, 中, emoji...).
+  // chars.sure without printable ASCII, a few notable members of it (é, 中, emoji...) and the
+  // ends of its ranges (where off-by-one bugs live).
   CharSet other;
   std::vector<char32_t> notable_other;
+  std::vector<char32_t> other_edges;
 };
 
 // Position automaton: state 0 is the start, state s >= 1 means "just matched position s".
