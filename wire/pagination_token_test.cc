@@ -101,7 +101,7 @@ TEST(PaginationToken, WrongBindingIsToldApartFromTampering) {
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.error, TokenError::kWrongBinding);
     EXPECT_EQ(r.message,
-              "The pagination token was issued for a different stageArn/sessionId/participantId");
+              "The pagination token was issued for a different list scope");
   }
   const std::array<std::string_view, 2> fewer = {kArn, kSession};
   EXPECT_EQ(s.unseal(token, fewer, kT0).error, TokenError::kWrongBinding);
