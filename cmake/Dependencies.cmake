@@ -6,10 +6,10 @@ find_package(nlohmann_json 3.10 REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # cpp-httplib ships only a .pc file; its Cflags carry -DCPPHTTPLIB_OPENSSL_SUPPORT and friends.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-find_package(simdjson QUIET)
+# RapidCheck is a library dependency (generators/ and harness/ use its Gen), not only a test one.
+find_package(rapidcheck REQUIRED)
 if(LPE_BUILD_TESTS)
   find_package(GTest REQUIRED)
-  find_package(rapidcheck REQUIRED)
   include(GoogleTest)
 endif()
 if(LPE_BUILD_BENCH)

@@ -4,7 +4,10 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -152,8 +155,7 @@ TEST(PatternShrinking, KeepsWhatMakesTheCaseFail) {
   const auto has_fraction = [](const std::string& s) { return s.find('.') != std::string::npos; };
   EXPECT_EQ(shrunk("^\\d+(\\.\\d+)?$", {1, 20}, has_fraction, 10), "0.0");
   const auto non_ascii = [](const std::string& s) {
-    return s.find_first_of("\x80\xff") != std::string::npos ||
-           std::any_of(s.begin(), s.end(), [](char ch) { return (ch & 0x80) != 0; });
+    return std::any_of(s.begin(), s.end(), [](char ch) { return (ch & 0x80) != 0; });
   };
   const std::string shrunk_dot = shrunk("^.{3,8}$", {0, 12}, non_ascii, 11);
   EXPECT_EQ(code_point_count(shrunk_dot), 3u) << shrunk_dot;

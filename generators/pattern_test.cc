@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <vector>

@@ -1,0 +1,121 @@
+// RapidCheck generators derived from the model: valid requests, labelled invalid requests (each
+// draw carries the outcome it must produce), valid and labelled broken responses. Nothing here
+// names a member of any particular operation; everything is read from spec::OperationView.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <rapidcheck/Gen.h>
+
+#include "generators/pattern.h"
+#include "spec/spec.h"
+#include "validators/validators.h"
+
+namespace lpe::generators {
+
+// One violation an invalid request must produce (R7), by member path and constraint kind.
+struct ExpectedViolation {
+  std::string member;  // dotted member path as in R7 messages, e.g. "maxResults"
+  validators::ConstraintKind constraint = validators::ConstraintKind::kRequired;
+  friend bool operator==(const ExpectedViolation&, const ExpectedViolation&) = default;
+};
+
+// What an endpoint must answer to a request.
+struct ExpectedOutcome {
+  validators::Outcome outcome = validators::Outcome::kAccepted;
+  int status = 200;
+  std::string error_type;  // "", "SerializationException", "ValidationException", ...
+  // Validation errors only: every violation, in the order R7 reports them (model member order,
+  // then length, pattern, enum, range within a member).
+  std::vector<ExpectedViolation> violations;
+};
+
+// A request as sent: raw body bytes (possibly not JSON, possibly not UTF-8), its Content-Type,
+// the outcome it must produce, and a short description for reports ("length above max at x").
+struct LabelledRequest {
+  std::string body;
+  std::string content_type = "application/json";
+  ExpectedOutcome expected;
+  std::string description;
+};
+
+// Knobs for request generation.
+struct RequestGeneratorOptions {
+  // Input members never set in valid requests (the harness leaves out the pagination token: a
+  // made-up token is not a token the endpoint issued).
+  std::set<std::string> omit_members;
+};
+
+// Generators of requests for one operation's input structure.
+class RequestGenerators {
+ public:
+  // Fails with a one-line reason when a member's pattern is outside the supported subset or its
+  // constraints cannot be satisfied together.
+  static std::variant<RequestGenerators, std::string> make(std::shared_ptr<const spec::Model> model,
+                                                           spec::OperationView operation,
+                                                           RequestGeneratorOptions options = {});
+
+  // Valid input objects: required members always, optional ones sometimes, biased toward
+  // boundaries (min/max lengths, range ends, the documented default, empty strings where allowed).
+  rc::Gen<nlohmann::ordered_json> valid_input() const;
+  // valid_input() serialized; expected: accepted (200).
+  rc::Gen<LabelledRequest> valid_request() const;
+  // Valid but unusual requests that must still be accepted: unknown members, optional members
+  // set to null, duplicate keys (the last one valid), extra whitespace, `; charset=utf-8`.
+  rc::Gen<LabelledRequest> unusual_valid_request() const;
+  // Requests that must be rejected with a ValidationException: every constraint kind on every
+  // member (length below/above, pattern near miss, range below/above, enum, required absent and
+  // null), one or several violations at once.
+  rc::Gen<LabelledRequest> validation_error_request() const;
+  // Requests that must be rejected with a SerializationException (R6): wrong JSON types,
+  // non-objects, malformed JSON, invalid UTF-8, overflowing and fractional numbers.
+  rc::Gen<LabelledRequest> serialization_error_request() const;
+  // Either of the two above.
+  rc::Gen<LabelledRequest> invalid_request() const;
+
+  const spec::OperationView& operation() const { return operation_; }
+
+ private:
+  RequestGenerators() = default;
+  std::shared_ptr<const spec::Model> model_;
+  spec::OperationView operation_;
+  RequestGeneratorOptions options_;
+  std::shared_ptr<const void> state_;  // precompiled per-member generators (internal)
+};
+
+// A response with the finding rules a correct checker must report for it.
+struct LabelledResponse {
+  validators::HttpResponse response;
+  std::vector<std::string> expected_rules;  // e.g. {"R9.required"}; empty for a correct response
+  std::string description;
+};
+
+// Generators of responses for one operation, for testing response checkers.
+class ResponseGenerators {
+ public:
+  static std::variant<ResponseGenerators, std::string> make(std::shared_ptr<const spec::Model> model,
+                                                            spec::OperationView operation);
+
+  // Correct success responses: items consistent with the model (enum values, RFC 3339 times,
+  // constrained strings), an optional token, the headers R8/R9 ask for.
+  rc::Gen<validators::HttpResponse> valid_success() const;
+  // Correct error responses for the declared and protocol errors.
+  rc::Gen<validators::HttpResponse> valid_error() const;
+  // Broken responses, each labelled with the rule(s) it breaks (missing required member, wrong
+  // type, bad timestamp, token outside its pattern, error without a type, wrong status, ...).
+  rc::Gen<LabelledResponse> broken_response() const;
+
+ private:
+  ResponseGenerators() = default;
+  std::shared_ptr<const spec::Model> model_;
+  spec::OperationView operation_;
+  std::shared_ptr<const void> state_;
+};
+
+}  // namespace lpe::generators
