@@ -492,8 +492,9 @@ class ModelBuilder {
       } else if (key == "smithy.api#paginated") {
         if (!value.is_object()) fail(tptr, "paginated trait must be an object");
         PaginatedTrait p;
+        const Json& paginated = value;  // clang 14 cannot capture a structured binding
         const auto read = [&](const char* name, std::string& out) {
-          if (const auto f = value.find(name); f != value.end()) {
+          if (const auto f = paginated.find(name); f != paginated.end()) {
             if (!f->is_string()) fail(tptr + "/" + name, std::string(name) + " must be a string");
             out = f->get<std::string>();
           }

@@ -1,0 +1,219 @@
+// The check catalogue, targets, and the small value types of harness.h.
+#include <algorithm>
+#include <sstream>
+
+#include "harness/harness.h"
+
+namespace lpe::harness {
+
+const std::vector<CheckInfo>& all_checks() {
+  static const std::vector<CheckInfo> checks = {
+      {"positive_data_acceptance", "R4-R7", Level::kMust, "requests",
+       "valid requests generated from the model get 200 and a valid page"},
+      {"negative_data_rejection", "R6/R7", Level::kMust, "requests",
+       "each labelled invalid request gets its 400 error type, never 2xx or 5xx"},
+      {"validation_message", "R7", Level::kShould, "requests",
+       "ValidationException messages name every violated member and constraint as R7 writes them"},
+      {"not_a_server_error", "R8", Level::kMust, "requests",
+       "no request gets a 5xx, a dropped connection or a malformed HTTP response"},
+      {"unknown_members_ignored", "R4/R5/R12", Level::kMust, "requests",
+       "unknown members, optional nulls, duplicate keys and charset parameters are accepted"},
+      {"content_type", "R12", Level::kShould, "requests",
+       "a non-JSON Content-Type gets 415, an unknown path 404, another method 405"},
+      {"response_schema", "R9", Level::kMust, "responses",
+       "success bodies match the output structure: required members, types, constraints"},
+      {"error_shape", "R8", Level::kMust, "responses",
+       "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body"},
+      {"timestamp_format", "R9", Level::kMust, "responses", "timestamps are RFC 3339 UTC date-times"},
+      {"request_id_header", "R8", Level::kShould, "responses", "every response carries x-amzn-RequestId"},
+      {"page_size_bound", "R10", Level::kMust, "pagination",
+       "no page holds more items than the page size (or the model default when it is omitted)"},
+      {"token_format", "R10", Level::kMust, "pagination", "tokens match their pattern and length"},
+      {"termination", "R10", Level::kMust, "pagination",
+       "a walk ends: no token is ever repeated, and the page count stays under the cap"},
+      {"walk_consistency", "R10", Level::kMust, "pagination",
+       "walks with page sizes 1, 2, 7, 50, 100 and the default give the same items, no duplicates, no gaps"},
+      {"token_replay", "R10", Level::kMust, "pagination", "the same request with the same token gives the same page"},
+      {"token_binding", "R10", Level::kMust, "pagination",
+       "a token used with another list scope (participant, session, stage) gets 400 ValidationException"},
+      {"token_tamper", "R10", Level::kMust, "pagination",
+       "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or 5xx"},
+      {"empty_token_is_first_page", "R10", Level::kMust, "pagination",
+       "an empty token gives the first page"},
+      {"ignored_auth", "R13", Level::kMust, "auth",
+       "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth error type"},
+  };
+  return checks;
+}
+
+const CheckInfo* find_check(std::string_view name) {
+  for (const auto& c : all_checks()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+std::string Target::label() const {
+  std::string out;
+  for (const auto& v : scope_values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const auto pos = text.find(sep, start);
+    out.emplace_back(text.substr(start, pos - start));
+    if (pos == std::string_view::npos) return out;
+    start = pos + 1;
+  }
+}
+
+// Why `value` is not a valid value of `member` (length in code points and pattern), or "".
+std::string check_scope_value(const spec::Member& member, const std::string& value) {
+  const auto& c = member.constraints;
+  const auto length = spec::code_point_length(value);
+  if (c.length && c.length->min && length < static_cast<size_t>(*c.length->min)) {
+    return "shorter than " + std::to_string(*c.length->min);
+  }
+  if (c.length && c.length->max && length > static_cast<size_t>(*c.length->max)) {
+    return "longer than " + std::to_string(*c.length->max);
+  }
+  if (c.pattern && !spec::pattern_matches(*c.pattern, value)) return "does not match " + c.pattern->source;
+  return "";
+}
+
+}  // namespace
+
+std::variant<Target, std::string> parse_target(const spec::OperationView& operation, std::string_view text) {
+  const auto& scope = operation.list_scope;
+  if (scope.empty()) return std::string("the operation has no list scope members");
+  std::string names;
+  for (const auto* m : scope) names += (names.empty() ? "" : ",") + m->name;
+  const auto parts = split(text, ',');
+  Target t;
+  t.scope_values.resize(scope.size());
+  const bool named = text.find('=') != std::string_view::npos;
+  if (named) {
+    std::vector<bool> seen(scope.size(), false);
+    for (const auto& part : parts) {
+      const auto eq = part.find('=');
+      if (eq == std::string::npos) return "--target '" + std::string(text) + "': mix of name=value and plain values";
+      const std::string name = part.substr(0, eq);
+      size_t i = 0;
+      while (i < scope.size() && scope[i]->name != name) ++i;
+      if (i == scope.size()) return "--target: unknown member '" + name + "' (expected " + names + ")";
+      if (seen[i]) return "--target: member '" + name + "' given twice";
+      seen[i] = true;
+      t.scope_values[i] = part.substr(eq + 1);
+    }
+    for (size_t i = 0; i < scope.size(); ++i) {
+      if (!seen[i]) return "--target: missing " + scope[i]->name + " (expected " + names + ")";
+    }
+  } else {
+    if (parts.size() != scope.size()) {
+      return "--target '" + std::string(text) + "': expected " + std::to_string(scope.size()) +
+             " comma-separated values (" + names + ")";
+    }
+    t.scope_values = parts;
+  }
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const std::string why = check_scope_value(*scope[i], t.scope_values[i]);
+    if (!why.empty()) {
+      return "--target value '" + t.scope_values[i] + "' is not a valid " + scope[i]->name + ": " + why;
+    }
+  }
+  return t;
+}
+
+std::variant<std::vector<Target>, std::string> targets_from_dataset(const spec::OperationView& operation,
+                                                                   const nlohmann::ordered_json& dataset,
+                                                                   const std::string& file_name) {
+  // Nesting of the `lpe mock --dump-data` format: stages[].arn > sessions[].id > participants[].id.
+  static const char* kLevels[][2] = {{"stages", "arn"}, {"sessions", "id"}, {"participants", "id"}};
+  if (operation.list_scope.size() != 3) {
+    return std::string("--targets-file needs an operation whose list scope has 3 members");
+  }
+  std::vector<Target> out;
+  std::vector<std::string> values(3);
+  std::string error;
+  const std::function<void(const nlohmann::ordered_json&, size_t, const std::string&)> walk =
+      [&](const nlohmann::ordered_json& node, size_t level, const std::string& ptr) {
+        if (!error.empty()) return;
+        const auto list = node.is_object() ? node.find(kLevels[level][0]) : node.end();
+        if (list == node.end() || !list->is_array()) {
+          error = file_name + ": at " + ptr + ": expected an array \"" + kLevels[level][0] + "\"";
+          return;
+        }
+        for (size_t i = 0; i < list->size() && error.empty(); ++i) {
+          const auto& item = (*list)[i];
+          const std::string iptr = ptr + "/" + kLevels[level][0] + "/" + std::to_string(i);
+          const auto id = item.is_object() ? item.find(kLevels[level][1]) : item.end();
+          if (id == item.end() || !id->is_string()) {
+            error = file_name + ": at " + iptr + ": expected a string \"" + kLevels[level][1] + "\"";
+            return;
+          }
+          values[level] = id->get<std::string>();
+          const std::string why = check_scope_value(*operation.list_scope[level], values[level]);
+          if (!why.empty()) {
+            error = file_name + ": at " + iptr + "/" + kLevels[level][1] + ": not a valid " +
+                    operation.list_scope[level]->name + ": " + why;
+            return;
+          }
+          if (level == 2) {
+            out.push_back(Target{values});
+          } else {
+            walk(item, level + 1, iptr);
+          }
+        }
+      };
+  walk(dataset, 0, "");
+  if (!error.empty()) return error;
+  if (out.empty()) return file_name + ": no participants";
+  return out;
+}
+
+int RunResult::exit_code(bool strict) const {
+  if (!setup_error.empty()) return 2;
+  const bool failed = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+    return f.level == Level::kMust || strict;
+  });
+  if (failed) return 1;
+  return completed ? 0 : 2;
+}
+
+nlohmann::ordered_json Exchange::to_json() const {
+  nlohmann::ordered_json out;
+  out["request"] = {{"method", method}, {"path", path}};
+  auto rh = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : request_headers) rh[k] = v;
+  out["request"]["headers"] = rh;
+  out["request"]["body"] = request_body;
+  if (status == 0) {
+    out["response"] = nullptr;
+    out["transportError"] = transport_error;
+    return out;
+  }
+  auto sh = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : response_headers) sh[k] = v;
+  out["response"] = {{"status", status}, {"headers", sh}, {"body", response_body}};
+  return out;
+}
+
+nlohmann::ordered_json Finding::to_json() const {
+  nlohmann::ordered_json out = {{"check", check},
+                                {"rule", rule},
+                                {"level", level == Level::kMust ? "must" : "should"},
+                                {"message", message}};
+  if (!target.empty()) out["target"] = target;
+  out["exchange"] = exchange.to_json();
+  if (!original_request_body.empty()) out["originalRequestBody"] = original_request_body;
+  out["shrinkSteps"] = shrink_steps;
+  out["reproduction"] = reproduction;
+  return out;
+}
+
+}  // namespace lpe::harness

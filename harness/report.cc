@@ -1,0 +1,213 @@
+// Reports of a run: a grouped console summary, JUnit XML (one testcase per check and target) and
+// JSON. Exchanges in reports carry redacted headers and bodies cut at a few KiB.
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "harness/harness.h"
+
+namespace lpe::harness {
+namespace {
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters, even escaped.
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string describe(const Finding& f) {
+  std::ostringstream os;
+  os << f.message << "\n";
+  if (!f.exchange.method.empty()) {
+    os << "request:  " << f.exchange.method << " " << f.exchange.path << "\n";
+    for (const auto& [k, v] : f.exchange.request_headers) os << "  " << k << ": " << v << "\n";
+    os << "  body: " << f.exchange.request_body << "\n";
+    if (f.exchange.status == 0) {
+      os << "response: none (" << f.exchange.transport_error << ")\n";
+    } else {
+      os << "response: " << f.exchange.status << "\n";
+      for (const auto& [k, v] : f.exchange.response_headers) os << "  " << k << ": " << v << "\n";
+      os << "  body: " << f.exchange.response_body << "\n";
+    }
+  }
+  if (!f.original_request_body.empty()) {
+    os << "shrunk in " << f.shrink_steps << " steps from: " << f.original_request_body << "\n";
+  }
+  os << "reproduce: " << f.reproduction << "\n";
+  return os.str();
+}
+
+}  // namespace
+
+std::string console_summary(const RunResult& result, const ConformOptions& options) {
+  std::ostringstream os;
+  if (!result.findings.empty()) {
+    os << "\nFindings\n";
+    int n = 0;
+    for (const auto& f : result.findings) {
+      os << "\n" << ++n << ". [" << (f.level == Level::kMust ? "MUST" : "should") << "] " << f.check << " (" << f.rule << ")"
+         << (f.target.empty() ? "" : " target " + f.target) << "\n";
+      std::istringstream lines(describe(f));
+      for (std::string line; std::getline(lines, line);) os << "   " << line << "\n";
+    }
+  }
+  os << "\n" << "check                          passed   failed   notes\n";
+  for (const auto& t : result.tallies) {
+    if (!t.ran) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%-30s %s\n", t.check.c_str(), "not applicable");
+      os << buf;
+      continue;
+    }
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%-30s %6llu   %6llu  %6llu\n", t.check.c_str(),
+                  static_cast<unsigned long long>(t.passed), static_cast<unsigned long long>(t.failed),
+                  static_cast<unsigned long long>(t.notes));
+    os << buf;
+  }
+  if (!result.notes.empty()) {
+    os << "\nNotes (informational, R9: newer API versions add members and enum values)\n";
+    size_t shown = 0;
+    for (const auto& note : result.notes) {
+      if (++shown > 10) {
+        os << "  ... " << result.notes.size() - 10 << " more in the JSON report\n";
+        break;
+      }
+      os << "  " << note.check << ": " << note.message << "\n";
+    }
+  }
+  size_t must = 0, should = 0;
+  for (const auto& f : result.findings) (f.level == Level::kMust ? must : should)++;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "\n%zu must and %zu should findings; %llu requests in %.1f s (%.0f/s); seed %llu%s\n",
+                must, should, static_cast<unsigned long long>(result.requests), result.seconds,
+                result.seconds > 0 ? static_cast<double>(result.requests) / result.seconds : 0.0,
+                static_cast<unsigned long long>(options.seed),
+                result.completed ? "" : "; stopped at --max-time before every check ran");
+  os << buf;
+  const int code = result.exit_code(options.strict);
+  os << (code == 0 ? "PASSED" : code == 1 ? "FAILED" : "INCOMPLETE") << "\n";
+  return os.str();
+}
+
+std::string junit_report(const RunResult& result, const ConformOptions& options) {
+  // One testcase per check, and per check and target for checks that ran per target.
+  struct Case {
+    std::string classname, name;
+    std::vector<const Finding*> findings;
+  };
+  std::vector<Case> cases;
+  std::map<std::string, size_t> index;
+  for (const auto& t : result.tallies) {
+    const CheckInfo* info = find_check(t.check);
+    const bool per_target = info != nullptr && (info->family == "pagination" || info->family == "auth");
+    if (!per_target || options.targets.empty()) {
+      index[t.check + "|"] = cases.size();
+      cases.push_back({"lpe.conform." + (info ? info->family : std::string("other")), t.check, {}});
+      continue;
+    }
+    for (const auto& target : options.targets) {
+      if (info->family == "auth" && &target != &options.targets.front()) break;
+      index[t.check + "|" + target.label()] = cases.size();
+      cases.push_back({"lpe.conform." + info->family, t.check + " [" + target.label() + "]", {}});
+    }
+  }
+  for (const auto& f : result.findings) {
+    auto it = index.find(f.check + "|" + f.target);
+    if (it == index.end()) it = index.find(f.check + "|");
+    if (it == index.end()) {
+      index[f.check + "|" + f.target] = cases.size();
+      cases.push_back({"lpe.conform", f.check, {}});
+      it = index.find(f.check + "|" + f.target);
+    }
+    cases[it->second].findings.push_back(&f);
+  }
+  size_t failures = 0, skipped = 0;
+  for (const auto& c : cases) {
+    bool fail = false;
+    for (const auto* f : c.findings) fail = fail || f->level == Level::kMust || options.strict;
+    failures += fail;
+  }
+  for (const auto& t : result.tallies) skipped += !t.ran;
+  std::ostringstream os;
+  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  os << "<testsuites name=\"lpe conform\" tests=\"" << cases.size() << "\" failures=\"" << failures << "\" time=\""
+     << result.seconds << "\">\n";
+  os << "  <testsuite name=\"" << xml_escape(options.endpoint) << "\" tests=\"" << cases.size() << "\" failures=\""
+     << failures << "\" skipped=\"" << skipped << "\" time=\"" << result.seconds << "\">\n";
+  os << "    <properties><property name=\"seed\" value=\"" << options.seed << "\"/><property name=\"requests\" value=\""
+     << result.requests << "\"/></properties>\n";
+  std::map<std::string, bool> ran;
+  for (const auto& t : result.tallies) ran[t.check] = t.ran;
+  for (const auto& c : cases) {
+    os << "    <testcase classname=\"" << xml_escape(c.classname) << "\" name=\"" << xml_escape(c.name) << "\">\n";
+    const std::string check = c.name.substr(0, c.name.find(' '));
+    if (!ran[check] && c.findings.empty()) os << "      <skipped message=\"not applicable to this endpoint\"/>\n";
+    for (const auto* f : c.findings) {
+      const bool fail = f->level == Level::kMust || options.strict;
+      if (fail) {
+        os << "      <failure type=\"" << xml_escape(f->rule) << "\" message=\"" << xml_escape(f->message.substr(0, 500))
+           << "\">" << xml_escape(describe(*f)) << "</failure>\n";
+      } else {
+        os << "      <system-out>should: " << xml_escape(describe(*f)) << "</system-out>\n";
+      }
+    }
+    os << "    </testcase>\n";
+  }
+  os << "  </testsuite>\n</testsuites>\n";
+  return os.str();
+}
+
+nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions& options) {
+  nlohmann::ordered_json out;
+  out["endpoint"] = options.endpoint;
+  out["seed"] = options.seed;
+  out["cases"] = options.cases;
+  out["strict"] = options.strict;
+  out["completed"] = result.completed;
+  out["exitCode"] = result.exit_code(options.strict);
+  out["requests"] = result.requests;
+  out["seconds"] = result.seconds;
+  auto targets = nlohmann::ordered_json::array();
+  for (const auto& t : options.targets) targets.push_back(t.label());
+  out["targets"] = targets;
+  auto checks = nlohmann::ordered_json::array();
+  for (const auto& t : result.tallies) {
+    const CheckInfo* info = find_check(t.check);
+    checks.push_back({{"check", t.check},
+                      {"rule", info ? info->rule : ""},
+                      {"level", info && info->level == Level::kShould ? "should" : "must"},
+                      {"ran", t.ran},
+                      {"passed", t.passed},
+                      {"failed", t.failed},
+                      {"notes", t.notes}});
+  }
+  out["checks"] = checks;
+  auto findings = nlohmann::ordered_json::array();
+  for (const auto& f : result.findings) findings.push_back(f.to_json());
+  out["findings"] = findings;
+  auto notes = nlohmann::ordered_json::array();
+  for (const auto& n : result.notes) notes.push_back({{"check", n.check}, {"message", n.message}});
+  out["notes"] = notes;
+  return out;
+}
+
+}  // namespace lpe::harness
