@@ -21,8 +21,8 @@
 
 namespace {
 
-using nlohmann::ordered_json;
 using lpe::spec::ShapeType;
+using nlohmann::ordered_json;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "lpe-bench: %s\n", message.c_str());
@@ -105,22 +105,35 @@ std::vector<std::string> make_corpus(size_t count, uint64_t seed) {
   std::vector<std::string> out;
   for (size_t i = 0; i < count; ++i) {
     ordered_json body;
-    body["stageArn"] = "arn:aws:ivs:us-west-2:" + std::to_string(100000000000ULL + rng() % 899999999999ULL) +
-                       ":stage/" + alnum(12);
+    body["stageArn"] =
+        "arn:aws:ivs:us-west-2:" + std::to_string(100000000000ULL + rng() % 899999999999ULL) +
+        ":stage/" + alnum(12);
     body["sessionId"] = "st-" + alnum(13);
     body["participantId"] = alnum(12);
     if (pick(2) == 0) body["maxResults"] = 1 + static_cast<int>(pick(100));
     if (pick(3) == 0) body["nextToken"] = alnum(40 + pick(60));
     switch (pick(10)) {
-      case 0: body["maxResults"] = pick(2) ? 0 : 101 + static_cast<int>(pick(1000)); break;
-      case 1: body["sessionId"] = "st-" + alnum(pick(8)); break;
-      case 2: body["participantId"] = alnum(4) + " " + alnum(4); break;
-      case 3: body.erase("stageArn"); break;
-      case 4: body["stageArn"] = "arn:aws:ivs:us-west-2:123:channel/" + alnum(8); break;
-      default: break;  // valid (60%)
+      case 0:
+        body["maxResults"] = pick(2) ? 0 : 101 + static_cast<int>(pick(1000));
+        break;
+      case 1:
+        body["sessionId"] = "st-" + alnum(pick(8));
+        break;
+      case 2:
+        body["participantId"] = alnum(4) + " " + alnum(4);
+        break;
+      case 3:
+        body.erase("stageArn");
+        break;
+      case 4:
+        body["stageArn"] = "arn:aws:ivs:us-west-2:123:channel/" + alnum(8);
+        break;
+      default:
+        break;  // valid (60%)
     }
     std::string text = body.dump();
-    if (pick(50) == 0) text = "{\"stageArn\": \"arn:aws:ivs:us-west-2:1:stage/x\", \"maxResults\": \"5\"}";
+    if (pick(50) == 0)
+      text = "{\"stageArn\": \"arn:aws:ivs:us-west-2:1:stage/x\", \"maxResults\": \"5\"}";
     out.push_back(std::move(text));
   }
   return out;
@@ -146,8 +159,8 @@ int validate(int argc, char** argv) {
   }
   if (bodies.empty()) return fail("empty corpus " + corpus_path);
   auto model = lpe::spec::Model::bundled();
-  const lpe::validators::RequestValidator validator(model,
-                                                    std::get<lpe::spec::OperationView>(model->operation()));
+  const lpe::validators::RequestValidator validator(
+      model, std::get<lpe::spec::OperationView>(model->operation()));
   size_t valid = 0;
   for (const auto& b : bodies) valid += validator.validate(b, reader, false).accepted();
   const auto start = std::chrono::steady_clock::now();
@@ -160,8 +173,9 @@ int validate(int argc, char** argv) {
     done += bodies.size();
     elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  std::printf("corpus=%s bodies=%zu valid=%zu mean_bytes=%zu reader=%s checksum=%zu\n", corpus_path.c_str(),
-              bodies.size(), valid, bytes / bodies.size(), reader_name.c_str(), sink);
+  std::printf("corpus=%s bodies=%zu valid=%zu mean_bytes=%zu reader=%s checksum=%zu\n",
+              corpus_path.c_str(), bodies.size(), valid, bytes / bodies.size(), reader_name.c_str(),
+              sink);
   std::printf("bodies_per_second=%.0f\n", static_cast<double>(done) / elapsed);
   return 0;
 }

@@ -10,8 +10,8 @@
 
 namespace lpe::cli {
 
-std::optional<Args> Args::parse(int argc, char** argv, int first, const std::vector<OptionSpec>& specs,
-                                std::string& error) {
+std::optional<Args> Args::parse(int argc, char** argv, int first,
+                                const std::vector<OptionSpec>& specs, std::string& error) {
   Args args;
   bool only_positionals = false;
   for (int i = first; i < argc; ++i) {
@@ -95,7 +95,8 @@ std::optional<double> parse_non_negative(std::string_view text) {
   return v;
 }
 
-std::optional<std::string> read_input(const std::string& path, size_t max_bytes, std::string& error) {
+std::optional<std::string> read_input(const std::string& path, size_t max_bytes,
+                                      std::string& error) {
   std::string out;
   std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr) {

@@ -15,15 +15,15 @@ struct OptionSpec {
   std::string name;         // without dashes: "port"
   bool takes_value = true;  // false: a boolean switch
   bool repeatable = false;
-  std::string help;         // "--port N   port to listen on (0 picks a free one)"
+  std::string help;  // "--port N   port to listen on (0 picks a free one)"
 };
 
 // The parsed command line.
 class Args {
  public:
   // Parses argv[first..]; on error returns nullopt and sets `error` to a one-line reason.
-  static std::optional<Args> parse(int argc, char** argv, int first, const std::vector<OptionSpec>& specs,
-                                   std::string& error);
+  static std::optional<Args> parse(int argc, char** argv, int first,
+                                   const std::vector<OptionSpec>& specs, std::string& error);
 
   bool has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
   // The last value given for `name`, or `fallback`.
@@ -44,6 +44,7 @@ std::optional<double> parse_non_negative(std::string_view text);
 
 // Reads a whole file ("-" = standard input), at most `max_bytes`; on error returns nullopt and
 // sets `error` ("cannot open FILE: No such file or directory").
-std::optional<std::string> read_input(const std::string& path, size_t max_bytes, std::string& error);
+std::optional<std::string> read_input(const std::string& path, size_t max_bytes,
+                                      std::string& error);
 
 }  // namespace lpe::cli

@@ -6,8 +6,10 @@ namespace lpe::cli {
 
 std::vector<OptionSpec> model_options() {
   return {
-      {"model", true, false, "--model FILE        a Smithy JSON AST model (default: the bundled one)"},
-      {"operation", true, false, "--operation NAME    the operation to use (default: the model's only one)"},
+      {"model", true, false,
+       "--model FILE        a Smithy JSON AST model (default: the bundled one)"},
+      {"operation", true, false,
+       "--operation NAME    the operation to use (default: the model's only one)"},
   };
 }
 

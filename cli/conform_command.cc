@@ -1,7 +1,334 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
 #include "cli/commands.h"
+#include "harness/harness.h"
+#include "mock/mock.h"
 
 namespace lpe::cli {
+namespace {
 
-int run_conform(int, char**) { return usage_error("conform", "the conformance harness is not part of this build yet"); }
+constexpr const char* kHelp =
+    "usage: lpe conform [--endpoint URL --target V1,V2,V3 ...] [options]\n"
+    "\n"
+    "Tests an endpoint against the ListParticipantEvents contract and exits 0 (all must-checks\n"
+    "passed), 1 (a finding) or 2 (could not run). Without --endpoint it starts the reference mock\n"
+    "in-process on a free loopback port with its default dataset and tests that (the embedded "
+    "default).\n"
+    "\n"
+    "endpoint and targets:\n"
+    "  --endpoint URL           http(s)://host[:port][/base] of the endpoint under test\n"
+    "  --target VALUES          a list known to exist there: STAGE_ARN,SESSION_ID,PARTICIPANT_ID\n"
+    "                           (or name=value,...); repeatable\n"
+    "  --targets-file FILE      targets from a `lpe mock --dump-data` style file\n"
+    "signing (R13):\n"
+    "  --sigv4                  sign requests with SigV4 (and run the ignored_auth check)\n"
+    "  --access-key-id ID       default: $AWS_ACCESS_KEY_ID\n"
+    "  --secret-access-key KEY  default: $AWS_SECRET_ACCESS_KEY\n"
+    "  --session-token TOKEN    default: $AWS_SESSION_TOKEN\n"
+    "  --region REGION          default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1\n"
+    "  --allow-insecure-http    allow signed requests over plain http to a non-loopback host\n"
+    "run:\n"
+    "  --seed N                 seed of the generated cases (default: random, printed)\n"
+    "  --cases N                generated requests per request-check family (default 200)\n"
+    "  --checks A,B             run only these checks (see --list-checks)\n"
+    "  --exclude-checks A,B     skip these checks\n"
+    "  --strict                 should-level findings fail the run too\n"
+    "  --workers N              parallel keep-alive connections (default 4)\n"
+    "  --rate-limit R           requests per second (default: unlimited on loopback, 10 "
+    "elsewhere)\n"
+    "  --timeout S              per-request timeout in seconds (default 10)\n"
+    "  --max-time S             stop the whole run after S seconds (default: no limit)\n"
+    "  --max-pages N            page cap per pagination walk (default 20000)\n"
+    "  --max-shrink-steps N     requests spent shrinking each failure (default 300)\n"
+    "  --record FILE            write every exchange with its expectation as JSONL\n"
+    "  --replay FILE            re-send recorded requests (from --record) and judge them again\n"
+    "reports:\n"
+    "  --report-junit FILE      JUnit XML, one testcase per check (and target)\n"
+    "  --report-json FILE       the whole result as JSON\n"
+    "  --quiet                  no live progress line\n"
+    "  --list-checks            list the checks with rule, level and description, and exit\n"
+    "model:\n"
+    "  --model FILE             a Smithy JSON AST model (default: the bundled one)\n"
+    "  --operation NAME         the operation to use (default: the model's only one)\n";
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+// A shell-safe rendering of an argument for reproduction lines.
+std::string shell_quote(const std::string& s) {
+  const bool plain =
+      !s.empty() &&
+      s.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+") ==
+          std::string::npos;
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+bool write_file(const std::string& path, const std::string& text, std::string& error) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_conform(int argc, char** argv) {
+  auto specs = model_options();
+  for (const char* name : {"endpoint",      "targets-file",   "access-key-id", "secret-access-key",
+                           "session-token", "region",         "seed",          "cases",
+                           "checks",        "exclude-checks", "workers",       "rate-limit",
+                           "timeout",       "max-time",       "max-pages",     "max-shrink-steps",
+                           "record",        "replay",         "report-junit",  "report-json"}) {
+    specs.push_back({name, true, false, ""});
+  }
+  specs.push_back({"target", true, true, ""});
+  for (const char* name :
+       {"sigv4", "allow-insecure-http", "strict", "quiet", "list-checks", "help"}) {
+    specs.push_back({name, false, false, ""});
+  }
+  std::string error;
+  const auto args = Args::parse(argc, argv, 2, specs, error);
+  if (!args) return usage_error("conform", error);
+  if (args->has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (args->has("list-checks")) {
+    for (const auto& c : harness::all_checks()) {
+      std::printf("%-26s %-10s %-7s %-11s %s\n", c.name.c_str(), c.rule.c_str(),
+                  c.level == harness::Level::kMust ? "must" : "should", c.family.c_str(),
+                  c.description.c_str());
+    }
+    return 0;
+  }
+  if (!args->positionals().empty())
+    return usage_error("conform", "unexpected argument '" + args->positionals()[0] + "'");
+  const auto selected = select_operation(*args, error);
+  if (!selected) return usage_error("conform", error);
+  const auto& op = selected->operation;
+
+  harness::ConformOptions options;
+  // Numbers.
+  if (args->has("seed")) {
+    const auto seed = parse_integer(args->get("seed"), 0, INT64_MAX);
+    if (!seed) return usage_error("conform", "--seed must be a non-negative integer");
+    options.seed = static_cast<uint64_t>(*seed);
+  } else {
+    options.seed = std::random_device{}() % 1000000000ULL;
+  }
+  if (args->has("cases")) {
+    const auto v = parse_integer(args->get("cases"), 1, 1000000);
+    if (!v) return usage_error("conform", "--cases must be an integer 1..1000000");
+    options.cases = static_cast<int>(*v);
+  }
+  if (args->has("workers")) {
+    const auto v = parse_integer(args->get("workers"), 1, 256);
+    if (!v) return usage_error("conform", "--workers must be an integer 1..256");
+    options.workers = static_cast<int>(*v);
+  }
+  if (args->has("max-pages")) {
+    const auto v = parse_integer(args->get("max-pages"), 1, 100000000);
+    if (!v) return usage_error("conform", "--max-pages must be a positive integer");
+    options.max_pages = static_cast<size_t>(*v);
+  }
+  if (args->has("max-shrink-steps")) {
+    const auto v = parse_integer(args->get("max-shrink-steps"), 0, 100000);
+    if (!v) return usage_error("conform", "--max-shrink-steps must be an integer 0..100000");
+    options.max_shrink_steps = static_cast<int>(*v);
+  }
+  for (const char* name : {"timeout", "max-time", "rate-limit"}) {
+    if (!args->has(name)) continue;
+    const auto v = parse_non_negative(args->get(name));
+    if (!v || (*v == 0 && std::string(name) == "timeout")) {
+      return usage_error("conform", std::string("--") + name + " must be a positive number");
+    }
+    const auto ms = std::chrono::milliseconds(static_cast<int64_t>(*v * 1000));
+    if (std::string(name) == "timeout") options.timeout = ms;
+    if (std::string(name) == "max-time") options.max_time = ms;
+    if (std::string(name) == "rate-limit") options.rate_limit = *v;
+  }
+  // Checks.
+  for (const char* name : {"checks", "exclude-checks"}) {
+    for (const auto& check : split_list(args->get(name))) {
+      if (harness::find_check(check) == nullptr) {
+        return usage_error("conform", "unknown check '" + check + "' (see --list-checks)");
+      }
+      (std::string(name) == "checks" ? options.only_checks : options.excluded_checks)
+          .push_back(check);
+    }
+  }
+  options.strict = args->has("strict");
+  options.record_path = args->get("record");
+  options.replay_path = args->get("replay");
+  options.show_progress = !args->has("quiet") && isatty(STDERR_FILENO);
+
+  // Signing.
+  if (args->has("sigv4")) {
+    harness::SigningOptions signing;
+    signing.credentials.access_key_id = args->get("access-key-id", env("AWS_ACCESS_KEY_ID"));
+    signing.credentials.secret_access_key =
+        args->get("secret-access-key", env("AWS_SECRET_ACCESS_KEY"));
+    signing.credentials.session_token = args->get("session-token", env("AWS_SESSION_TOKEN"));
+    signing.region = args->get("region", env("AWS_REGION"));
+    if (signing.region.empty()) signing.region = env("AWS_DEFAULT_REGION");
+    if (signing.region.empty()) signing.region = "us-east-1";
+    signing.service = op.sigv4_name;
+    if (!args->has("endpoint") && signing.credentials.access_key_id.empty()) {
+      // The embedded mock: made-up credentials shared by both sides.
+      signing.credentials.access_key_id = "AKIALPEEMBEDDEDMOCK1";
+      signing.credentials.secret_access_key = wire::TokenSealer::random_secret();
+    }
+    if (signing.credentials.access_key_id.empty() ||
+        signing.credentials.secret_access_key.empty()) {
+      return usage_error(
+          "conform",
+          "--sigv4 needs credentials: --access-key-id/--secret-access-key or AWS_ACCESS_KEY_ID/"
+          "AWS_SECRET_ACCESS_KEY");
+    }
+    options.sigv4 = signing;
+  } else {
+    for (const char* name : {"access-key-id", "secret-access-key", "session-token"}) {
+      if (args->has(name))
+        return usage_error("conform", std::string("--") + name + " needs --sigv4");
+    }
+  }
+
+  // Endpoint and targets: given, or the embedded mock.
+  std::unique_ptr<mock::MockServer> embedded;
+  std::string reproduce = "lpe conform";
+  if (args->has("model")) reproduce += " --model " + shell_quote(args->get("model"));
+  if (args->has("operation")) reproduce += " --operation " + shell_quote(args->get("operation"));
+  if (args->has("endpoint")) {
+    options.endpoint = args->get("endpoint");
+    reproduce += " --endpoint " + shell_quote(options.endpoint);
+    for (const auto& text : args->all("target")) {
+      auto t = harness::parse_target(op, text);
+      if (auto* e = std::get_if<std::string>(&t)) return usage_error("conform", *e);
+      options.targets.push_back(std::get<harness::Target>(t));
+      reproduce += " --target " + shell_quote(text);
+    }
+    if (args->has("targets-file")) {
+      const std::string path = args->get("targets-file");
+      const auto text = read_input(path, 256u << 20, error);
+      if (!text) return usage_error("conform", error);
+      const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
+      if (doc.is_discarded()) return usage_error("conform", path + ": not valid JSON");
+      auto targets = harness::targets_from_dataset(op, doc, path);
+      if (auto* e = std::get_if<std::string>(&targets)) return usage_error("conform", *e);
+      for (auto& t : std::get<std::vector<harness::Target>>(targets))
+        options.targets.push_back(std::move(t));
+      reproduce += " --targets-file " + shell_quote(path);
+    }
+    if (options.targets.empty() && options.replay_path.empty()) {
+      std::fprintf(stderr,
+                   "lpe conform: no --target given: pagination checks need lists known to exist; "
+                   "they will not run\n");
+    }
+  } else {
+    if (args->has("target") || args->has("targets-file")) {
+      return usage_error(
+          "conform",
+          "--target and --targets-file need --endpoint (the embedded mock brings its own)");
+    }
+    auto dataset = mock::Dataset::synthetic(op);
+    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&dataset)) {
+      return usage_error("conform",
+                         "cannot build the embedded dataset: " + errors->front().to_string());
+    }
+    auto shared =
+        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
+    mock::MockOptions mock_options;
+    mock_options.dataset = shared;
+    if (options.sigv4) {
+      mock_options.auth = mock::AuthMode::kSigV4;
+      mock_options.region = options.sigv4->region;
+      const auto& c = options.sigv4->credentials;
+      if (c.session_token.empty()) {
+        mock_options.credentials.add(c.access_key_id, c.secret_access_key);
+      } else {
+        mock_options.credentials.add(c.access_key_id, c.secret_access_key, c.session_token);
+      }
+    }
+    auto handler = mock::MockHandler::create(selected->model, op, mock_options);
+    if (auto* e = std::get_if<std::string>(&handler))
+      return usage_error("conform", "embedded mock: " + *e);
+    mock::ServerOptions server_options;
+    embedded = std::make_unique<mock::MockServer>(
+        std::get<std::shared_ptr<const mock::MockHandler>>(handler), server_options);
+    if (!embedded->start(error)) return usage_error("conform", "embedded mock: " + error);
+    options.endpoint = embedded->url();
+    for (const auto& scope : shared->scopes())
+      options.targets.push_back(harness::Target{scope.values});
+  }
+  if (options.sigv4) reproduce += " --sigv4 --region " + shell_quote(options.sigv4->region);
+  if (args->has("cases")) reproduce += " --cases " + std::to_string(options.cases);
+  if (options.strict) reproduce += " --strict";
+  options.reproduce_prefix = reproduce;
+
+  // Safety: no signed requests over plain http to a remote host; polite default rate remotely.
+  const bool loopback = [&] {
+    const auto scheme_end = options.endpoint.find("://");
+    std::string rest = scheme_end == std::string::npos ? options.endpoint
+                                                       : options.endpoint.substr(scheme_end + 3);
+    return rest.rfind("127.", 0) == 0 || rest.rfind("localhost", 0) == 0 ||
+           rest.rfind("[::1]", 0) == 0;
+  }();
+  if (options.sigv4 && options.endpoint.rfind("http://", 0) == 0 && !loopback &&
+      !args->has("allow-insecure-http")) {
+    return usage_error("conform",
+                       "refusing to send signed requests over plain http to a non-loopback host "
+                       "(use https, or --allow-insecure-http)");
+  }
+  if (!args->has("rate-limit") && !loopback) options.rate_limit = 10;
+
+  std::fprintf(stderr, "lpe conform: %s, %zu targets, seed %llu%s\n", options.endpoint.c_str(),
+               options.targets.size(), static_cast<unsigned long long>(options.seed),
+               embedded ? " (embedded reference mock)" : "");
+  const auto result = harness::run_conformance(selected->model, op, options);
+  if (embedded) embedded->stop();
+  if (!result.setup_error.empty()) return usage_error("conform", result.setup_error);
+  std::cout << harness::console_summary(result, options);
+  std::cout.flush();
+  if (args->has("report-junit") &&
+      !write_file(args->get("report-junit"), harness::junit_report(result, options), error)) {
+    return usage_error("conform", error);
+  }
+  if (args->has("report-json") &&
+      !write_file(args->get("report-json"),
+                  harness::json_report(result, options)
+                          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                      "\n",
+                  error)) {
+    return usage_error("conform", error);
+  }
+  return result.exit_code(options.strict);
+}
 
 }  // namespace lpe::cli

@@ -16,7 +16,8 @@ constexpr const char* kUsage =
     "  mock       serve the reference endpoint\n"
     "  validate   judge one request body or HTTP response against the model\n"
     "\n"
-    "`lpe <command> --help` lists a command's options. Exit codes: 0 ok, 1 findings, 2 could not run.\n";
+    "`lpe <command> --help` lists a command's options. Exit codes: 0 ok, 1 findings, 2 could not "
+    "run.\n";
 
 }  // namespace
 
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return lpe::cli::run_validate(argc, argv);
   if (command == "mock") return lpe::cli::run_mock(argc, argv);
   if (command == "conform") return lpe::cli::run_conform(argc, argv);
-  std::fprintf(stderr, "lpe: unknown command '%.*s'\n%s", static_cast<int>(command.size()), command.data(),
-               kUsage);
+  std::fprintf(stderr, "lpe: unknown command '%.*s'\n%s", static_cast<int>(command.size()),
+               command.data(), kUsage);
   return 2;
 }

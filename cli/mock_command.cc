@@ -1,7 +1,314 @@
+// `lpe mock`: the reference endpoint.
+#include <pthread.h>
+#include <signal.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <limits>
+#include <mutex>
+#include <random>
+
 #include "cli/commands.h"
+#include "mock/mock.h"
 
 namespace lpe::cli {
+namespace {
 
-int run_mock(int, char**) { return usage_error("mock", "the reference mock is not part of this build yet"); }
+constexpr size_t kMaxDataBytes = size_t{256} << 20;
+constexpr int kDefaultPort = 8080;
+
+constexpr const char* kHelp =
+    "usage: lpe mock [options]\n"
+    "\n"
+    "Serves the operation of the model (default: IVS real-time ListParticipantEvents) as the\n"
+    "contract says. The first line on stdout is `listening http://HOST:PORT`. SIGINT/SIGTERM stop\n"
+    "it cleanly (requests already received are answered).\n"
+    "\n"
+    "serving:\n"
+    "  --host ADDR            address to bind (default 127.0.0.1)\n"
+    "  --port N               port (default 8080; 0 picks a free port)\n"
+    "  --threads N            worker threads = connections served at once (default: 4 per core,\n"
+    "                         at least 16)\n"
+    "  --max-body-bytes N     larger request bodies get 413 before being read (default 1048576)\n"
+    "  --log FILE|-           access log, one line per request, secrets masked ('-' = stdout)\n"
+    "data:\n"
+    "  --data FILE            serve this JSON fixture instead of the built-in dataset\n"
+    "  --dump-data            print the dataset (built-in or --data) as a fixture and exit\n"
+    "pagination:\n"
+    "  --token-ttl SECONDS    pagination token lifetime (default 86400)\n"
+    "  --token-secret TEXT    token key, so tokens survive restarts (default: random per run)\n"
+    "authentication:\n"
+    "  --auth none|sigv4      require SigV4-signed requests (default none)\n"
+    "  --credentials AKID:SECRET[:SESSION_TOKEN]\n"
+    "                         a key the endpoint accepts (repeatable; default with sigv4: from\n"
+    "                         AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)\n"
+    "  --region NAME          signing region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)\n"
+    "faults:\n"
+    "  --fault KIND           internal (500 InternalServerException), latency:MS (answer MS\n"
+    "                         milliseconds late) or drop (close the connection, no response)\n"
+    "  --fault-rate P         fraction of requests faulted, 0..1 (needed with --fault)\n"
+    "  --seed N               fixes the fault sequence and request ids (default: random,\n"
+    "                         printed on stderr)\n"
+    "model:\n"
+    "  --model FILE           a Smithy JSON AST model (default: the bundled one)\n"
+    "  --operation NAME       the operation to serve (default: the model's only one)\n"
+    "\n"
+    "exit: 0 after a clean stop or --dump-data, 2 usage, data, model or bind error\n";
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+// "AKID:SECRET" or "AKID:SECRET:SESSION_TOKEN".
+bool add_credentials(const std::string& text, wire::CredentialStore& store, std::string& error) {
+  const auto first = text.find(':');
+  const auto second = first == std::string::npos ? std::string::npos : text.find(':', first + 1);
+  const std::string akid = text.substr(0, first);
+  const std::string secret =
+      first == std::string::npos
+          ? std::string()
+          : text.substr(first + 1,
+                        second == std::string::npos ? std::string::npos : second - first - 1);
+  const std::string token = second == std::string::npos ? std::string() : text.substr(second + 1);
+  if (akid.empty() || secret.empty() || (second != std::string::npos && token.empty())) {
+    error = "--credentials must be AKID:SECRET or AKID:SECRET:SESSION_TOKEN";
+    return false;
+  }
+  if (token.empty()) {
+    store.add(akid, secret);
+  } else {
+    store.add(akid, secret, token);
+  }
+  return true;
+}
+
+// The access log sink: whole lines under a mutex, flushed so `tail -f` shows them.
+class LogSink {
+ public:
+  bool open(const std::string& path, std::string& error) {
+    if (path == "-") {
+      file_ = stdout;
+      return true;
+    }
+    file_ = std::fopen(path.c_str(), "a");
+    if (file_ == nullptr) {
+      error = "cannot open log file " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    owned_ = true;
+    return true;
+  }
+  ~LogSink() {
+    if (owned_) std::fclose(file_);
+  }
+  void write(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::fwrite(line.data(), 1, line.size(), file_);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+  }
+
+ private:
+  std::FILE* file_ = nullptr;
+  bool owned_ = false;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+int run_mock(int argc, char** argv) {
+  auto specs = model_options();
+  for (const char* name : {"host", "port", "threads", "max-body-bytes", "log", "data", "token-ttl",
+                           "token-secret", "auth", "region", "fault", "fault-rate", "seed"}) {
+    specs.push_back({name, true, false, ""});
+  }
+  specs.push_back({"credentials", true, true, ""});
+  specs.push_back({"dump-data", false, false, ""});
+  specs.push_back({"help", false, false, ""});
+  std::string error;
+  const auto args = Args::parse(argc, argv, 2, specs, error);
+  if (!args) return usage_error("mock", error);
+  if (args->has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (!args->positionals().empty()) {
+    return usage_error("mock", "unexpected argument '" + args->positionals()[0] + "' (see --help)");
+  }
+  const auto selected = select_operation(*args, error);
+  if (!selected) return usage_error("mock", error);
+
+  mock::MockOptions options;
+  // Data.
+  if (args->has("data")) {
+    const std::string path = args->get("data");
+    const auto text = read_input(path, kMaxDataBytes, error);
+    if (!text) return usage_error("mock", error);
+    auto loaded = mock::Dataset::load(*text, path, selected->operation);
+    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&loaded)) {
+      std::fprintf(stderr, "lpe mock: %s is not a valid data file:\n", path.c_str());
+      for (const auto& e : *errors) std::fprintf(stderr, "  %s\n", e.to_string().c_str());
+      return 2;
+    }
+    options.dataset =
+        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(loaded)));
+  } else {
+    auto built = mock::Dataset::synthetic(selected->operation);
+    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&built)) {
+      std::fprintf(stderr, "lpe mock: cannot build the default dataset for this model:\n");
+      for (const auto& e : *errors) std::fprintf(stderr, "  %s\n", e.to_string().c_str());
+      return 2;
+    }
+    options.dataset =
+        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(built)));
+  }
+  if (args->has("dump-data")) {
+    std::cout << options.dataset->to_json().dump(-1, ' ', false,
+                                                 nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
+    std::cout.flush();
+    return std::cout ? 0 : 2;
+  }
+
+  // Limits and pagination.
+  if (args->has("max-body-bytes")) {
+    const auto v = parse_integer(args->get("max-body-bytes"), 1, 1LL << 40);
+    if (!v) return usage_error("mock", "--max-body-bytes must be a whole number of bytes >= 1");
+    options.max_body_bytes = static_cast<size_t>(*v);
+  }
+  if (args->has("token-ttl")) {
+    const auto v = parse_integer(args->get("token-ttl"), 1, 100LL * 365 * 86400);
+    if (!v) return usage_error("mock", "--token-ttl must be a whole number of seconds >= 1");
+    options.token_ttl = std::chrono::seconds(*v);
+  }
+  if (args->has("token-secret")) {
+    options.token_secret = args->get("token-secret");
+    if (options.token_secret.empty())
+      return usage_error("mock", "--token-secret must not be empty");
+  }
+
+  // Authentication.
+  const std::string auth = args->get("auth", "none");
+  if (auth != "none" && auth != "sigv4")
+    return usage_error("mock", "--auth must be 'none' or 'sigv4'");
+  if (auth == "sigv4") {
+    options.auth = mock::AuthMode::kSigV4;
+    const auto given = args->all("credentials");
+    for (const auto& c : given) {
+      if (!add_credentials(c, options.credentials, error)) return usage_error("mock", error);
+    }
+    if (given.empty()) {
+      const std::string akid = env("AWS_ACCESS_KEY_ID");
+      const std::string secret = env("AWS_SECRET_ACCESS_KEY");
+      const std::string token = env("AWS_SESSION_TOKEN");
+      if (akid.empty() || secret.empty()) {
+        return usage_error("mock",
+                           "--auth sigv4 needs --credentials AKID:SECRET or AWS_ACCESS_KEY_ID and "
+                           "AWS_SECRET_ACCESS_KEY in the environment");
+      }
+      if (token.empty()) {
+        options.credentials.add(akid, secret);
+      } else {
+        options.credentials.add(akid, secret, token);
+      }
+    }
+  } else if (args->has("credentials")) {
+    return usage_error("mock", "--credentials needs --auth sigv4");
+  }
+  options.region =
+      args->get("region", !env("AWS_REGION").empty()           ? env("AWS_REGION")
+                          : !env("AWS_DEFAULT_REGION").empty() ? env("AWS_DEFAULT_REGION")
+                                                               : "us-east-1");
+  if (options.region.empty()) return usage_error("mock", "--region must not be empty");
+
+  // Faults.
+  if (args->has("fault") != args->has("fault-rate")) {
+    return usage_error("mock", args->has("fault") ? "--fault needs --fault-rate P (0..1)"
+                                                  : "--fault-rate needs --fault KIND");
+  }
+  if (args->has("fault")) {
+    const std::string kind = args->get("fault");
+    if (kind == "internal") {
+      options.fault.kind = mock::FaultKind::kInternal;
+    } else if (kind == "drop") {
+      options.fault.kind = mock::FaultKind::kDrop;
+    } else if (kind.rfind("latency:", 0) == 0) {
+      const auto ms = parse_integer(kind.substr(8), 0, 600000);
+      if (!ms) return usage_error("mock", "--fault latency:MS needs MS in 0..600000");
+      options.fault.kind = mock::FaultKind::kLatency;
+      options.fault.latency = std::chrono::milliseconds(*ms);
+    } else {
+      return usage_error("mock", "--fault must be internal, latency:MS or drop");
+    }
+    const auto rate = parse_non_negative(args->get("fault-rate"));
+    if (!rate || *rate > 1.0) return usage_error("mock", "--fault-rate must be a number in 0..1");
+    options.fault.rate = *rate;
+  }
+  if (args->has("seed")) {
+    const auto seed = parse_integer(args->get("seed"), 0, std::numeric_limits<long long>::max());
+    if (!seed) return usage_error("mock", "--seed must be a whole number >= 0");
+    options.seed = static_cast<uint64_t>(*seed);
+  } else {
+    std::random_device device;
+    options.seed = (static_cast<uint64_t>(device()) << 32 | device()) & 0x7fffffffffffffffULL;
+    if (options.fault.kind != mock::FaultKind::kNone) {
+      std::fprintf(stderr, "lpe mock: fault seed %llu (replay with --seed)\n",
+                   static_cast<unsigned long long>(options.seed));
+    }
+  }
+
+  // Serving.
+  mock::ServerOptions server_options;
+  server_options.host = args->get("host", "127.0.0.1");
+  if (server_options.host.empty()) return usage_error("mock", "--host must not be empty");
+  const auto port = parse_integer(args->get("port", std::to_string(kDefaultPort)), 0, 65535);
+  if (!port) return usage_error("mock", "--port must be 0..65535");
+  server_options.port = static_cast<int>(*port);
+  if (args->has("threads")) {
+    const auto threads = parse_integer(args->get("threads"), 1, 4096);
+    if (!threads) return usage_error("mock", "--threads must be 1..4096");
+    server_options.threads = static_cast<int>(*threads);
+  }
+  LogSink log;
+  if (args->has("log")) {
+    if (!log.open(args->get("log"), error)) return usage_error("mock", error);
+    server_options.access_log = [&log](const std::string& line) { log.write(line); };
+  }
+
+  auto created =
+      mock::MockHandler::create(selected->model, selected->operation, std::move(options));
+  if (auto* why = std::get_if<std::string>(&created)) return usage_error("mock", *why);
+
+  // Signals are taken synchronously by this thread; every server thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  mock::MockServer server(std::get<std::shared_ptr<const mock::MockHandler>>(created),
+                          server_options);
+  if (!server.start(error)) return usage_error("mock", error);
+  std::printf("listening %s\n", server.url().c_str());
+  std::fflush(stdout);
+  if (server_options.host != "127.0.0.1" && server_options.host != "::1" &&
+      server_options.host != "localhost") {
+    std::fprintf(stderr,
+                 "lpe mock: warning: listening on %s, reachable beyond this machine (no TLS)\n",
+                 server_options.host.c_str());
+  }
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::fprintf(stderr, "lpe mock: %s received, stopping\n",
+               received == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  server.wait();
+  return 0;
+}
 
 }  // namespace lpe::cli

@@ -12,7 +12,8 @@ constexpr size_t kMaxInputBytes = 64u << 20;
 constexpr const char* kHelp =
     "usage: lpe validate request|response [FILE|-] [options]\n"
     "\n"
-    "  request FILE     a request body; prints {\"valid\",\"status\",\"errorType\",\"message\",\"violations\"}\n"
+    "  request FILE     a request body; prints "
+    "{\"valid\",\"status\",\"errorType\",\"message\",\"violations\"}\n"
     "                   (or {\"valid\":true,\"status\":200,\"request\":{decoded}})\n"
     "  response FILE    a raw HTTP response (status line, headers, blank line, body);\n"
     "                   prints {\"valid\",\"status\",\"errorType\",\"findings\"}\n"
@@ -47,7 +48,8 @@ int run_validate(int argc, char** argv) {
   }
   const auto& pos = args->positionals();
   if (pos.empty() || (pos[0] != "request" && pos[0] != "response") || pos.size() > 2) {
-    return usage_error("validate", "expected 'request' or 'response' and at most one FILE (see --help)");
+    return usage_error("validate",
+                       "expected 'request' or 'response' and at most one FILE (see --help)");
   }
   const bool request = pos[0] == "request";
   if (request && (args->has("status") || args->has("header") || args->has("strict"))) {
@@ -65,9 +67,11 @@ int run_validate(int argc, char** argv) {
 
   if (request) {
     const validators::RequestValidator validator(selected->model, selected->operation);
-    const auto verdict = validator.validate(
-        *input, reader == "fast" ? validators::JsonReader::kFast : validators::JsonReader::kNlohmann);
-    std::cout << verdict.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    const auto verdict =
+        validator.validate(*input, reader == "fast" ? validators::JsonReader::kFast
+                                                    : validators::JsonReader::kNlohmann);
+    std::cout << verdict.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
     return verdict.accepted() ? 0 : 1;
   }
 
@@ -79,7 +83,8 @@ int run_validate(int argc, char** argv) {
     response.body = *input;
     const auto headers = args->all("header");
     if (headers.empty()) {
-      response.headers = {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "lpe-validate"}};
+      response.headers = {{"Content-Type", "application/json"},
+                          {"x-amzn-RequestId", "lpe-validate"}};
     }
     for (const auto& h : headers) {
       const auto colon = h.find(':');
@@ -106,7 +111,8 @@ int run_validate(int argc, char** argv) {
   out["valid"] = !validators::has_failure(findings, strict);
   out["status"] = response.status;
   const auto type = validators::resolve_error_type(response);
-  const int success = selected->operation.operation->http ? selected->operation.operation->http->code : 200;
+  const int success =
+      selected->operation.operation->http ? selected->operation.operation->http->code : 200;
   if (response.status != success) out["errorType"] = type.name;
   auto list = nlohmann::ordered_json::array();
   for (const auto& f : findings) list.push_back(f.to_json());

@@ -15,17 +15,22 @@ function(lpe_library name)
   lpe_target_defaults(lpe_${name})
 endfunction()
 
-# lpe_test(<name> SOURCES ... DEPS ... [LABELS ...]): a GoogleTest executable registered with ctest.
+# lpe_test(<name> SOURCES ... DEPS ... [LABELS ...] [ENVIRONMENT VAR=value...]): a GoogleTest
+# executable registered with ctest; ENVIRONMENT applies to every test of it (e.g. RC_PARAMS).
 function(lpe_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS;ENVIRONMENT" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   lpe_target_defaults(${name})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
+  set(extra_properties)
+  if(ARG_ENVIRONMENT)
+    list(APPEND extra_properties ENVIRONMENT "${ARG_ENVIRONMENT}")
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}" ${extra_properties})
 endfunction()
 
 # lpe_embed_file(<out-var> INPUT <file> SYMBOL <function> NAMESPACE <ns>): a generated .cc whose

@@ -5,13 +5,14 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <rapidcheck/Gen.h>
+#include <nlohmann/json.hpp>
 
 #include "generators/pattern.h"
 #include "spec/spec.h"
@@ -34,6 +35,12 @@ struct ExpectedOutcome {
   // Validation errors only: every violation, in the order R7 reports them (model member order,
   // then length, pattern, enum, range within a member).
   std::vector<ExpectedViolation> violations;
+  // Validation errors only: the exact R7 message ("2 validation errors detected: Value ...; ..."),
+  // assembled from the labels and the drawn values. Empty otherwise (R6 reasons are free-form).
+  std::string message;
+  // Accepted requests only: the input the endpoint must act on (model order, optional nulls and
+  // unknown members dropped, the last of duplicate keys kept), as RequestVerdict::decoded.
+  std::optional<nlohmann::ordered_json> decoded;
 };
 
 // A request as sent: raw body bytes (possibly not JSON, possibly not UTF-8), its Content-Type,
@@ -47,8 +54,9 @@ struct LabelledRequest {
 
 // Knobs for request generation.
 struct RequestGeneratorOptions {
-  // Input members never set in valid requests (the harness leaves out the pagination token: a
-  // made-up token is not a token the endpoint issued).
+  // Input members never set to a valid value (the harness leaves out the pagination token: a
+  // made-up token is not a token the endpoint issued). Invalid requests may still carry them with
+  // a value that breaks their own constraints or JSON type. A required member cannot be omitted.
   std::set<std::string> omit_members;
 };
 
@@ -79,6 +87,12 @@ class RequestGenerators {
   // Either of the two above.
   rc::Gen<LabelledRequest> invalid_request() const;
 
+  // Bodies that must get the same verdict as `body`: the members of the input structure (and of
+  // structures nested in it, but not inside lists or maps, whose values messages print) in another
+  // order, other whitespace, other string escapes. A body that is not a JSON object with unique
+  // keys (rewriting it could change its meaning) is returned unchanged.
+  rc::Gen<std::string> equivalent_body(std::string body) const;
+
   const spec::OperationView& operation() const { return operation_; }
 
  private:
@@ -99,8 +113,8 @@ struct LabelledResponse {
 // Generators of responses for one operation, for testing response checkers.
 class ResponseGenerators {
  public:
-  static std::variant<ResponseGenerators, std::string> make(std::shared_ptr<const spec::Model> model,
-                                                            spec::OperationView operation);
+  static std::variant<ResponseGenerators, std::string> make(
+      std::shared_ptr<const spec::Model> model, spec::OperationView operation);
 
   // Correct success responses: items consistent with the model (enum values, RFC 3339 times,
   // constrained strings), an optional token, the headers R8/R9 ask for.
@@ -118,4 +132,14 @@ class ResponseGenerators {
   std::shared_ptr<const void> state_;
 };
 
+// Readable forms for RapidCheck counterexamples (found by argument-dependent lookup): the
+// description, the body (invalid UTF-8 and control bytes escaped), the expected outcome.
+void showValue(const LabelledRequest& request, std::ostream& os);
+void showValue(const LabelledResponse& response, std::ostream& os);
+
 }  // namespace lpe::generators
+
+namespace lpe::validators {
+// A response as it would be written on the wire, for RapidCheck counterexamples.
+void showValue(const HttpResponse& response, std::ostream& os);
+}  // namespace lpe::validators

@@ -24,24 +24,31 @@ const std::vector<CheckInfo>& all_checks() {
        "success bodies match the output structure: required members, types, constraints"},
       {"error_shape", "R8", Level::kMust, "responses",
        "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body"},
-      {"timestamp_format", "R9", Level::kMust, "responses", "timestamps are RFC 3339 UTC date-times"},
-      {"request_id_header", "R8", Level::kShould, "responses", "every response carries x-amzn-RequestId"},
+      {"timestamp_format", "R9", Level::kMust, "responses",
+       "timestamps are RFC 3339 UTC date-times"},
+      {"request_id_header", "R8", Level::kShould, "responses",
+       "every response carries x-amzn-RequestId"},
       {"page_size_bound", "R10", Level::kMust, "pagination",
        "no page holds more items than the page size (or the model default when it is omitted)"},
       {"token_format", "R10", Level::kMust, "pagination", "tokens match their pattern and length"},
       {"termination", "R10", Level::kMust, "pagination",
        "a walk ends: no token is ever repeated, and the page count stays under the cap"},
       {"walk_consistency", "R10", Level::kMust, "pagination",
-       "walks with page sizes 1, 2, 7, 50, 100 and the default give the same items, no duplicates, no gaps"},
-      {"token_replay", "R10", Level::kMust, "pagination", "the same request with the same token gives the same page"},
+       "walks with page sizes 1, 2, 7, 50, 100 and the default give the same items, no duplicates, "
+       "no gaps"},
+      {"token_replay", "R10", Level::kMust, "pagination",
+       "the same request with the same token gives the same page"},
       {"token_binding", "R10", Level::kMust, "pagination",
-       "a token used with another list scope (participant, session, stage) gets 400 ValidationException"},
+       "a token used with another list scope (participant, session, stage) gets 400 "
+       "ValidationException"},
       {"token_tamper", "R10", Level::kMust, "pagination",
-       "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or 5xx"},
+       "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or "
+       "5xx"},
       {"empty_token_is_first_page", "R10", Level::kMust, "pagination",
        "an empty token gives the first page"},
       {"ignored_auth", "R13", Level::kMust, "auth",
-       "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth error type"},
+       "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth "
+       "error type"},
   };
   return checks;
 }
@@ -82,13 +89,15 @@ std::string check_scope_value(const spec::Member& member, const std::string& val
   if (c.length && c.length->max && length > static_cast<size_t>(*c.length->max)) {
     return "longer than " + std::to_string(*c.length->max);
   }
-  if (c.pattern && !spec::pattern_matches(*c.pattern, value)) return "does not match " + c.pattern->source;
+  if (c.pattern && !spec::pattern_matches(*c.pattern, value))
+    return "does not match " + c.pattern->source;
   return "";
 }
 
 }  // namespace
 
-std::variant<Target, std::string> parse_target(const spec::OperationView& operation, std::string_view text) {
+std::variant<Target, std::string> parse_target(const spec::OperationView& operation,
+                                               std::string_view text) {
   const auto& scope = operation.list_scope;
   if (scope.empty()) return std::string("the operation has no list scope members");
   std::string names;
@@ -101,11 +110,13 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
     std::vector<bool> seen(scope.size(), false);
     for (const auto& part : parts) {
       const auto eq = part.find('=');
-      if (eq == std::string::npos) return "--target '" + std::string(text) + "': mix of name=value and plain values";
+      if (eq == std::string::npos)
+        return "--target '" + std::string(text) + "': mix of name=value and plain values";
       const std::string name = part.substr(0, eq);
       size_t i = 0;
       while (i < scope.size() && scope[i]->name != name) ++i;
-      if (i == scope.size()) return "--target: unknown member '" + name + "' (expected " + names + ")";
+      if (i == scope.size())
+        return "--target: unknown member '" + name + "' (expected " + names + ")";
       if (seen[i]) return "--target: member '" + name + "' given twice";
       seen[i] = true;
       t.scope_values[i] = part.substr(eq + 1);
@@ -123,15 +134,16 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
   for (size_t i = 0; i < scope.size(); ++i) {
     const std::string why = check_scope_value(*scope[i], t.scope_values[i]);
     if (!why.empty()) {
-      return "--target value '" + t.scope_values[i] + "' is not a valid " + scope[i]->name + ": " + why;
+      return "--target value '" + t.scope_values[i] + "' is not a valid " + scope[i]->name + ": " +
+             why;
     }
   }
   return t;
 }
 
-std::variant<std::vector<Target>, std::string> targets_from_dataset(const spec::OperationView& operation,
-                                                                   const nlohmann::ordered_json& dataset,
-                                                                   const std::string& file_name) {
+std::variant<std::vector<Target>, std::string> targets_from_dataset(
+    const spec::OperationView& operation, const nlohmann::ordered_json& dataset,
+    const std::string& file_name) {
   // Nesting of the `lpe mock --dump-data` format: stages[].arn > sessions[].id > participants[].id.
   static const char* kLevels[][2] = {{"stages", "arn"}, {"sessions", "id"}, {"participants", "id"}};
   if (operation.list_scope.size() != 3) {
@@ -153,7 +165,8 @@ std::variant<std::vector<Target>, std::string> targets_from_dataset(const spec::
           const std::string iptr = ptr + "/" + kLevels[level][0] + "/" + std::to_string(i);
           const auto id = item.is_object() ? item.find(kLevels[level][1]) : item.end();
           if (id == item.end() || !id->is_string()) {
-            error = file_name + ": at " + iptr + ": expected a string \"" + kLevels[level][1] + "\"";
+            error =
+                file_name + ": at " + iptr + ": expected a string \"" + kLevels[level][1] + "\"";
             return;
           }
           values[level] = id->get<std::string>();

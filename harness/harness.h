@@ -24,8 +24,8 @@ enum class Level { kMust, kShould };
 
 // One named check: what it verifies, under which rule, how much it matters.
 struct CheckInfo {
-  std::string name;         // "page_size_bound"
-  std::string rule;         // "R10"
+  std::string name;  // "page_size_bound"
+  std::string rule;  // "R10"
   Level level = Level::kMust;
   std::string family;       // "requests", "responses", "pagination", "auth"
   std::string description;  // one line
@@ -46,12 +46,13 @@ struct Target {
 
 // Parses a --target value for `operation`: "v1,v2,v3" (list-scope order) or "name=value,..."
 // in any order. Each value is checked against its member's constraints.
-std::variant<Target, std::string> parse_target(const spec::OperationView& operation, std::string_view text);
+std::variant<Target, std::string> parse_target(const spec::OperationView& operation,
+                                               std::string_view text);
 
 // Reads targets from a `lpe mock --dump-data` style file (nesting follows the list scope).
-std::variant<std::vector<Target>, std::string> targets_from_dataset(const spec::OperationView& operation,
-                                                                   const nlohmann::ordered_json& dataset,
-                                                                   const std::string& file_name);
+std::variant<std::vector<Target>, std::string> targets_from_dataset(
+    const spec::OperationView& operation, const nlohmann::ordered_json& dataset,
+    const std::string& file_name);
 
 // SigV4 settings for signed runs.
 struct SigningOptions {
@@ -65,8 +66,8 @@ struct ConformOptions {
   std::string endpoint;  // http(s)://host[:port]
   std::vector<Target> targets;
   uint64_t seed = 0;
-  int cases = 200;                      // generated requests per request-check family
-  std::vector<std::string> only_checks; // empty: all
+  int cases = 200;                       // generated requests per request-check family
+  std::vector<std::string> only_checks;  // empty: all
   std::vector<std::string> excluded_checks;
   bool strict = false;
   int workers = 4;
@@ -77,8 +78,8 @@ struct ConformOptions {
   size_t max_response_bytes = 8u << 20;
   int max_shrink_steps = 300;
   std::optional<SigningOptions> sigv4;
-  std::string record_path;  // JSONL of every exchange
-  std::string replay_path;  // re-send recorded requests instead of generating
+  std::string record_path;       // JSONL of every exchange
+  std::string replay_path;       // re-send recorded requests instead of generating
   std::string reproduce_prefix;  // "lpe conform --endpoint ... --target ..." for reproduction lines
   bool show_progress = false;    // a live line on stderr (terminal only)
 };
@@ -101,9 +102,9 @@ struct Finding {
   std::string check;
   std::string rule;
   Level level = Level::kMust;
-  std::string target;   // target label for pagination/auth checks, empty otherwise
-  std::string message;  // what was wrong
-  Exchange exchange;    // the minimal failing exchange (after shrinking)
+  std::string target;                 // target label for pagination/auth checks, empty otherwise
+  std::string message;                // what was wrong
+  Exchange exchange;                  // the minimal failing exchange (after shrinking)
   std::string original_request_body;  // before shrinking, when it differs
   int shrink_steps = 0;
   std::string reproduction;  // one-line command
@@ -132,15 +133,15 @@ struct RunResult {
   std::vector<Note> notes;          // deduplicated
   uint64_t requests = 0;
   double seconds = 0;
-  bool completed = true;            // false: stopped at --max-time
-  std::string setup_error;          // non-empty: the run could not start (exit 2)
+  bool completed = true;    // false: stopped at --max-time
+  std::string setup_error;  // non-empty: the run could not start (exit 2)
   // 0 all must checks passed (and should ones with strict), 1 a finding, 2 could not run.
   int exit_code(bool strict) const;
 };
 
 // Runs the selected checks against `options.endpoint`.
-RunResult run_conformance(std::shared_ptr<const spec::Model> model, const spec::OperationView& operation,
-                          const ConformOptions& options);
+RunResult run_conformance(std::shared_ptr<const spec::Model> model,
+                          const spec::OperationView& operation, const ConformOptions& options);
 
 // Reports.
 std::string console_summary(const RunResult& result, const ConformOptions& options);

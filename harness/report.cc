@@ -14,11 +14,21 @@ std::string xml_escape(std::string_view s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters, even escaped.
         if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
@@ -63,13 +73,15 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     os << "\nFindings\n";
     int n = 0;
     for (const auto& f : result.findings) {
-      os << "\n" << ++n << ". [" << (f.level == Level::kMust ? "MUST" : "should") << "] " << f.check << " (" << f.rule << ")"
-         << (f.target.empty() ? "" : " target " + f.target) << "\n";
+      os << "\n"
+         << ++n << ". [" << (f.level == Level::kMust ? "MUST" : "should") << "] " << f.check << " ("
+         << f.rule << ")" << (f.target.empty() ? "" : " target " + f.target) << "\n";
       std::istringstream lines(describe(f));
       for (std::string line; std::getline(lines, line);) os << "   " << line << "\n";
     }
   }
-  os << "\n" << "check                          passed   failed   notes\n";
+  os << "\n"
+     << "check                          passed   failed   notes\n";
   for (const auto& t : result.tallies) {
     if (!t.ran) {
       char buf[160];
@@ -79,7 +91,8 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     }
     char buf[160];
     std::snprintf(buf, sizeof buf, "%-30s %6llu   %6llu  %6llu\n", t.check.c_str(),
-                  static_cast<unsigned long long>(t.passed), static_cast<unsigned long long>(t.failed),
+                  static_cast<unsigned long long>(t.passed),
+                  static_cast<unsigned long long>(t.failed),
                   static_cast<unsigned long long>(t.notes));
     os << buf;
   }
@@ -97,11 +110,13 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
   size_t must = 0, should = 0;
   for (const auto& f : result.findings) (f.level == Level::kMust ? must : should)++;
   char buf[256];
-  std::snprintf(buf, sizeof buf, "\n%zu must and %zu should findings; %llu requests in %.1f s (%.0f/s); seed %llu%s\n",
-                must, should, static_cast<unsigned long long>(result.requests), result.seconds,
-                result.seconds > 0 ? static_cast<double>(result.requests) / result.seconds : 0.0,
-                static_cast<unsigned long long>(options.seed),
-                result.completed ? "" : "; stopped at --max-time before every check ran");
+  std::snprintf(
+      buf, sizeof buf,
+      "\n%zu must and %zu should findings; %llu requests in %.1f s (%.0f/s); seed %llu%s\n", must,
+      should, static_cast<unsigned long long>(result.requests), result.seconds,
+      result.seconds > 0 ? static_cast<double>(result.requests) / result.seconds : 0.0,
+      static_cast<unsigned long long>(options.seed),
+      result.completed ? "" : "; stopped at --max-time before every check ran");
   os << buf;
   const int code = result.exit_code(options.strict);
   os << (code == 0 ? "PASSED" : code == 1 ? "FAILED" : "INCOMPLETE") << "\n";
@@ -118,7 +133,8 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
   std::map<std::string, size_t> index;
   for (const auto& t : result.tallies) {
     const CheckInfo* info = find_check(t.check);
-    const bool per_target = info != nullptr && (info->family == "pagination" || info->family == "auth");
+    const bool per_target =
+        info != nullptr && (info->family == "pagination" || info->family == "auth");
     if (!per_target || options.targets.empty()) {
       index[t.check + "|"] = cases.size();
       cases.push_back({"lpe.conform." + (info ? info->family : std::string("other")), t.check, {}});
@@ -149,23 +165,27 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
   for (const auto& t : result.tallies) skipped += !t.ran;
   std::ostringstream os;
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  os << "<testsuites name=\"lpe conform\" tests=\"" << cases.size() << "\" failures=\"" << failures << "\" time=\""
-     << result.seconds << "\">\n";
-  os << "  <testsuite name=\"" << xml_escape(options.endpoint) << "\" tests=\"" << cases.size() << "\" failures=\""
-     << failures << "\" skipped=\"" << skipped << "\" time=\"" << result.seconds << "\">\n";
-  os << "    <properties><property name=\"seed\" value=\"" << options.seed << "\"/><property name=\"requests\" value=\""
-     << result.requests << "\"/></properties>\n";
+  os << "<testsuites name=\"lpe conform\" tests=\"" << cases.size() << "\" failures=\"" << failures
+     << "\" time=\"" << result.seconds << "\">\n";
+  os << "  <testsuite name=\"" << xml_escape(options.endpoint) << "\" tests=\"" << cases.size()
+     << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << result.seconds
+     << "\">\n";
+  os << "    <properties><property name=\"seed\" value=\"" << options.seed
+     << "\"/><property name=\"requests\" value=\"" << result.requests << "\"/></properties>\n";
   std::map<std::string, bool> ran;
   for (const auto& t : result.tallies) ran[t.check] = t.ran;
   for (const auto& c : cases) {
-    os << "    <testcase classname=\"" << xml_escape(c.classname) << "\" name=\"" << xml_escape(c.name) << "\">\n";
+    os << "    <testcase classname=\"" << xml_escape(c.classname) << "\" name=\""
+       << xml_escape(c.name) << "\">\n";
     const std::string check = c.name.substr(0, c.name.find(' '));
-    if (!ran[check] && c.findings.empty()) os << "      <skipped message=\"not applicable to this endpoint\"/>\n";
+    if (!ran[check] && c.findings.empty())
+      os << "      <skipped message=\"not applicable to this endpoint\"/>\n";
     for (const auto* f : c.findings) {
       const bool fail = f->level == Level::kMust || options.strict;
       if (fail) {
-        os << "      <failure type=\"" << xml_escape(f->rule) << "\" message=\"" << xml_escape(f->message.substr(0, 500))
-           << "\">" << xml_escape(describe(*f)) << "</failure>\n";
+        os << "      <failure type=\"" << xml_escape(f->rule) << "\" message=\""
+           << xml_escape(f->message.substr(0, 500)) << "\">" << xml_escape(describe(*f))
+           << "</failure>\n";
       } else {
         os << "      <system-out>should: " << xml_escape(describe(*f)) << "</system-out>\n";
       }

@@ -37,7 +37,7 @@ std::string cut_for_report(const std::string& s) {
 
 Level finding_level(const CheckInfo& check, validators::Severity severity) {
   return check.level == Level::kShould || severity == validators::Severity::kShould ? Level::kShould
-                                                                                   : Level::kMust;
+                                                                                    : Level::kMust;
 }
 
 // Which check a response finding belongs to.
@@ -61,20 +61,23 @@ struct Observation {
   bool note = false;
 };
 
-Observation pass(std::string check) { return Observation{std::move(check), false, Level::kMust, "", false}; }
+Observation pass(std::string check) {
+  return Observation{std::move(check), false, Level::kMust, "", false};
+}
 
 struct Expectation {
   int status = 200;
-  std::string error_type;                 // empty: any (success)
+  std::string error_type;  // empty: any (success)
   std::vector<generators::ExpectedViolation> violations;
-  std::string check;                      // the primary check this exchange serves
+  std::string check;  // the primary check this exchange serves
   Json to_json() const {
     Json out = {{"check", check}, {"status", status}};
     if (!error_type.empty()) out["errorType"] = error_type;
     if (!violations.empty()) {
       auto list = Json::array();
       for (const auto& v : violations) {
-        list.push_back({{"member", v.member}, {"constraint", std::string(validators::to_string(v.constraint))}});
+        list.push_back({{"member", v.member},
+                        {"constraint", std::string(validators::to_string(v.constraint))}});
       }
       out["violations"] = list;
     }
@@ -85,18 +88,24 @@ struct Expectation {
 // The phrase R7 uses for a constraint kind (to find it in a message).
 std::string_view phrase_of(validators::ConstraintKind kind) {
   switch (kind) {
-    case validators::ConstraintKind::kRequired: return "Member must not be null";
-    case validators::ConstraintKind::kLength: return "Member must have length";
-    case validators::ConstraintKind::kPattern: return "Member must satisfy regular expression pattern";
-    case validators::ConstraintKind::kRange: return "Member must have value";
-    case validators::ConstraintKind::kEnum: return "Member must satisfy enum value set";
+    case validators::ConstraintKind::kRequired:
+      return "Member must not be null";
+    case validators::ConstraintKind::kLength:
+      return "Member must have length";
+    case validators::ConstraintKind::kPattern:
+      return "Member must satisfy regular expression pattern";
+    case validators::ConstraintKind::kRange:
+      return "Member must have value";
+    case validators::ConstraintKind::kEnum:
+      return "Member must satisfy enum value set";
   }
   return "";
 }
 
 class Runner {
  public:
-  Runner(std::shared_ptr<const spec::Model> model, const spec::OperationView& op, const ConformOptions& options)
+  Runner(std::shared_ptr<const spec::Model> model, const spec::OperationView& op,
+         const ConformOptions& options)
       : model_(std::move(model)),
         op_(op),
         options_(options),
@@ -121,7 +130,8 @@ class Runner {
     return false;
   }
   bool out_of_time() const {
-    return options_.max_time.count() > 0 && std::chrono::steady_clock::now() - started_ > options_.max_time;
+    return options_.max_time.count() > 0 &&
+           std::chrono::steady_clock::now() - started_ > options_.max_time;
   }
   std::unique_ptr<HttpClient> new_client() const { return std::make_unique<HttpClient>(settings_); }
 
@@ -134,7 +144,8 @@ class Runner {
     }
     if (r.response.status >= 500) {
       out.push_back({"not_a_server_error", true, Level::kMust,
-                     "status " + std::to_string(r.response.status) + ": " + cut_for_report(r.response.body).substr(0, 300)});
+                     "status " + std::to_string(r.response.status) + ": " +
+                         cut_for_report(r.response.body).substr(0, 300)});
     } else {
       out.push_back(pass("not_a_server_error"));
     }
@@ -143,7 +154,8 @@ class Runner {
     for (const auto& f : findings) {
       const std::string check = check_for_rule(f.rule);
       if (f.severity == validators::Severity::kNote) {
-        out.push_back({check, false, Level::kMust, f.rule + " at " + f.path + ": " + f.message, true});
+        out.push_back(
+            {check, false, Level::kMust, f.rule + " at " + f.path + ": " + f.message, true});
         continue;
       }
       if (!first_failure.count(check)) first_failure[check] = &f;
@@ -169,13 +181,15 @@ class Runner {
     if (e.error_type.empty()) {
       if (status != e.status) {
         return "expected " + std::to_string(e.status) + ", got " + std::to_string(status) +
-               (type.empty() ? "" : " " + type) + ": " + cut_for_report(r.response.body).substr(0, 400);
+               (type.empty() ? "" : " " + type) + ": " +
+               cut_for_report(r.response.body).substr(0, 400);
       }
       return std::nullopt;
     }
     if (status != e.status || type != e.error_type) {
-      return "expected " + std::to_string(e.status) + " " + e.error_type + ", got " + std::to_string(status) +
-             (type.empty() ? "" : " " + type) + ": " + cut_for_report(r.response.body).substr(0, 400);
+      return "expected " + std::to_string(e.status) + " " + e.error_type + ", got " +
+             std::to_string(status) + (type.empty() ? "" : " " + type) + ": " +
+             cut_for_report(r.response.body).substr(0, 400);
     }
     return std::nullopt;
   }
@@ -192,14 +206,15 @@ class Runner {
   }
 
   // Request-family checks for one labelled request and its response.
-  void judge_request_case(const std::string& family, const generators::LabelledRequest& lr, const Received& r,
-                          std::vector<Observation>& out) const {
+  void judge_request_case(const std::string& family, const generators::LabelledRequest& lr,
+                          const Received& r, std::vector<Observation>& out) const {
     judge_response(r, out);
     Expectation e = expectation_of(family, lr);
     const auto problem = expectation_problem(r, e);
     out.push_back({e.check, problem.has_value(), find_check(e.check)->level,
                    problem ? lr.description + ": " + *problem : ""});
-    if (family == "negative" && !problem && e.error_type == "ValidationException" && selected("validation_message")) {
+    if (family == "negative" && !problem && e.error_type == "ValidationException" &&
+        selected("validation_message")) {
       const std::string message = error_message(r);
       std::string missing;
       for (const auto& v : e.violations) {
@@ -207,17 +222,23 @@ class Runner {
         const auto pos = message.find(at);
         const bool named = pos != std::string::npos &&
                            message.find(phrase_of(v.constraint), pos) != std::string::npos;
-        if (!named) missing += (missing.empty() ? "" : "; ") + v.member + " " + std::string(validators::to_string(v.constraint));
+        if (!named)
+          missing += (missing.empty() ? "" : "; ") + v.member + " " +
+                     std::string(validators::to_string(v.constraint));
       }
       out.push_back({"validation_message", !missing.empty(), Level::kShould,
-                     missing.empty() ? "" : "the message does not name " + missing + " as R7 does: '" + message.substr(0, 400) + "'"});
+                     missing.empty() ? ""
+                                     : "the message does not name " + missing + " as R7 does: '" +
+                                           message.substr(0, 400) + "'"});
     }
-    if ((family == "positive" || family == "unusual") && r.transport_ok() && r.response.status == 200) {
+    if ((family == "positive" || family == "unusual") && r.transport_ok() &&
+        r.response.status == 200) {
       judge_page_size(lr.body, r, out);
     }
   }
 
-  Expectation expectation_of(const std::string& family, const generators::LabelledRequest& lr) const {
+  Expectation expectation_of(const std::string& family,
+                             const generators::LabelledRequest& lr) const {
     Expectation e;
     e.status = lr.expected.status;
     e.error_type = lr.expected.error_type;
@@ -230,7 +251,8 @@ class Runner {
   }
 
   // page_size_bound on a 200 page for the request body that asked for it.
-  void judge_page_size(const std::string& request_body, const Received& r, std::vector<Observation>& out) const {
+  void judge_page_size(const std::string& request_body, const Received& r,
+                       std::vector<Observation>& out) const {
     if (!op_.operation->paginated || !selected("page_size_bound")) return;
     const auto& p = *op_.operation->paginated;
     const auto request = Json::parse(request_body, nullptr, false);
@@ -244,13 +266,16 @@ class Runner {
     if (limit < 0) return;
     const auto n = static_cast<int64_t>(page[p.items].size());
     out.push_back({"page_size_bound", n > limit, Level::kMust,
-                   n > limit ? "page holds " + std::to_string(n) + " items, the page size is " + std::to_string(limit) : ""});
+                   n > limit ? "page holds " + std::to_string(n) + " items, the page size is " +
+                                   std::to_string(limit)
+                             : ""});
   }
 
   // --- bookkeeping --------------------------------------------------------------------------
   // Records observations; returns the checks that failed (for shrinking).
   std::vector<Observation> record(const std::vector<Observation>& observations, const Received& r,
-                                  const std::string& target, const std::string& original_body = "") {
+                                  const std::string& target,
+                                  const std::string& original_body = "") {
     std::vector<Observation> failed;
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& o : observations) {
@@ -283,7 +308,8 @@ class Runner {
       f.exchange.response_body = cut_for_report(f.exchange.response_body);
       f.exchange.request_body = cut_for_report(f.exchange.request_body);
       (void)original_body;
-      f.reproduction = options_.reproduce_prefix + " --seed " + std::to_string(options_.seed) + " --checks " + o.check;
+      f.reproduction = options_.reproduce_prefix + " --seed " + std::to_string(options_.seed) +
+                       " --checks " + o.check;
       findings_.push_back(std::move(f));
     }
     return failed;
@@ -321,12 +347,14 @@ class Runner {
   };
   std::vector<Family> request_families(const generators::RequestGenerators& gens) const;
   void run_request_families(const generators::RequestGenerators& gens);
-  void shrink_failure(const Family& family, const rc::Shrinkable<generators::LabelledRequest>& failing,
+  void shrink_failure(const Family& family,
+                      const rc::Shrinkable<generators::LabelledRequest>& failing,
                       const std::string& check, HttpClient& client);
 
   // --- pagination ---------------------------------------------------------------------------
   // A request body for target `t`; page_size <= 0 leaves the page size out.
-  std::string scope_body(const Target& t, int64_t page_size, const std::optional<std::string>& token) const;
+  std::string scope_body(const Target& t, int64_t page_size,
+                         const std::optional<std::string>& token) const;
   struct Walk {
     int64_t page_size = -1;  // -1: omitted
     bool complete = false;
@@ -341,6 +369,8 @@ class Runner {
 
   // --- auth ---------------------------------------------------------------------------------
   void run_auth();
+  // R12 beyond Content-Type: another method on the operation's path, an unknown path.
+  void run_protocol_probes();
 
   // --- replay -------------------------------------------------------------------------------
   // Reads the --replay file; a malformed line is an error ("file:line: ...").
@@ -375,7 +405,8 @@ class Runner {
 
 // Runs `count` jobs on `workers` threads, each with its own connection.
 template <typename Job>
-void parallel_for(size_t count, int workers, const std::function<std::unique_ptr<HttpClient>()>& make_client,
+void parallel_for(size_t count, int workers,
+                  const std::function<std::unique_ptr<HttpClient>()>& make_client,
                   const std::function<bool()>& stop, const Job& job) {
   std::atomic<size_t> next{0};
   const int n = std::max(1, std::min<int>(workers, static_cast<int>(std::max<size_t>(count, 1))));
@@ -394,48 +425,55 @@ void parallel_for(size_t count, int workers, const std::function<std::unique_ptr
   for (auto& t : threads) t.join();
 }
 
-std::vector<Runner::Family> Runner::request_families(const generators::RequestGenerators& gens) const {
+std::vector<Runner::Family> Runner::request_families(
+    const generators::RequestGenerators& gens) const {
   std::vector<Family> families;
   const auto& scope = op_.list_scope;
   const auto& targets = options_.targets;
-  if (selected("positive_data_acceptance") || family_selected("responses") || selected("page_size_bound")) {
+  // Response checks and not_a_server_error judge every response: they need every family.
+  const bool any = family_selected("responses") || selected("not_a_server_error");
+  if (any || selected("positive_data_acceptance") || selected("page_size_bound")) {
     // Valid inputs; half of them aimed at a known target so that pages are not all empty.
-    auto gen = rc::gen::map(rc::gen::pair(gens.valid_input(), rc::gen::inRange<size_t>(0, targets.size() * 2 + 1)),
-                            [&scope, &targets](const std::pair<Json, size_t>& p) {
-                              Json input = p.first;
-                              if (p.second < targets.size()) {
-                                for (size_t i = 0; i < scope.size(); ++i) {
-                                  input[scope[i]->name] = targets[p.second].scope_values[i];
-                                }
-                              }
-                              generators::LabelledRequest lr;
-                              lr.body = input.dump();
-                              lr.description = "valid request";
-                              return lr;
-                            });
-    families.push_back({"positive", gen});
-  }
-  if (selected("negative_data_rejection") || selected("validation_message")) {
-    families.push_back({"negative", gens.invalid_request()});
-  }
-  if (selected("unknown_members_ignored")) families.push_back({"unusual", gens.unusual_valid_request()});
-  if (selected("content_type")) {
-    const auto unsupported = op_.find_error("UnsupportedMediaTypeException");
-    const int status = unsupported && unsupported->http_error ? *unsupported->http_error : 415;
     auto gen = rc::gen::map(
-        rc::gen::pair(gens.valid_request(),
-                      rc::gen::element<std::string>("text/plain", "application/x-www-form-urlencoded",
-                                                    "application/x-amz-json-1.1", "application/xml", "")),
-        [status](const std::pair<generators::LabelledRequest, std::string>& p) {
-          generators::LabelledRequest lr = p.first;
-          lr.content_type = p.second;
-          lr.expected = {};
-          lr.expected.outcome = validators::Outcome::kSerializationError;
-          lr.expected.status = status;
-          lr.expected.error_type = "UnsupportedMediaTypeException";
-          lr.description = p.second.empty() ? "request body without Content-Type" : "Content-Type " + p.second;
+        rc::gen::pair(gens.valid_input(), rc::gen::inRange<size_t>(0, targets.size() * 2 + 1)),
+        [&scope, &targets](const std::pair<Json, size_t>& p) {
+          Json input = p.first;
+          if (p.second < targets.size()) {
+            for (size_t i = 0; i < scope.size(); ++i) {
+              input[scope[i]->name] = targets[p.second].scope_values[i];
+            }
+          }
+          generators::LabelledRequest lr;
+          lr.body = input.dump();
+          lr.description = "valid request";
           return lr;
         });
+    families.push_back({"positive", gen});
+  }
+  if (any || selected("negative_data_rejection") || selected("validation_message")) {
+    families.push_back({"negative", gens.invalid_request()});
+  }
+  if (any || selected("unknown_members_ignored"))
+    families.push_back({"unusual", gens.unusual_valid_request()});
+  if (any || selected("content_type")) {
+    const auto unsupported = op_.find_error("UnsupportedMediaTypeException");
+    const int status = unsupported && unsupported->http_error ? *unsupported->http_error : 415;
+    auto gen = rc::gen::map(rc::gen::pair(gens.valid_request(),
+                                          rc::gen::element<std::string>(
+                                              "text/plain", "application/x-www-form-urlencoded",
+                                              "application/x-amz-json-1.1", "application/xml", "")),
+                            [status](const std::pair<generators::LabelledRequest, std::string>& p) {
+                              generators::LabelledRequest lr = p.first;
+                              lr.content_type = p.second;
+                              lr.expected = {};
+                              lr.expected.outcome = validators::Outcome::kSerializationError;
+                              lr.expected.status = status;
+                              lr.expected.error_type = "UnsupportedMediaTypeException";
+                              lr.description = p.second.empty()
+                                                   ? "request body without Content-Type"
+                                                   : "Content-Type " + p.second;
+                              return lr;
+                            });
     families.push_back({"content_type", gen});
   }
   return families;
@@ -443,9 +481,12 @@ std::vector<Runner::Family> Runner::request_families(const generators::RequestGe
 
 void Runner::run_request_families(const generators::RequestGenerators& gens) {
   const auto families = request_families(gens);
+  // RapidCheck generation is not thread-safe (its implicit parameters are process-wide), so every
+  // value is drawn here, on this thread; workers only send and judge.
   struct Case {
     size_t family;
     rc::Shrinkable<generators::LabelledRequest> value;
+    std::optional<generators::LabelledRequest> drawn;  // empty: the generator gave up (a discard)
   };
   std::vector<Case> cases;
   const int per_family = std::max(1, options_.cases);
@@ -454,7 +495,13 @@ void Runner::run_request_families(const generators::RequestGenerators& gens) {
       // Sizes grow from small to large across a family's cases, as in RapidCheck.
       const int size = per_family == 1 ? 50 : std::min(100, i * 100 / (per_family - 1));
       const uint64_t seed = options_.seed * 1000003ULL + f * 7919ULL + static_cast<uint64_t>(i);
-      cases.push_back({f, families[f].gen(rc::Random(seed), size)});
+      auto shrinkable = families[f].gen(rc::Random(seed), size);
+      std::optional<generators::LabelledRequest> drawn;
+      try {
+        drawn = shrinkable.value();
+      } catch (const std::exception&) {
+      }
+      cases.push_back({f, std::move(shrinkable), std::move(drawn)});
     }
   }
   jobs_planned_ += cases.size();
@@ -462,17 +509,16 @@ void Runner::run_request_families(const generators::RequestGenerators& gens) {
   std::map<std::string, size_t> first_failure;
   std::mutex failure_mutex;
   parallel_for(
-      cases.size(), options_.workers, [this] { return new_client(); }, [this] { return out_of_time(); },
+      cases.size(), options_.workers, [this] { return new_client(); },
+      [this] { return out_of_time(); },
       [&](HttpClient& client, size_t i) {
         const auto& c = cases[i];
         const auto& family = families[c.family];
-        generators::LabelledRequest lr;
-        try {
-          lr = c.value.value();
-        } catch (const std::exception&) {
+        if (!c.drawn) {
           jobs_done_++;
           return;  // a generator gave up on this draw (RapidCheck discard)
         }
+        const generators::LabelledRequest& lr = *c.drawn;
         auto req = post(lr.body, lr.content_type);
         if (family.name == "content_type" && lr.content_type.empty()) req.headers.clear();
         const Received r = send(client, req);
@@ -494,7 +540,8 @@ void Runner::run_request_families(const generators::RequestGenerators& gens) {
   }
 }
 
-void Runner::shrink_failure(const Family& family, const rc::Shrinkable<generators::LabelledRequest>& failing,
+void Runner::shrink_failure(const Family& family,
+                            const rc::Shrinkable<generators::LabelledRequest>& failing,
                             const std::string& check, HttpClient& client) {
   const auto fails = [&](const generators::LabelledRequest& lr, Received& r, std::string& message) {
     auto req = post(lr.body, lr.content_type);
@@ -514,7 +561,8 @@ void Runner::shrink_failure(const Family& family, const rc::Shrinkable<generator
   const std::string original = failing.value().body;
   Received best_response;
   std::string best_message;
-  if (!fails(current.value(), best_response, best_message)) return;  // not reproducible: keep the original report
+  if (!fails(current.value(), best_response, best_message))
+    return;  // not reproducible: keep the original report
   int steps = 0;
   bool progressed = true;
   while (progressed && steps < options_.max_shrink_steps && !out_of_time()) {
@@ -551,7 +599,8 @@ void Runner::shrink_failure(const Family& family, const rc::Shrinkable<generator
   }
 }
 
-std::string Runner::scope_body(const Target& t, int64_t page_size, const std::optional<std::string>& token) const {
+std::string Runner::scope_body(const Target& t, int64_t page_size,
+                               const std::optional<std::string>& token) const {
   Json body = Json::object();
   for (size_t i = 0; i < op_.list_scope.size() && i < t.scope_values.size(); ++i) {
     body[op_.list_scope[i]->name] = t.scope_values[i];
@@ -568,11 +617,14 @@ std::vector<int64_t> Runner::walk_page_sizes() const {
   const spec::Member* m = p.page_size.empty() ? nullptr : op_.input->member(p.page_size);
   if (m != nullptr) {
     int64_t lo = 1, hi = 100;
-    if (m->constraints.range && m->constraints.range->min) lo = static_cast<int64_t>(std::ceil(*m->constraints.range->min));
-    if (m->constraints.range && m->constraints.range->max) hi = static_cast<int64_t>(std::floor(*m->constraints.range->max));
+    if (m->constraints.range && m->constraints.range->min)
+      lo = static_cast<int64_t>(std::ceil(*m->constraints.range->min));
+    if (m->constraints.range && m->constraints.range->max)
+      hi = static_cast<int64_t>(std::floor(*m->constraints.range->max));
     lo = std::max<int64_t>(lo, 1);
     for (int64_t s : {lo, int64_t{2}, int64_t{7}, op_.default_page_size().value_or(50), hi}) {
-      if (s >= lo && s <= hi && std::find(sizes.begin(), sizes.end(), s) == sizes.end()) sizes.push_back(s);
+      if (s >= lo && s <= hi && std::find(sizes.begin(), sizes.end(), s) == sizes.end())
+        sizes.push_back(s);
     }
   }
   sizes.push_back(-1);  // page size omitted
@@ -587,13 +639,15 @@ Runner::Walk Runner::walk(HttpClient& client, const Target& t, int64_t page_size
   const int64_t limit = page_size > 0 ? page_size : op_.default_page_size().value_or(-1);
   std::set<std::string> seen;
   std::optional<std::string> token;
-  const std::string size_label = page_size > 0 ? "page size " + std::to_string(page_size) : "default page size";
+  const std::string size_label =
+      page_size > 0 ? "page size " + std::to_string(page_size) : "default page size";
   for (size_t page = 0;; ++page) {
     if (out_of_time()) return w;
     if (page >= options_.max_pages) {
       Received none;
       record({{"termination", true, Level::kMust,
-               "walk with " + size_label + " did not end after " + std::to_string(options_.max_pages) + " pages"}},
+               "walk with " + size_label + " did not end after " +
+                   std::to_string(options_.max_pages) + " pages"}},
              none, target);
       return w;
     }
@@ -602,8 +656,9 @@ Runner::Walk Runner::walk(HttpClient& client, const Target& t, int64_t page_size
     judge_response(r, obs);
     write_record(r, Expectation{200, "", {}, "walk_consistency"}, target);
     if (const auto problem = expectation_problem(r, Expectation{200, "", {}, "walk_consistency"})) {
-      obs.push_back({"walk_consistency", true, Level::kMust,
-                     size_label + ", page " + std::to_string(page + 1) + " request failed: " + *problem});
+      obs.push_back(
+          {"walk_consistency", true, Level::kMust,
+           size_label + ", page " + std::to_string(page + 1) + " request failed: " + *problem});
       record(obs, r, target);
       return w;
     }
@@ -617,24 +672,35 @@ Runner::Walk Runner::walk(HttpClient& client, const Target& t, int64_t page_size
       const bool over = static_cast<int64_t>(items.size()) > limit;
       obs.push_back({"page_size_bound", over, Level::kMust,
                      over ? size_label + ": page " + std::to_string(page + 1) + " holds " +
-                                std::to_string(items.size()) + " items (limit " + std::to_string(limit) + ")"
+                                std::to_string(items.size()) + " items (limit " +
+                                std::to_string(limit) + ")"
                           : ""});
     }
     w.page_starts.push_back(w.items.size());
     for (const auto& item : items) w.items.push_back(item.dump());
     std::optional<std::string> next;
-    if (const auto it = body.find(p.output_token); it != body.end() && it->is_string() && !it->get<std::string>().empty()) {
+    if (const auto it = body.find(p.output_token);
+        it != body.end() && it->is_string() && !it->get<std::string>().empty()) {
       next = it->get<std::string>();
     }
     if (next && !seen.insert(*next).second) {
-      obs.push_back({"termination", true, Level::kMust,
-                     size_label + ": page " + std::to_string(page + 1) +
-                         " returned a token the walk already used (a paginator would loop forever)"});
+      obs.push_back(
+          {"termination", true, Level::kMust,
+           size_label + ": page " + std::to_string(page + 1) +
+               " returned a token the walk already used (a paginator would loop forever)"});
       record(obs, r, target);
       return w;
     }
     if (!next) {
-      obs.push_back(pass("termination"));
+      const auto it = body.find(p.output_token);
+      if (it != body.end() && it->is_string()) {
+        // Clients stop on "" too, but R10 says the last page has no token at all.
+        obs.push_back(
+            {"termination", true, Level::kShould,
+             size_label + ": the last page carries an empty token; R10 says it has none"});
+      } else {
+        obs.push_back(pass("termination"));
+      }
       w.complete = true;
     }
     record(obs, r, target);
@@ -654,28 +720,37 @@ void Runner::compare_walks(size_t target_index, const std::vector<Walk>& walks) 
   Received none;
   for (const auto& w : walks) {
     if (!w.complete || &w == reference) continue;
-    const std::string label = w.page_size > 0 ? "page size " + std::to_string(w.page_size) : "the default page size";
-    const std::string ref_label = reference->page_size > 0 ? "page size " + std::to_string(reference->page_size) : "the default page size";
+    const std::string label =
+        w.page_size > 0 ? "page size " + std::to_string(w.page_size) : "the default page size";
+    const std::string ref_label = reference->page_size > 0
+                                      ? "page size " + std::to_string(reference->page_size)
+                                      : "the default page size";
     if (w.items == reference->items) {
       record({pass("walk_consistency")}, none, target);
       continue;
     }
     size_t i = 0;
-    while (i < w.items.size() && i < reference->items.size() && w.items[i] == reference->items[i]) ++i;
+    while (i < w.items.size() && i < reference->items.size() && w.items[i] == reference->items[i])
+      ++i;
     std::string diagnosis;
-    if (i < w.items.size() && i > 0 && w.items[i] == w.items[i - 1] && w.items.size() > reference->items.size()) {
-      diagnosis = "item " + std::to_string(i) + " is duplicated (" + w.items[i].substr(0, 200) + ")";
-    } else if (i < reference->items.size() && (i + 1 >= w.items.size() + 1 || w.items.size() < reference->items.size())) {
-      diagnosis = "item " + std::to_string(i) + " is missing (" + reference->items[i].substr(0, 200) + ")";
+    if (i < w.items.size() && i > 0 && w.items[i] == w.items[i - 1] &&
+        w.items.size() > reference->items.size()) {
+      diagnosis =
+          "item " + std::to_string(i) + " is duplicated (" + w.items[i].substr(0, 200) + ")";
+    } else if (i < reference->items.size() &&
+               (i + 1 >= w.items.size() + 1 || w.items.size() < reference->items.size())) {
+      diagnosis =
+          "item " + std::to_string(i) + " is missing (" + reference->items[i].substr(0, 200) + ")";
     } else {
       diagnosis = "item " + std::to_string(i) + " differs";
     }
     // Is the divergence at a page boundary?
-    const bool boundary = std::find(w.page_starts.begin(), w.page_starts.end(), i) != w.page_starts.end();
+    const bool boundary =
+        std::find(w.page_starts.begin(), w.page_starts.end(), i) != w.page_starts.end();
     record({{"walk_consistency", true, Level::kMust,
-             "walking with " + label + " gives " + std::to_string(w.items.size()) + " items, with " + ref_label +
-                 " " + std::to_string(reference->items.size()) + ": " + diagnosis +
-                 (boundary ? " at a page boundary" : "")}},
+             "walking with " + label + " gives " + std::to_string(w.items.size()) +
+                 " items, with " + ref_label + " " + std::to_string(reference->items.size()) +
+                 ": " + diagnosis + (boundary ? " at a page boundary" : "")}},
            none, target);
   }
 }
@@ -690,14 +765,19 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
   const auto first_body = Json::parse(first.response.body, nullptr, false);
   if (!first.transport_ok() || first.response.status != 200 || !first_body.is_object()) return;
   std::optional<std::string> token;
-  if (const auto it = first_body.find(p.output_token); it != first_body.end() && it->is_string() && !it->get<std::string>().empty()) {
+  if (const auto it = first_body.find(p.output_token);
+      it != first_body.end() && it->is_string() && !it->get<std::string>().empty()) {
     token = it->get<std::string>();
   }
   const auto same_page = [&](const Json& a, const Json& b) {
     const auto items_a = a.is_object() && a.contains(p.items) ? a[p.items] : Json();
     const auto items_b = b.is_object() && b.contains(p.items) ? b[p.items] : Json();
-    const bool token_a = a.is_object() && a.contains(p.output_token) && a[p.output_token].is_string() && !a[p.output_token].get<std::string>().empty();
-    const bool token_b = b.is_object() && b.contains(p.output_token) && b[p.output_token].is_string() && !b[p.output_token].get<std::string>().empty();
+    const bool token_a = a.is_object() && a.contains(p.output_token) &&
+                         a[p.output_token].is_string() &&
+                         !a[p.output_token].get<std::string>().empty();
+    const bool token_b = b.is_object() && b.contains(p.output_token) &&
+                         b[p.output_token].is_string() &&
+                         !b[p.output_token].get<std::string>().empty();
     return items_a == items_b && token_a == token_b;
   };
   if (selected("empty_token_is_first_page")) {
@@ -705,17 +785,20 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
     std::vector<Observation> obs;
     judge_response(r, obs);
     const auto problem = expectation_problem(r, Expectation{200, "", {}, ""});
-    const bool same = !problem && same_page(Json::parse(r.response.body, nullptr, false), first_body);
+    const bool same =
+        !problem && same_page(Json::parse(r.response.body, nullptr, false), first_body);
     obs.push_back({"empty_token_is_first_page", !same, Level::kMust,
                    problem ? "an empty token was not accepted: " + *problem
-                           : same ? "" : "an empty token gave a different page than no token"});
+                   : same  ? ""
+                           : "an empty token gave a different page than no token"});
     write_record(r, Expectation{200, "", {}, "empty_token_is_first_page"}, target);
     record(obs, r, target);
   }
   if (!token) return;  // a single page: nothing more to check with tokens
   const Json expected_error = {{"status", 400}, {"type", "ValidationException"}};
   const auto validation = op_.find_error("ValidationException");
-  const int validation_status = validation && validation->http_error ? *validation->http_error : 400;
+  const int validation_status =
+      validation && validation->http_error ? *validation->http_error : 400;
   if (selected("token_replay")) {
     const Received a = send(client, post(scope_body(t, one, token)));
     const Received b = send(client, post(scope_body(t, one, token)));
@@ -724,10 +807,12 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
     judge_response(b, obs);
     const auto problem = expectation_problem(a, Expectation{200, "", {}, ""});
     const bool same = !problem && b.transport_ok() && b.response.status == 200 &&
-                      same_page(Json::parse(a.response.body, nullptr, false), Json::parse(b.response.body, nullptr, false));
+                      same_page(Json::parse(a.response.body, nullptr, false),
+                                Json::parse(b.response.body, nullptr, false));
     obs.push_back({"token_replay", !same, Level::kMust,
                    problem ? "the endpoint rejected its own token: " + *problem
-                           : same ? "" : "the same token gave two different pages"});
+                   : same  ? ""
+                           : "the same token gave two different pages"});
     write_record(a, Expectation{200, "", {}, "token_replay"}, target);
     record(obs, same ? a : b, target);
   }
@@ -749,9 +834,11 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
             generators::LengthBounds bounds;
             if (c.length && c.length->min) bounds.min = static_cast<uint64_t>(*c.length->min);
             if (c.length && c.length->max) bounds.max = static_cast<uint64_t>(*c.length->max);
-            for (uint64_t s = 1; s < 50 && other.scope_values[level] == t.scope_values[level]; ++s) {
+            for (uint64_t s = 1; s < 50 && other.scope_values[level] == t.scope_values[level];
+                 ++s) {
               generators::SeededChoiceSource choices(options_.seed + s);
-              if (auto v = generators::generate(*cp, bounds, choices)) other.scope_values[level] = *v;
+              if (auto v = generators::generate(*cp, bounds, choices))
+                other.scope_values[level] = *v;
             }
           }
         }
@@ -763,8 +850,9 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
       const Expectation e{validation_status, "ValidationException", {}, "token_binding"};
       const auto problem = expectation_problem(r, e);
       obs.push_back({"token_binding", problem.has_value(), Level::kMust,
-                     problem ? "a token issued for " + target + " used with another " + op_.list_scope[level]->name +
-                                   " (" + other.scope_values[level] + "): " + *problem
+                     problem ? "a token issued for " + target + " used with another " +
+                                   op_.list_scope[level]->name + " (" + other.scope_values[level] +
+                                   "): " + *problem
                              : ""});
       write_record(r, e, target);
       record(obs, r, target);
@@ -785,7 +873,8 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
     if (tk.size() + 4 <= 1024) variants.emplace_back("an extended token", tk + "AAAA");
     std::string foreign;
     uint64_t x = options_.seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     for (size_t i = 0; i < tk.size(); ++i) {
       x = x * 6364136223846793005ULL + 1442695040888963407ULL;
       foreign += kAlphabet[(x >> 33) % 64];
@@ -798,7 +887,8 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
       judge_response(r, obs);
       const Expectation e{validation_status, "ValidationException", {}, "token_tamper"};
       const auto problem = expectation_problem(r, e);
-      obs.push_back({"token_tamper", problem.has_value(), Level::kMust, problem ? label + ": " + *problem : ""});
+      obs.push_back({"token_tamper", problem.has_value(), Level::kMust,
+                     problem ? label + ": " + *problem : ""});
       write_record(r, e, target);
       record(obs, r, target);
     }
@@ -807,10 +897,11 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
 }
 
 void Runner::run_pagination() {
-  if (!op_.operation->paginated || options_.targets.empty() || !family_selected("pagination")) return;
+  if (!op_.operation->paginated || options_.targets.empty() || !family_selected("pagination"))
+    return;
   const auto sizes = walk_page_sizes();
-  const bool walks = selected("walk_consistency") || selected("page_size_bound") || selected("termination") ||
-                     selected("token_format");
+  const bool walks = selected("walk_consistency") || selected("page_size_bound") ||
+                     selected("termination") || selected("token_format");
   struct Job {
     size_t target;
     int64_t page_size;  // 0: the token checks job
@@ -826,7 +917,8 @@ void Runner::run_pagination() {
   jobs_planned_ += jobs.size();
   std::map<size_t, std::vector<Walk>> results;
   parallel_for(
-      jobs.size(), options_.workers, [this] { return new_client(); }, [this] { return out_of_time(); },
+      jobs.size(), options_.workers, [this] { return new_client(); },
+      [this] { return out_of_time(); },
       [&](HttpClient& client, size_t i) {
         const auto& job = jobs[i];
         if (job.page_size == 0) {
@@ -840,6 +932,48 @@ void Runner::run_pagination() {
       });
   if (selected("walk_consistency")) {
     for (auto& [target, walks_of_target] : results) compare_walks(target, walks_of_target);
+  }
+}
+
+void Runner::run_protocol_probes() {
+  if (!selected("content_type") || !op_.operation->http) return;
+  auto client = new_client();
+  const auto status_of = [&](const char* type, int fallback) {
+    const auto* e = op_.find_error(type);
+    return e != nullptr && e->http_error ? *e->http_error : fallback;
+  };
+  struct Probe {
+    std::string label;
+    OutgoingRequest request;
+    Expectation expected;
+  };
+  std::vector<Probe> probes;
+  OutgoingRequest other_method = post("{}");
+  other_method.method = op_.operation->http->method == "GET" ? "POST" : "GET";
+  other_method.body.clear();
+  other_method.headers.clear();
+  probes.push_back(
+      {other_method.method + " on " + op_.operation->http->uri, other_method,
+       Expectation{status_of("MethodNotAllowedException", 405), "", {}, "content_type"}});
+  OutgoingRequest other_path = post("{}");
+  other_path.path = op_.operation->http->uri + "NoSuchOperation";
+  probes.push_back({"POST " + other_path.path, other_path,
+                    Expectation{status_of("UnknownOperationException", 404),
+                                "UnknownOperationException",
+                                {},
+                                "content_type"}});
+  jobs_planned_ += probes.size();
+  for (const auto& probe : probes) {
+    if (out_of_time()) return;
+    const Received r = send(*client, probe.request);
+    std::vector<Observation> obs;
+    judge_response(r, obs);
+    const auto problem = expectation_problem(r, probe.expected);
+    obs.push_back({"content_type", problem.has_value(), Level::kShould,
+                   problem ? probe.label + ": " + *problem : ""});
+    write_record(r, probe.expected, "");
+    record(obs, r, "");
+    jobs_done_++;
   }
 }
 
@@ -860,13 +994,16 @@ void Runner::run_auth() {
   wire::Credentials unknown = options_.sigv4->credentials;
   unknown.access_key_id = "AKIALPECONFORMUNKNOWN";
   const std::vector<Variant> variants = {
-      {"an unsigned request", "MissingAuthenticationTokenException", [](OutgoingRequest& r) { r.sign = false; }},
+      {"an unsigned request", "MissingAuthenticationTokenException",
+       [](OutgoingRequest& r) { r.sign = false; }},
       {"a request signed with a wrong secret", "InvalidSignatureException",
        [wrong](OutgoingRequest& r) { r.credentials = wrong; }},
       {"a request signed with an unknown access key", "UnrecognizedClientException",
        [unknown](OutgoingRequest& r) { r.credentials = unknown; }},
       {"a request signed 20 minutes ago", "InvalidSignatureException",
-       [](OutgoingRequest& r) { r.signing_time = std::chrono::system_clock::now() - std::chrono::minutes(20); }},
+       [](OutgoingRequest& r) {
+         r.signing_time = std::chrono::system_clock::now() - std::chrono::minutes(20);
+       }},
       {"a request with only a session token", "MissingAuthenticationTokenException",
        [](OutgoingRequest& r) {
          r.sign = false;
@@ -884,7 +1021,10 @@ void Runner::run_auth() {
     const auto type = r.transport_ok() ? validators::resolve_error_type(r.response).name : "";
     if (!r.transport_ok() || r.response.status != 403) {
       obs.push_back({"ignored_auth", true, Level::kMust,
-                     v.label + " got " + (r.transport_ok() ? std::to_string(r.response.status) + (type.empty() ? "" : " " + type) : r.exchange.transport_error) +
+                     v.label + " got " +
+                         (r.transport_ok()
+                              ? std::to_string(r.response.status) + (type.empty() ? "" : " " + type)
+                              : r.exchange.transport_error) +
                          ", expected 403 " + v.expected_type});
     } else if (type != v.expected_type) {
       obs.push_back({"ignored_auth", true, Level::kShould,
@@ -910,12 +1050,13 @@ std::string Runner::load_replay(std::vector<Json>& lines) const {
     const auto where = options_.replay_path + ":" + std::to_string(line_no) + ": ";
     if (j.is_discarded()) return where + "not JSON";
     if (!j.is_object() || !j.contains("exchange") || !j["exchange"].is_object() ||
-        !j["exchange"].contains("request") || !j["exchange"]["request"].is_object() || !j.contains("expectation") ||
-        !j["expectation"].is_object()) {
+        !j["exchange"].contains("request") || !j["exchange"]["request"].is_object() ||
+        !j.contains("expectation") || !j["expectation"].is_object()) {
       return where + "not a recorded case (an object with exchange.request and expectation)";
     }
     const auto& status = j["expectation"].find("status");
-    if (status == j["expectation"].end() || !status->is_number_integer()) return where + "expectation.status must be an integer";
+    if (status == j["expectation"].end() || !status->is_number_integer())
+      return where + "expectation.status must be an integer";
     lines.push_back(std::move(j));
   }
   if (lines.empty()) return options_.replay_path + ": no recorded cases";
@@ -925,7 +1066,8 @@ std::string Runner::load_replay(std::vector<Json>& lines) const {
 void Runner::run_replay(const std::vector<Json>& lines) {
   jobs_planned_ += lines.size();
   parallel_for(
-      lines.size(), options_.workers, [this] { return new_client(); }, [this] { return out_of_time(); },
+      lines.size(), options_.workers, [this] { return new_client(); },
+      [this] { return out_of_time(); },
       [&](HttpClient& client, size_t i) {
         const Json& j = lines[i];
         const Json& request = j["exchange"]["request"];
@@ -938,7 +1080,9 @@ void Runner::run_replay(const std::vector<Json>& lines) {
             std::string lower = k;
             std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
             // Signatures, dates and Host are made afresh for this endpoint.
-            if (lower == "authorization" || lower == "host" || lower.rfind("x-amz-", 0) == 0 || !v.is_string()) continue;
+            if (lower == "authorization" || lower == "host" || lower.rfind("x-amz-", 0) == 0 ||
+                !v.is_string())
+              continue;
             req.headers.emplace_back(k, v.get<std::string>());
           }
         }
@@ -966,7 +1110,8 @@ void Runner::progress_loop() {
   if (!options_.show_progress || !tty) return;
   while (!finished_.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     const uint64_t done = jobs_done_.load(), planned = jobs_planned_.load();
     size_t failures;
     {
@@ -976,11 +1121,14 @@ void Runner::progress_loop() {
     const double rate = elapsed > 0 ? static_cast<double>(requests_.load()) / elapsed : 0;
     std::string left = "";
     if (done > 0 && planned > done) {
-      left = ", ~" + std::to_string(static_cast<int>(elapsed * static_cast<double>(planned - done) / static_cast<double>(done))) + " s left";
+      left = ", ~" +
+             std::to_string(static_cast<int>(elapsed * static_cast<double>(planned - done) /
+                                             static_cast<double>(done))) +
+             " s left";
     }
     std::fprintf(stderr, "\r\033[K  %llu/%llu cases, %zu findings, %.0f req/s, %.1f s%s",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned), failures, rate, elapsed,
-                 left.c_str());
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned),
+                 failures, rate, elapsed, left.c_str());
     std::fflush(stderr);
   }
   std::fprintf(stderr, "\r\033[K");
@@ -998,8 +1146,10 @@ RunResult Runner::run() {
   settings_.timeout = options_.timeout;
   settings_.max_response_bytes = options_.max_response_bytes;
   settings_.sigv4 = options_.sigv4;
-  if (settings_.sigv4 && settings_.sigv4->service.empty()) settings_.sigv4->service = op_.sigv4_name;
-  if (options_.rate_limit > 0) settings_.limiter = std::make_shared<internal::RateLimiter>(options_.rate_limit);
+  if (settings_.sigv4 && settings_.sigv4->service.empty())
+    settings_.sigv4->service = op_.sigv4_name;
+  if (options_.rate_limit > 0)
+    settings_.limiter = std::make_shared<internal::RateLimiter>(options_.rate_limit);
   if (op_.operation == nullptr || op_.input == nullptr) {
     result.setup_error = "the operation has no input structure";
     return result;
@@ -1009,7 +1159,8 @@ RunResult Runner::run() {
     auto client = new_client();
     const Received probe = send(*client, post("{}"));
     if (!probe.transport_ok()) {
-      result.setup_error = "cannot reach " + options_.endpoint + ": " + probe.exchange.transport_error;
+      result.setup_error =
+          "cannot reach " + options_.endpoint + ": " + probe.exchange.transport_error;
       return result;
     }
   }
@@ -1035,7 +1186,8 @@ RunResult Runner::run() {
     run_replay(replay_lines);
   } else {
     generators::RequestGeneratorOptions gen_options;
-    if (op_.operation->paginated) gen_options.omit_members.insert(op_.operation->paginated->input_token);
+    if (op_.operation->paginated)
+      gen_options.omit_members.insert(op_.operation->paginated->input_token);
     auto gens = generators::RequestGenerators::make(model_, op_, gen_options);
     if (auto* e = std::get_if<std::string>(&gens)) {
       finished_ = true;
@@ -1044,6 +1196,7 @@ RunResult Runner::run() {
       return result;
     }
     run_request_families(std::get<generators::RequestGenerators>(gens));
+    run_protocol_probes();
     run_pagination();
     run_auth();
   }
@@ -1056,19 +1209,21 @@ RunResult Runner::run() {
   }
   result.findings = std::move(findings_);
   // Report order: must first, then by check order.
-  std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-    return a.level == Level::kMust && b.level != Level::kMust;
-  });
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     return a.level == Level::kMust && b.level != Level::kMust;
+                   });
   result.notes = std::move(notes_);
   result.requests = requests_.load();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   return result;
 }
 
 }  // namespace
 
-RunResult run_conformance(std::shared_ptr<const spec::Model> model, const spec::OperationView& operation,
-                          const ConformOptions& options) {
+RunResult run_conformance(std::shared_ptr<const spec::Model> model,
+                          const spec::OperationView& operation, const ConformOptions& options) {
   Runner runner(std::move(model), operation, options);
   return runner.run();
 }

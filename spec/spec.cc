@@ -5,9 +5,9 @@
 #include "spec/internal/ascii_dfa.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -26,17 +26,28 @@ struct TypeName {
 };
 
 constexpr TypeName kTypeNames[] = {
-    {"blob", ShapeType::kBlob},           {"boolean", ShapeType::kBoolean},
-    {"string", ShapeType::kString},       {"byte", ShapeType::kByte},
-    {"short", ShapeType::kShort},         {"integer", ShapeType::kInteger},
-    {"long", ShapeType::kLong},           {"float", ShapeType::kFloat},
-    {"double", ShapeType::kDouble},       {"bigInteger", ShapeType::kBigInteger},
-    {"bigDecimal", ShapeType::kBigDecimal}, {"timestamp", ShapeType::kTimestamp},
-    {"document", ShapeType::kDocument},   {"list", ShapeType::kList},
-    {"set", ShapeType::kSet},             {"map", ShapeType::kMap},
-    {"structure", ShapeType::kStructure}, {"union", ShapeType::kUnion},
-    {"enum", ShapeType::kEnum},           {"intEnum", ShapeType::kIntEnum},
-    {"service", ShapeType::kService},     {"operation", ShapeType::kOperation},
+    {"blob", ShapeType::kBlob},
+    {"boolean", ShapeType::kBoolean},
+    {"string", ShapeType::kString},
+    {"byte", ShapeType::kByte},
+    {"short", ShapeType::kShort},
+    {"integer", ShapeType::kInteger},
+    {"long", ShapeType::kLong},
+    {"float", ShapeType::kFloat},
+    {"double", ShapeType::kDouble},
+    {"bigInteger", ShapeType::kBigInteger},
+    {"bigDecimal", ShapeType::kBigDecimal},
+    {"timestamp", ShapeType::kTimestamp},
+    {"document", ShapeType::kDocument},
+    {"list", ShapeType::kList},
+    {"set", ShapeType::kSet},
+    {"map", ShapeType::kMap},
+    {"structure", ShapeType::kStructure},
+    {"union", ShapeType::kUnion},
+    {"enum", ShapeType::kEnum},
+    {"intEnum", ShapeType::kIntEnum},
+    {"service", ShapeType::kService},
+    {"operation", ShapeType::kOperation},
     {"resource", ShapeType::kResource},
 };
 
@@ -55,16 +66,26 @@ struct PreludeShape {
 };
 
 constexpr PreludeShape kPreludeShapes[] = {
-    {"String", ShapeType::kString, false},       {"Blob", ShapeType::kBlob, false},
-    {"Boolean", ShapeType::kBoolean, false},     {"Byte", ShapeType::kByte, false},
-    {"Short", ShapeType::kShort, false},         {"Integer", ShapeType::kInteger, false},
-    {"Long", ShapeType::kLong, false},           {"Float", ShapeType::kFloat, false},
-    {"Double", ShapeType::kDouble, false},       {"BigInteger", ShapeType::kBigInteger, false},
-    {"BigDecimal", ShapeType::kBigDecimal, false}, {"Timestamp", ShapeType::kTimestamp, false},
-    {"Document", ShapeType::kDocument, false},   {"Unit", ShapeType::kUnit, false},
-    {"PrimitiveBoolean", ShapeType::kBoolean, true}, {"PrimitiveByte", ShapeType::kByte, true},
-    {"PrimitiveShort", ShapeType::kShort, true}, {"PrimitiveInteger", ShapeType::kInteger, true},
-    {"PrimitiveLong", ShapeType::kLong, true},   {"PrimitiveFloat", ShapeType::kFloat, true},
+    {"String", ShapeType::kString, false},
+    {"Blob", ShapeType::kBlob, false},
+    {"Boolean", ShapeType::kBoolean, false},
+    {"Byte", ShapeType::kByte, false},
+    {"Short", ShapeType::kShort, false},
+    {"Integer", ShapeType::kInteger, false},
+    {"Long", ShapeType::kLong, false},
+    {"Float", ShapeType::kFloat, false},
+    {"Double", ShapeType::kDouble, false},
+    {"BigInteger", ShapeType::kBigInteger, false},
+    {"BigDecimal", ShapeType::kBigDecimal, false},
+    {"Timestamp", ShapeType::kTimestamp, false},
+    {"Document", ShapeType::kDocument, false},
+    {"Unit", ShapeType::kUnit, false},
+    {"PrimitiveBoolean", ShapeType::kBoolean, true},
+    {"PrimitiveByte", ShapeType::kByte, true},
+    {"PrimitiveShort", ShapeType::kShort, true},
+    {"PrimitiveInteger", ShapeType::kInteger, true},
+    {"PrimitiveLong", ShapeType::kLong, true},
+    {"PrimitiveFloat", ShapeType::kFloat, true},
     {"PrimitiveDouble", ShapeType::kDouble, true},
 };
 
@@ -216,9 +237,9 @@ class ModelBuilder {
           if (!id.is_string()) {
             fail("/metadata/lpe.protocolErrors/" + std::to_string(i), "must be a shape id string");
           }
-          protocol_error_ids_.push_back(
-              {current_file_, "/metadata/lpe.protocolErrors/" + std::to_string(i),
-               id.get<std::string>()});
+          protocol_error_ids_.push_back({current_file_,
+                                         "/metadata/lpe.protocolErrors/" + std::to_string(i),
+                                         id.get<std::string>()});
         }
       }
     }
@@ -363,7 +384,8 @@ class ModelBuilder {
 
   static int64_t read_int(const Json& v, const std::string& ptr, const char* what) {
     if (!v.is_number_integer()) fail(ptr, std::string(what) + " must be an integer");
-    if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
+    if (v.is_number_unsigned() &&
+        v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
       fail(ptr, std::string(what) + " is out of range");
     }
     return v.get<int64_t>();
@@ -388,17 +410,22 @@ class ModelBuilder {
       if (key == "smithy.api#length") {
         if (!value.is_object()) fail(tptr, "length trait must be an object {min?, max?}");
         LengthTrait l;
-        if (const auto m = value.find("min"); m != value.end()) l.min = read_int(*m, tptr + "/min", "min");
-        if (const auto m = value.find("max"); m != value.end()) l.max = read_int(*m, tptr + "/max", "max");
+        if (const auto m = value.find("min"); m != value.end())
+          l.min = read_int(*m, tptr + "/min", "min");
+        if (const auto m = value.find("max"); m != value.end())
+          l.max = read_int(*m, tptr + "/max", "max");
         if (!l.min && !l.max) fail(tptr, "length trait needs min or max");
-        if ((l.min && *l.min < 0) || (l.max && *l.max < 0)) fail(tptr, "length bounds must be >= 0");
+        if ((l.min && *l.min < 0) || (l.max && *l.max < 0))
+          fail(tptr, "length bounds must be >= 0");
         if (l.min && l.max && *l.min > *l.max) fail(tptr, "length min is greater than max");
         c.length = l;
       } else if (key == "smithy.api#range") {
         if (!value.is_object()) fail(tptr, "range trait must be an object {min?, max?}");
         RangeTrait r;
-        if (const auto m = value.find("min"); m != value.end()) read_range_bound(*m, tptr + "/min", r.min, r.min_text);
-        if (const auto m = value.find("max"); m != value.end()) read_range_bound(*m, tptr + "/max", r.max, r.max_text);
+        if (const auto m = value.find("min"); m != value.end())
+          read_range_bound(*m, tptr + "/min", r.min, r.min_text);
+        if (const auto m = value.find("max"); m != value.end())
+          read_range_bound(*m, tptr + "/max", r.max, r.max_text);
         if (!r.min && !r.max) fail(tptr, "range trait needs min or max");
         if (r.min && r.max && *r.min > *r.max) fail(tptr, "range min is greater than max");
         c.range = r;
@@ -435,13 +462,16 @@ class ModelBuilder {
   }
 
   static void check_constraints_apply(const Constraints& c, ShapeType t, const std::string& ptr) {
-    const bool lengthy = t == ShapeType::kString || t == ShapeType::kBlob || t == ShapeType::kList ||
-                         t == ShapeType::kSet || t == ShapeType::kMap || t == ShapeType::kEnum;
+    const bool lengthy = t == ShapeType::kString || t == ShapeType::kBlob ||
+                         t == ShapeType::kList || t == ShapeType::kSet || t == ShapeType::kMap ||
+                         t == ShapeType::kEnum;
     if (c.length && !lengthy) {
-      fail(ptr + "/smithy.api#length", "length trait cannot apply to a " + std::string(to_string(t)));
+      fail(ptr + "/smithy.api#length",
+           "length trait cannot apply to a " + std::string(to_string(t)));
     }
     if (c.pattern && t != ShapeType::kString && t != ShapeType::kEnum) {
-      fail(ptr + "/smithy.api#pattern", "pattern trait cannot apply to a " + std::string(to_string(t)));
+      fail(ptr + "/smithy.api#pattern",
+           "pattern trait cannot apply to a " + std::string(to_string(t)));
     }
     if (c.range && !is_number_type(t)) {
       fail(ptr + "/smithy.api#range", "range trait cannot apply to a " + std::string(to_string(t)));
@@ -614,7 +644,8 @@ class ModelBuilder {
             const auto v = m.traits.find("smithy.api#enumValue");
             if (s.type == ShapeType::kEnum) {
               if (v != m.traits.end() && !v->is_string()) {
-                fail(mptr + "/traits/smithy.api#enumValue", "enumValue of an enum must be a string");
+                fail(mptr + "/traits/smithy.api#enumValue",
+                     "enumValue of an enum must be a string");
               }
               ev.string_value = v != m.traits.end() ? v->get<std::string>() : name;
             } else {
@@ -670,7 +701,8 @@ class ModelBuilder {
         for (const char* key : {"create", "put", "read", "update", "delete", "list"}) {
           if (const Shape* op = resolve_single(body, key, ptr)) s.operations.push_back(op);
         }
-        for (const Shape* op : resolve_refs(body, "collectionOperations", ptr, ShapeType::kOperation)) {
+        for (const Shape* op :
+             resolve_refs(body, "collectionOperations", ptr, ShapeType::kOperation)) {
           s.operations.push_back(op);
         }
         resources_[s.id] = resolve_refs(body, "resources", ptr, ShapeType::kResource);
@@ -691,8 +723,11 @@ class ModelBuilder {
       }
       for (size_t i = 0; i < members->size(); ++i) {
         const auto& name = (*members)[i];
-        const Member* m = name.is_string() && op.input != nullptr ? op.input->member(name.get<std::string>()) : nullptr;
-        if (m == nullptr) fail(sptr + "/" + std::to_string(i), "not a member of the operation's input");
+        const Member* m = name.is_string() && op.input != nullptr
+                              ? op.input->member(name.get<std::string>())
+                              : nullptr;
+        if (m == nullptr)
+          fail(sptr + "/" + std::to_string(i), "not a member of the operation's input");
         if (!m->required || m->target->type != ShapeType::kString) {
           fail(sptr + "/" + std::to_string(i), "listScope members must be required strings");
         }
@@ -732,7 +767,8 @@ class ModelBuilder {
       need(op.input, p.page_size, "pageSize",
            {ShapeType::kInteger, ShapeType::kShort, ShapeType::kByte, ShapeType::kLong});
     }
-    if (!p.items.empty()) need(op.output, p.items, "items", {ShapeType::kList, ShapeType::kMap, ShapeType::kSet});
+    if (!p.items.empty())
+      need(op.output, p.items, "items", {ShapeType::kList, ShapeType::kMap, ShapeType::kSet});
   }
 
  public:
@@ -807,7 +843,8 @@ std::optional<int64_t> OperationView::default_page_size() const {
   return m->default_value->get<int64_t>();
 }
 
-std::variant<std::shared_ptr<const Model>, ModelError> Model::load(const std::vector<Source>& sources) {
+std::variant<std::shared_ptr<const Model>, ModelError> Model::load(
+    const std::vector<Source>& sources) {
   auto model = std::make_shared<Model>();
   ModelBuilder builder(*model);
   try {
@@ -823,9 +860,10 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load(const std::ve
 
 std::shared_ptr<const Model> Model::bundled() {
   static const std::shared_ptr<const Model> model = [] {
-    auto loaded = load({{"<bundled>/ivs-realtime-list-participant-events.json",
-                         std::string(bundled_operation_model())},
-                        {"<bundled>/aws-common-errors.json", std::string(bundled_protocol_errors_model())}});
+    auto loaded =
+        load({{"<bundled>/ivs-realtime-list-participant-events.json",
+               std::string(bundled_operation_model())},
+              {"<bundled>/aws-common-errors.json", std::string(bundled_protocol_errors_model())}});
     if (auto* error = std::get_if<ModelError>(&loaded)) {
       // The bundled model is checked by the tests; failing here means a broken build.
       std::fprintf(stderr, "lpe: bundled model is invalid: %s\n", error->to_string().c_str());
@@ -845,7 +883,8 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(const st
   std::vector<Source> sources{{path, text.str()}};
   // The protocol errors come along unless the user's file defines them itself.
   if (text.str().find("aws.protocols.common#SerializationException") == std::string::npos) {
-    sources.push_back({"<bundled>/aws-common-errors.json", std::string(bundled_protocol_errors_model())});
+    sources.push_back(
+        {"<bundled>/aws-common-errors.json", std::string(bundled_protocol_errors_model())});
   }
   return load(sources);
 }
@@ -894,12 +933,14 @@ std::variant<OperationView, std::string> Model::operation(std::string_view wante
         view.declared_errors.push_back(e);
       }
     }
-    if (const auto sig = s.traits.find("aws.auth#sigv4"); sig != s.traits.end() && sig->is_object()) {
+    if (const auto sig = s.traits.find("aws.auth#sigv4");
+        sig != s.traits.end() && sig->is_object()) {
       if (const auto n = sig->find("name"); n != sig->end() && n->is_string()) {
         view.sigv4_name = n->get<std::string>();
       }
     }
-    if (const auto svc = s.traits.find("aws.api#service"); svc != s.traits.end() && svc->is_object()) {
+    if (const auto svc = s.traits.find("aws.api#service");
+        svc != s.traits.end() && svc->is_object()) {
       if (const auto n = svc->find("endpointPrefix"); n != svc->end() && n->is_string()) {
         view.endpoint_prefix = n->get<std::string>();
       }
@@ -909,7 +950,8 @@ std::variant<OperationView, std::string> Model::operation(std::string_view wante
   if (view.input != nullptr) {
     const auto scope = op->traits.find("lpe.conformance#listScope");
     if (scope != op->traits.end()) {
-      for (const auto& name : scope->at("members")) view.list_scope.push_back(view.input->member(name.get<std::string>()));
+      for (const auto& name : scope->at("members"))
+        view.list_scope.push_back(view.input->member(name.get<std::string>()));
     } else {
       for (const auto& m : view.input->members) {
         if (m.required && m.target->type == ShapeType::kString) view.list_scope.push_back(&m);
@@ -929,7 +971,8 @@ bool pattern_matches(const PatternTrait& pattern, std::string_view value) {
   if (pattern.dfa != nullptr) return pattern.dfa->matches(value);
   if (pattern.regex == nullptr) return false;
   return pattern.regex->Match(value, 0, value.size(),
-                              pattern.anchored_both ? RE2::ANCHOR_BOTH : RE2::UNANCHORED, nullptr, 0);
+                              pattern.anchored_both ? RE2::ANCHOR_BOTH : RE2::UNANCHORED, nullptr,
+                              0);
 }
 
 }  // namespace lpe::spec

@@ -26,9 +26,30 @@ namespace lpe::spec {
 
 // Smithy shape types (https://smithy.io/2.0/spec/model.html#shape-types).
 enum class ShapeType {
-  kBlob, kBoolean, kString, kByte, kShort, kInteger, kLong, kFloat, kDouble, kBigInteger,
-  kBigDecimal, kTimestamp, kDocument, kList, kSet, kMap, kStructure, kUnion, kEnum, kIntEnum,
-  kService, kOperation, kResource, kUnit,
+  kBlob,
+  kBoolean,
+  kString,
+  kByte,
+  kShort,
+  kInteger,
+  kLong,
+  kFloat,
+  kDouble,
+  kBigInteger,
+  kBigDecimal,
+  kTimestamp,
+  kDocument,
+  kList,
+  kSet,
+  kMap,
+  kStructure,
+  kUnion,
+  kEnum,
+  kIntEnum,
+  kService,
+  kOperation,
+  kResource,
+  kUnit,
 };
 
 // The Smithy name of a shape type ("string", "intEnum", ...).
@@ -111,9 +132,9 @@ struct EnumValue {
 struct Shape {
   std::string id;  // absolute shape id, "ns#Name"
   ShapeType type = ShapeType::kUnit;
-  std::vector<Member> members;          // structure/union in file order; list: [member]; map: [key, value]
-  std::vector<EnumValue> enum_values;   // enum / intEnum (and strings with the legacy `enum` trait)
-  Constraints constraints;              // the shape's own constraint traits
+  std::vector<Member> members;  // structure/union in file order; list: [member]; map: [key, value]
+  std::vector<EnumValue> enum_values;  // enum / intEnum (and strings with the legacy `enum` trait)
+  Constraints constraints;             // the shape's own constraint traits
   std::string documentation;
   // error shapes
   std::optional<std::string> error;  // "client" / "server"
@@ -177,7 +198,8 @@ class Model {
 
   // Loads and merges Smithy 2.0 JSON AST documents (shapes with the same id are an error),
   // resolves every target, compiles every pattern. Never throws.
-  static std::variant<std::shared_ptr<const Model>, ModelError> load(const std::vector<Source>& sources);
+  static std::variant<std::shared_ptr<const Model>, ModelError> load(
+      const std::vector<Source>& sources);
 
   // Loads the bundled model (the operation plus the AWS protocol errors), embedded in the binary.
   static std::shared_ptr<const Model> bundled();

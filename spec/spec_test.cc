@@ -138,45 +138,55 @@ INSTANTIATE_TEST_SUITE_P(
                  model_with(R"("ns#In":{"type":"structure","members":{"a":{"target":"ns#S"}}},)"
                             R"("ns#S":{"type":"string","traits":{"smithy.api#pattern":"^(a$"}})"),
                  "/shapes/ns#S/traits/smithy.api#pattern", "does not compile in RE2"},
-        BadModel{"lookahead pattern",
-                 model_with(R"("ns#In":{"type":"structure","members":{"a":{"target":"ns#S"}}},)"
-                            R"("ns#S":{"type":"string","traits":{"smithy.api#pattern":"^(?=a)b"}})"),
-                 "/shapes/ns#S/traits/smithy.api#pattern", "does not compile in RE2"},
+        BadModel{
+            "lookahead pattern",
+            model_with(R"("ns#In":{"type":"structure","members":{"a":{"target":"ns#S"}}},)"
+                       R"("ns#S":{"type":"string","traits":{"smithy.api#pattern":"^(?=a)b"}})"),
+            "/shapes/ns#S/traits/smithy.api#pattern", "does not compile in RE2"},
         BadModel{"unknown type", model_with(R"("ns#In":{"type":"structur"})"), "/shapes/ns#In/type",
                  "unknown shape type 'structur'"},
         BadModel{"bad id", model_with(R"("In":{"type":"structure"})"), "/shapes/In",
                  "not an absolute shape id"},
-        BadModel{"length on int",
-                 model_with(R"("ns#In":{"type":"integer","traits":{"smithy.api#length":{"max":3}}})"),
-                 "/shapes/ns#In/traits/smithy.api#length", "cannot apply to a integer"},
-        BadModel{"length min>max",
-                 model_with(R"("ns#In":{"type":"string","traits":{"smithy.api#length":{"min":4,"max":3}}})"),
-                 "/shapes/ns#In/traits/smithy.api#length", "min is greater than max"},
-        BadModel{"range not number",
-                 model_with(R"("ns#In":{"type":"integer","traits":{"smithy.api#range":{"min":"a"}}})"),
-                 "/shapes/ns#In/traits/smithy.api#range/min", "must be a number"},
+        BadModel{
+            "length on int",
+            model_with(R"("ns#In":{"type":"integer","traits":{"smithy.api#length":{"max":3}}})"),
+            "/shapes/ns#In/traits/smithy.api#length", "cannot apply to a integer"},
+        BadModel{
+            "length min>max",
+            model_with(
+                R"("ns#In":{"type":"string","traits":{"smithy.api#length":{"min":4,"max":3}}})"),
+            "/shapes/ns#In/traits/smithy.api#length", "min is greater than max"},
+        BadModel{
+            "range not number",
+            model_with(R"("ns#In":{"type":"integer","traits":{"smithy.api#range":{"min":"a"}}})"),
+            "/shapes/ns#In/traits/smithy.api#range/min", "must be a number"},
         BadModel{"member trait on wrong type",
-                 model_with(R"("ns#In":{"type":"structure","members":{"a":{"target":"smithy.api#Boolean",)"
-                            R"("traits":{"smithy.api#pattern":"x"}}}})"),
+                 model_with(
+                     R"("ns#In":{"type":"structure","members":{"a":{"target":"smithy.api#Boolean",)"
+                     R"("traits":{"smithy.api#pattern":"x"}}}})"),
                  "/shapes/ns#In/members/a/traits/smithy.api#pattern", "cannot apply to a boolean"},
-        BadModel{"paginated token missing",
-                 R"({"smithy":"2.0","shapes":{"ns#Op":{"type":"operation","input":{"target":"ns#In"},)"
-                 R"("output":{"target":"ns#In"},"traits":{"smithy.api#paginated":{"inputToken":"t","outputToken":"t"}}},)"
-                 R"("ns#In":{"type":"structure","members":{}}}})",
-                 "/shapes/ns#Op/traits/smithy.api#paginated/inputToken", "'t' is not a member"},
-        BadModel{"error without trait",
-                 R"({"smithy":"2.0","shapes":{"ns#Op":{"type":"operation","errors":[{"target":"ns#E"}]},)"
-                 R"("ns#E":{"type":"structure"}}})",
-                 "/shapes/ns#Op/errors/0/target", "no smithy.api#error trait"},
-        BadModel{"httpError range",
-                 R"({"smithy":"2.0","shapes":{"ns#E":{"type":"structure","traits":{"smithy.api#error":"client","smithy.api#httpError":200}}}})",
-                 "/shapes/ns#E/traits/smithy.api#httpError", "400-599"},
+        BadModel{
+            "paginated token missing",
+            R"({"smithy":"2.0","shapes":{"ns#Op":{"type":"operation","input":{"target":"ns#In"},)"
+            R"("output":{"target":"ns#In"},"traits":{"smithy.api#paginated":{"inputToken":"t","outputToken":"t"}}},)"
+            R"("ns#In":{"type":"structure","members":{}}}})",
+            "/shapes/ns#Op/traits/smithy.api#paginated/inputToken", "'t' is not a member"},
+        BadModel{
+            "error without trait",
+            R"({"smithy":"2.0","shapes":{"ns#Op":{"type":"operation","errors":[{"target":"ns#E"}]},)"
+            R"("ns#E":{"type":"structure"}}})",
+            "/shapes/ns#Op/errors/0/target", "no smithy.api#error trait"},
+        BadModel{
+            "httpError range",
+            R"({"smithy":"2.0","shapes":{"ns#E":{"type":"structure","traits":{"smithy.api#error":"client","smithy.api#httpError":200}}}})",
+            "/shapes/ns#E/traits/smithy.api#httpError", "400-599"},
         BadModel{"duplicate shape across files? same file keys collapse",
                  model_with(R"("ns#In":{"type":"structure","members":{"a":5}})"),
                  "/shapes/ns#In/members/a", "shape reference must be an object"}),
     [](const auto& info) {
       std::string n;
-      for (char c : std::string(info.param.name)) n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      for (char c : std::string(info.param.name))
+        n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
       return n;
     });
 
@@ -209,7 +219,7 @@ TEST(Loader, ReadsAnyModelWithMemberTraitOverridesAndPrelude) {
       << std::get<ModelError>(loaded).to_string();
   const auto model = std::get<std::shared_ptr<const Model>>(loaded);
   const auto view = std::get<OperationView>(model->operation("Find"));
-  EXPECT_EQ(view.operation->http->code, 200);  // default code
+  EXPECT_EQ(view.operation->http->code, 200);                   // default code
   EXPECT_EQ(view.operation->paginated->input_token, "cursor");  // merged from the service
   EXPECT_EQ(view.default_page_size(), 3);
   const Member* name = view.input->member("name");

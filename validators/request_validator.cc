@@ -10,7 +10,8 @@ namespace {
 constexpr std::string_view kSerializationException = "SerializationException";
 constexpr std::string_view kValidationException = "ValidationException";
 
-// True when the body holds no JSON text at all (empty, blanks, or a lone BOM): treated as `{}` (R6).
+// True when the body holds no JSON text at all (empty, blanks, or a lone BOM): treated as `{}`
+// (R6).
 bool is_blank(std::string_view body) {
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
   for (char c : body) {
@@ -28,11 +29,16 @@ int status_of(const spec::OperationView& op, std::string_view error, int fallbac
 
 std::string_view to_string(ConstraintKind kind) {
   switch (kind) {
-    case ConstraintKind::kRequired: return "required";
-    case ConstraintKind::kLength: return "length";
-    case ConstraintKind::kPattern: return "pattern";
-    case ConstraintKind::kRange: return "range";
-    case ConstraintKind::kEnum: return "enum";
+    case ConstraintKind::kRequired:
+      return "required";
+    case ConstraintKind::kLength:
+      return "length";
+    case ConstraintKind::kPattern:
+      return "pattern";
+    case ConstraintKind::kRange:
+      return "range";
+    case ConstraintKind::kEnum:
+      return "enum";
   }
   return "unknown";
 }
@@ -100,15 +106,16 @@ RequestVerdict RequestValidator::validate(std::string_view body, JsonReader read
   }
   for (auto& issue : issues) {
     if (issue.kind != internal::IssueKind::kConstraint) continue;
-    verdict.violations.push_back(
-        {std::move(issue.pointer), std::move(issue.member_path), issue.constraint, std::move(issue.message)});
+    verdict.violations.push_back({std::move(issue.pointer), std::move(issue.member_path),
+                                  issue.constraint, std::move(issue.message)});
   }
   if (!verdict.violations.empty()) {
     verdict.outcome = Outcome::kValidationError;
     verdict.status = validation_status_;
     verdict.error_type = std::string(kValidationException);
     const size_t n = verdict.violations.size();
-    verdict.message = std::to_string(n) + (n == 1 ? " validation error detected: " : " validation errors detected: ");
+    verdict.message = std::to_string(n) +
+                      (n == 1 ? " validation error detected: " : " validation errors detected: ");
     for (size_t i = 0; i < n; ++i) {
       if (i != 0) verdict.message += "; ";
       verdict.message += verdict.violations[i].message;

@@ -68,8 +68,9 @@ const std::string kIdPattern = "^[a-zA-Z0-9-]*$";
 const std::string kTokenPattern = "^[a-zA-Z0-9+/=_-]*$";
 
 std::string joined(const std::vector<std::string>& messages) {
-  std::string out = std::to_string(messages.size()) +
-                    (messages.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+  std::string out =
+      std::to_string(messages.size()) +
+      (messages.size() == 1 ? " validation error detected: " : " validation errors detected: ");
   for (size_t i = 0; i < messages.size(); ++i) out += (i ? "; " : "") + messages[i];
   return out;
 }
@@ -78,8 +79,8 @@ std::string joined(const std::vector<std::string>& messages) {
 RequestVerdict validate_both(const std::string& body) {
   const auto fast = validator().validate(body, JsonReader::kFast);
   const auto dom = validator().validate(body, JsonReader::kNlohmann);
-  EXPECT_EQ(fast.outcome, dom.outcome) << body.substr(0, 200) << "\nfast: " << fast.message
-                                       << "\ndom: " << dom.message;
+  EXPECT_EQ(fast.outcome, dom.outcome)
+      << body.substr(0, 200) << "\nfast: " << fast.message << "\ndom: " << dom.message;
   EXPECT_EQ(fast.status, dom.status);
   EXPECT_EQ(fast.error_type, dom.error_type);
   if (fast.outcome != Outcome::kSerializationError) {
@@ -147,7 +148,8 @@ TEST(RequestLengths, NextTokenZeroTo1024) {
 TEST(RequestLengths, SessionIdExactly16) {
   for (int n : kLengths) {
     SCOPED_TRACE(n);
-    const std::string v = n >= 3 ? "st-" + std::string(n - 3, 'x') : std::string("st-").substr(0, n);
+    const std::string v =
+        n >= 3 ? "st-" + std::string(n - 3, 'x') : std::string("st-").substr(0, n);
     std::vector<std::string> expected;
     if (n < 16) expected.push_back(length_min("sessionId", v, 16));
     if (n > 16) expected.push_back(length_max("sessionId", v, 16));
@@ -164,7 +166,8 @@ TEST(RequestLengths, StageArnOneTo128) {
   for (int n : kLengths) {
     SCOPED_TRACE(n);
     const int prefix = static_cast<int>(kArnPrefix.size());
-    const std::string v = n > prefix ? kArnPrefix + std::string(n - prefix, 'z') : kArnPrefix.substr(0, n);
+    const std::string v =
+        n > prefix ? kArnPrefix + std::string(n - prefix, 'z') : kArnPrefix.substr(0, n);
     std::vector<std::string> expected;
     if (n < 1) expected.push_back(length_min("stageArn", v, 1));
     if (n > 128) expected.push_back(length_max("stageArn", v, 128));
@@ -191,39 +194,62 @@ struct RangeCase {
 };
 
 TEST(RequestRange, MaxResults) {
-  const RangeCase cases[] = {{"0", 1},     {"1", 0},          {"50", 0},   {"100", 0},
-                             {"101", 2},   {"-1", 1},         {"2147483647", 2},
-                             {"-2147483648", 1},              {"2147483648", 3},
-                             {"-2147483649", 3},              {"9223372036854775808", 3},
-                             {"99999999999999999999999", 3},  {"1.0", 3},  {"1.5", 3},
-                             {"1e2", 3},   {"1E2", 3},        {"0.5e1", 3}, {"\"5\"", 3},
-                             {"true", 3},  {"false", 3},      {"[5]", 3},  {"{}", 3},
-                             {"null", 0},  {"-0", 1}};
+  const RangeCase cases[] = {{"0", 1},
+                             {"1", 0},
+                             {"50", 0},
+                             {"100", 0},
+                             {"101", 2},
+                             {"-1", 1},
+                             {"2147483647", 2},
+                             {"-2147483648", 1},
+                             {"2147483648", 3},
+                             {"-2147483649", 3},
+                             {"9223372036854775808", 3},
+                             {"99999999999999999999999", 3},
+                             {"1.0", 3},
+                             {"1.5", 3},
+                             {"1e2", 3},
+                             {"1E2", 3},
+                             {"0.5e1", 3},
+                             {"\"5\"", 3},
+                             {"true", 3},
+                             {"false", 3},
+                             {"[5]", 3},
+                             {"{}", 3},
+                             {"null", 0},
+                             {"-0", 1}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.literal);
     std::string body = body_with("maxResults", "MARK");
     body.replace(body.find("\"MARK\""), 6, c.literal);
     const std::string shown = std::string(c.literal) == "-0" ? "0" : c.literal;
     switch (c.kind) {
-      case 0: expect_valid(body); break;
+      case 0:
+        expect_valid(body);
+        break;
       case 1:
-        expect_validation(body, {"Value '" + shown + "' at 'maxResults' failed to satisfy constraint: "
-                                 "Member must have value greater than or equal to 1"},
+        expect_validation(body,
+                          {"Value '" + shown +
+                           "' at 'maxResults' failed to satisfy constraint: "
+                           "Member must have value greater than or equal to 1"},
                           {ConstraintKind::kRange});
         break;
       case 2:
-        expect_validation(body, {"Value '" + shown + "' at 'maxResults' failed to satisfy constraint: "
+        expect_validation(body, {"Value '" + shown +
+                                 "' at 'maxResults' failed to satisfy constraint: "
                                  "Member must have value less than or equal to 100"});
         break;
-      default: expect_serialization(body);
+      default:
+        expect_serialization(body);
     }
   }
 }
 
 // One character of each forbidden class at the start, middle and end of otherwise valid values.
 TEST(RequestPatterns, NearMissesInEveryPosition) {
-  const std::vector<std::string> forbidden = {" ", "!", ".", "_", "/", ":", "\xC3\xA9", "\xF0\x9F\x98\x80",
-                                              "\n", std::string(1, '\0'), "\\", "\""};
+  const std::vector<std::string> forbidden = {
+      " ",  "!", ".", "_", "/", ":", "\xC3\xA9", "\xF0\x9F\x98\x80", "\n", std::string(1, '\0'),
+      "\\", "\""};
   struct Target {
     std::string member, valid, pattern;
     std::vector<std::string> allowed;  // classes the member's pattern accepts at that spot
@@ -237,7 +263,8 @@ TEST(RequestPatterns, NearMissesInEveryPosition) {
     for (const auto& bad : forbidden) {
       if (std::find(t.allowed.begin(), t.allowed.end(), bad) != t.allowed.end()) continue;
       for (size_t pos : {size_t(0), t.valid.size() / 2, t.valid.size() - 1}) {
-        if (t.member == "sessionId" && pos < 3) pos = 3 + pos;  // keep "st-" so only the tail differs
+        if (t.member == "sessionId" && pos < 3)
+          pos = 3 + pos;  // keep "st-" so only the tail differs
         std::string v = t.valid;
         v.replace(pos, 1, bad);
         SCOPED_TRACE(t.member + " pos " + std::to_string(pos) + " char " + bad);
@@ -277,19 +304,22 @@ TEST(RequestPatterns, EmojiIsOneCodePoint) {
   // 64 emoji is length 64 for participantId: only the pattern fails.
   std::string emoji;
   for (int i = 0; i < 64; ++i) emoji += "\xF0\x9F\x98\x80";
-  expect_validation(body_with("participantId", emoji), {pattern("participantId", emoji, kIdPattern)});
-  emoji += "\xF0\x9F\x98\x80";
   expect_validation(body_with("participantId", emoji),
-                    {length_max("participantId", emoji, 64), pattern("participantId", emoji, kIdPattern)});
+                    {pattern("participantId", emoji, kIdPattern)});
+  emoji += "\xF0\x9F\x98\x80";
+  expect_validation(
+      body_with("participantId", emoji),
+      {length_max("participantId", emoji, 64), pattern("participantId", emoji, kIdPattern)});
 }
 
 TEST(RequestMultiple, EveryViolationInModelOrder) {
-  expect_validation(R"({"maxResults":0})",
-                    {"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value "
-                     "greater than or equal to 1",
-                     not_null("participantId"), not_null("sessionId"), not_null("stageArn")},
-                    {ConstraintKind::kRange, ConstraintKind::kRequired, ConstraintKind::kRequired,
-                     ConstraintKind::kRequired});
+  expect_validation(
+      R"({"maxResults":0})",
+      {"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value "
+       "greater than or equal to 1",
+       not_null("participantId"), not_null("sessionId"), not_null("stageArn")},
+      {ConstraintKind::kRange, ConstraintKind::kRequired, ConstraintKind::kRequired,
+       ConstraintKind::kRequired});
   // The R7 example, exactly.
   const auto v = validate_both(
       R"({"maxResults":0,"sessionId":"st-a1b2c3d4e5f6g","participantId":"p","stageArn":null})");
@@ -300,7 +330,8 @@ TEST(RequestMultiple, EveryViolationInModelOrder) {
   // Several members, several violations each, in model order regardless of body order.
   expect_validation(
       R"({"stageArn":"","sessionId":"st_","participantId":"a b","nextToken":"#","maxResults":101})",
-      {"Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
+      {"Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than "
+       "or equal to 100",
        pattern("nextToken", "#", kTokenPattern), pattern("participantId", "a b", kIdPattern),
        length_min("sessionId", "st_", 16), pattern("sessionId", "st_", kSessionPattern),
        length_min("stageArn", "", 1), pattern("stageArn", "", kArnPattern)});
@@ -314,7 +345,8 @@ TEST(RequestRequired, MissingAndNullMembers) {
   }
   // Empty body is {} (R6), then R4.
   for (const std::string body : {"", "   \n", "\xEF\xBB\xBF"}) {
-    expect_validation(body, {not_null("participantId"), not_null("sessionId"), not_null("stageArn")});
+    expect_validation(body,
+                      {not_null("participantId"), not_null("sessionId"), not_null("stageArn")});
   }
   // An empty participantId is present and valid (length 0 allowed).
   expect_valid(body_with("participantId", ""));
@@ -335,7 +367,8 @@ TEST(RequestOptional, NullIsAbsentAndUnknownMembersIgnored) {
 }
 
 TEST(RequestDuplicates, LastKeyWins) {
-  const std::string base = R"("stageArn":")" + kArn + R"(","sessionId":")" + kSession + R"(","participantId":"p")";
+  const std::string base =
+      R"("stageArn":")" + kArn + R"(","sessionId":")" + kSession + R"(","participantId":"p")";
   auto v = validate_both("{" + base + R"(,"maxResults":500,"maxResults":5})");
   ASSERT_TRUE(v.accepted()) << v.message;
   EXPECT_EQ(v.decoded["maxResults"], 5);
@@ -348,14 +381,43 @@ TEST(RequestDuplicates, LastKeyWins) {
 
 TEST(RequestSerialization, NotJsonNotObjectBadUtf8) {
   const std::string valid = body_with("participantId", "p1");
-  for (const std::string& body : std::vector<std::string>{"[]", "10", "null", "\"x\"", "true", "{", "}", "{} x", "{}{}", "{\"a\":1,}", "{'a':1}",
-        "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1e400}",
-        "{\"a\" 1}", "{\"a\":tru}", "{\"a\":\"\\x\"}", "{\"a\":\"\t\"}", "{\"a\":\"\\ud800\"}",
-        "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\xFF\"}",
-        "{\"a\":\"\xC0\xAF\"}", "{\"a\":\"\xED\xA0\x80\"}", "{\"a\":\"\xF4\x90\x80\x80\"}",
-        "{\"a\":\"\xE2\x82\"}", "{\"participantId\":\"p\xFF\"}", "\xFF", valid + "x",
-        "{\"participantId\":1}", "{\"participantId\":true}", "{\"participantId\":[\"p\"]}",
-        "{\"stageArn\":{}}", "{\"nextToken\":5}"}) {
+  for (const std::string& body : std::vector<std::string>{"[]",
+                                                          "10",
+                                                          "null",
+                                                          "\"x\"",
+                                                          "true",
+                                                          "{",
+                                                          "}",
+                                                          "{} x",
+                                                          "{}{}",
+                                                          "{\"a\":1,}",
+                                                          "{'a':1}",
+                                                          "{\"a\":01}",
+                                                          "{\"a\":1.}",
+                                                          "{\"a\":-}",
+                                                          "{\"a\":NaN}",
+                                                          "{\"a\":Infinity}",
+                                                          "{\"a\":1e400}",
+                                                          "{\"a\" 1}",
+                                                          "{\"a\":tru}",
+                                                          "{\"a\":\"\\x\"}",
+                                                          "{\"a\":\"\t\"}",
+                                                          "{\"a\":\"\\ud800\"}",
+                                                          "{\"a\":\"\\udc00\"}",
+                                                          "{\"a\":\"\\ud800\\u0041\"}",
+                                                          "{\"a\":\"\xFF\"}",
+                                                          "{\"a\":\"\xC0\xAF\"}",
+                                                          "{\"a\":\"\xED\xA0\x80\"}",
+                                                          "{\"a\":\"\xF4\x90\x80\x80\"}",
+                                                          "{\"a\":\"\xE2\x82\"}",
+                                                          "{\"participantId\":\"p\xFF\"}",
+                                                          "\xFF",
+                                                          valid + "x",
+                                                          "{\"participantId\":1}",
+                                                          "{\"participantId\":true}",
+                                                          "{\"participantId\":[\"p\"]}",
+                                                          "{\"stageArn\":{}}",
+                                                          "{\"nextToken\":5}"}) {
     SCOPED_TRACE(body);
     expect_serialization(body);
   }
@@ -363,8 +425,8 @@ TEST(RequestSerialization, NotJsonNotObjectBadUtf8) {
 
 TEST(RequestSerialization, DeepNestingIsAnErrorNotACrash) {
   for (const std::string prefix : {"", "{\"x\":"}) {
-    std::string body = prefix + std::string(100000, '[') + std::string(100000, ']') +
-                       (prefix.empty() ? "" : "}");
+    std::string body =
+        prefix + std::string(100000, '[') + std::string(100000, ']') + (prefix.empty() ? "" : "}");
     const auto v = validate_both(body);
     EXPECT_EQ(v.outcome, Outcome::kSerializationError);
     EXPECT_NE(v.message.find("nesting deeper than 128"), std::string::npos) << v.message;
@@ -376,27 +438,33 @@ TEST(RequestSerialization, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(RequestUnusual, EscapesWhitespaceAndUnicodeAreDecoded) {
-  auto v = validate_both(" \n{ \"participantId\" : \"p\\u0031\" , \"sessionId\":\"st\\u002da1b2c3d4e5f6g\",\r\n"
-                         "\t\"stageArn\":\"" + kArn + "\" } \n");
+  auto v = validate_both(
+      " \n{ \"participantId\" : \"p\\u0031\" , \"sessionId\":\"st\\u002da1b2c3d4e5f6g\",\r\n"
+      "\t\"stageArn\":\"" +
+      kArn + "\" } \n");
   ASSERT_TRUE(v.accepted()) << v.message;
   EXPECT_EQ(v.decoded["participantId"], "p1");
   EXPECT_EQ(v.decoded["sessionId"], kSession);
   // Surrogate pairs decode to one code point.
-  v = validate_both(body_with("participantId", "x") .replace(body_with("participantId", "x").find("\"x\""), 3,
-                                                             "\"\\ud83d\\ude00\""));
+  v = validate_both(
+      body_with("participantId", "x")
+          .replace(body_with("participantId", "x").find("\"x\""), 3, "\"\\ud83d\\ude00\""));
   ASSERT_EQ(v.outcome, Outcome::kValidationError);
   EXPECT_EQ(v.violations.size(), 1u);
   EXPECT_EQ(v.violations[0].constraint, ConstraintKind::kPattern);
 }
 
 TEST(RequestVerdictJson, MatchesTheCliFormat) {
-  const auto v = validator().validate(R"({"maxResults":0,"participantId":"p","sessionId":")" + kSession +
-                                      R"(","stageArn":")" + kArn + "\"}");
-  EXPECT_EQ(v.to_json().dump(),
-            R"({"valid":false,"status":400,"errorType":"ValidationException","message":"1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1","violations":[{"path":"/maxResults","member":"maxResults","constraint":"range","message":"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"}]})");
+  const auto v = validator().validate(R"({"maxResults":0,"participantId":"p","sessionId":")" +
+                                      kSession + R"(","stageArn":")" + kArn + "\"}");
+  EXPECT_EQ(
+      v.to_json().dump(),
+      R"({"valid":false,"status":400,"errorType":"ValidationException","message":"1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1","violations":[{"path":"/maxResults","member":"maxResults","constraint":"range","message":"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"}]})");
   const auto ok = validator().validate(body_with("maxResults", 5));
-  EXPECT_EQ(ok.to_json().dump(), R"({"valid":true,"status":200,"request":{"maxResults":5,"participantId":"p1","sessionId":")" +
-                                     kSession + R"(","stageArn":")" + kArn + "\"}}");
+  EXPECT_EQ(
+      ok.to_json().dump(),
+      R"({"valid":true,"status":200,"request":{"maxResults":5,"participantId":"p1","sessionId":")" +
+          kSession + R"(","stageArn":")" + kArn + "\"}}");
 }
 
 }  // namespace

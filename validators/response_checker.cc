@@ -11,13 +11,15 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -46,15 +48,21 @@ std::optional<std::string> root_string(const internal::Tape& tape, std::string_v
 
 std::string_view to_string(Severity severity) {
   switch (severity) {
-    case Severity::kMust: return "must";
-    case Severity::kShould: return "should";
-    case Severity::kNote: return "note";
+    case Severity::kMust:
+      return "must";
+    case Severity::kShould:
+      return "should";
+    case Severity::kNote:
+      return "note";
   }
   return "must";
 }
 
 nlohmann::ordered_json Finding::to_json() const {
-  return {{"rule", rule}, {"severity", std::string(to_string(severity))}, {"path", path}, {"message", message}};
+  return {{"rule", rule},
+          {"severity", std::string(to_string(severity))},
+          {"path", path},
+          {"message", message}};
 }
 
 bool has_failure(const std::vector<Finding>& findings, bool strict) {
@@ -91,7 +99,8 @@ std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw
     return true;
   };
   std::string_view line;
-  if (!next_line(line)) return std::string("line 1: empty input, expected a status line 'HTTP/1.1 200 OK'");
+  if (!next_line(line))
+    return std::string("line 1: empty input, expected a status line 'HTTP/1.1 200 OK'");
   if (line.substr(0, 7) != "HTTP/1." && line.substr(0, 6) != "HTTP/2") {
     return "line 1: expected a status line starting with 'HTTP/1.1', got '" +
            std::string(line.substr(0, 40)) + "'";
@@ -100,7 +109,8 @@ std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw
   int status = 0;
   const auto code = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1, 3);
   const auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), status);
-  if (code.size() != 3 || ec != std::errc() || ptr != code.data() + 3 || status < 100 || status > 599) {
+  if (code.size() != 3 || ec != std::errc() || ptr != code.data() + 3 || status < 100 ||
+      status > 599) {
     return std::string("line 1: expected a 3-digit status code after the HTTP version");
   }
   out.status = status;
@@ -130,9 +140,11 @@ std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw
       std::string_view size_line = trim(body.substr(p, nl - p));
       size_line = size_line.substr(0, size_line.find(';'));
       size_t size = 0;
-      const auto [sp2, ec2] = std::from_chars(size_line.data(), size_line.data() + size_line.size(), size, 16);
+      const auto [sp2, ec2] =
+          std::from_chars(size_line.data(), size_line.data() + size_line.size(), size, 16);
       if (ec2 != std::errc() || sp2 != size_line.data() + size_line.size()) {
-        return std::string("chunked body: bad chunk size '" + std::string(size_line.substr(0, 20)) + "'");
+        return std::string("chunked body: bad chunk size '" + std::string(size_line.substr(0, 20)) +
+                           "'");
       }
       p = nl + 1;
       if (size == 0) break;
@@ -163,21 +175,25 @@ std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw
 }
 
 wire::ResolvedErrorType resolve_error_type(const HttpResponse& response) {
-  if (const auto h = response.header("x-amzn-ErrorType"); h && !wire::sanitize_error_type(*h).empty()) {
+  if (const auto h = response.header("x-amzn-ErrorType");
+      h && !wire::sanitize_error_type(*h).empty()) {
     return {wire::sanitize_error_type(*h), wire::ErrorTypeSource::kHeader};
   }
   thread_local internal::Tape tape;
   if (!read_body(response.body, tape).empty()) return {};
-  if (const auto code = root_string(tape, "code"); code && !wire::sanitize_error_type(*code).empty()) {
+  if (const auto code = root_string(tape, "code");
+      code && !wire::sanitize_error_type(*code).empty()) {
     return {wire::sanitize_error_type(*code), wire::ErrorTypeSource::kBodyCode};
   }
-  if (const auto type = root_string(tape, "__type"); type && !wire::sanitize_error_type(*type).empty()) {
+  if (const auto type = root_string(tape, "__type");
+      type && !wire::sanitize_error_type(*type).empty()) {
     return {wire::sanitize_error_type(*type), wire::ErrorTypeSource::kBodyType};
   }
   return {};
 }
 
-ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model, spec::OperationView operation)
+ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model,
+                                 spec::OperationView operation)
     : model_(std::move(model)), operation_(std::move(operation)) {}
 
 std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const {
@@ -186,8 +202,9 @@ std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const 
                           ? operation_.operation->http->code
                           : 200;
   if (response.status < 100 || response.status > 599) {
-    out.push_back({"R8.status", Severity::kMust, "status",
-                   "HTTP status " + std::to_string(response.status) + " is not a valid status code"});
+    out.push_back(
+        {"R8.status", Severity::kMust, "status",
+         "HTTP status " + std::to_string(response.status) + " is not a valid status code"});
     return out;
   }
   if (!response.header("x-amzn-RequestId")) {
@@ -197,11 +214,12 @@ std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const 
   const auto content_type = response.header("Content-Type");
   const bool needs_body = response.status != 204;
   if (needs_body && (!content_type || !is_json_media_type(*content_type))) {
-    out.push_back({response.status == success ? "R9.content_type" : "R8.content_type", Severity::kShould,
-                   "header:Content-Type",
-                   content_type ? "Content-Type is '" + std::string(content_type->substr(0, 80)) +
-                                      "', expected application/json"
-                                : std::string("no Content-Type header, expected application/json")});
+    out.push_back({response.status == success ? "R9.content_type" : "R8.content_type",
+                   Severity::kShould, "header:Content-Type",
+                   content_type
+                       ? "Content-Type is '" + std::string(content_type->substr(0, 80)) +
+                             "', expected application/json"
+                       : std::string("no Content-Type header, expected application/json")});
   }
   if (response.status == success) {
     check_success(response, out);
@@ -221,8 +239,9 @@ void ResponseChecker::check_success(const HttpResponse& response, std::vector<Fi
   const std::string error = read_body(response.body, tape);
   if (!error.empty()) {
     out.push_back({"R9.json", Severity::kMust, "",
-                   response.body.empty() ? std::string("the success body is empty, expected a JSON object")
-                                         : "the success body is not valid JSON: " + error});
+                   response.body.empty()
+                       ? std::string("the success body is empty, expected a JSON object")
+                       : "the success body is not valid JSON: " + error});
     return;
   }
   if (tape.nodes[0].kind != internal::NodeKind::kObject) {
@@ -276,12 +295,14 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
   const auto type = resolve_error_type(response);
   thread_local internal::Tape tape;
   const std::string body_error = read_body(response.body, tape);
-  const bool body_is_object = body_error.empty() && tape.nodes[0].kind == internal::NodeKind::kObject;
+  const bool body_is_object =
+      body_error.empty() && tape.nodes[0].kind == internal::NodeKind::kObject;
   if (!body_is_object) {
     out.push_back({"R8.body", Severity::kMust, "",
                    body_error.empty() ? std::string("the error body must be a JSON object")
-                                      : response.body.empty() ? std::string("the error body is empty, expected a JSON object")
-                                                              : "the error body is not valid JSON: " + body_error});
+                   : response.body.empty()
+                       ? std::string("the error body is empty, expected a JSON object")
+                       : "the error body is not valid JSON: " + body_error});
   }
   if (type.source == wire::ErrorTypeSource::kNone) {
     out.push_back({"R8.error_type", Severity::kMust, "header:x-amzn-ErrorType",
@@ -291,13 +312,15 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
   }
   if (type.source != wire::ErrorTypeSource::kHeader) {
     out.push_back({"R8.error_type_header", Severity::kShould, "header:x-amzn-ErrorType",
-                   "no x-amzn-ErrorType header; the type '" + type.name + "' came from the body's " +
+                   "no x-amzn-ErrorType header; the type '" + type.name +
+                       "' came from the body's " +
                        (type.source == wire::ErrorTypeSource::kBodyCode ? "code" : "__type")});
   }
   const spec::Shape* shape = operation_.find_error(type.name);
   if (shape == nullptr) {
     out.push_back({"R8.unknown_error_type", Severity::kShould, "header:x-amzn-ErrorType",
-                   "error type '" + type.name + "' is neither declared by the model nor an AWS protocol error"});
+                   "error type '" + type.name +
+                       "' is neither declared by the model nor an AWS protocol error"});
     return;
   }
   if (shape->http_error && *shape->http_error != response.status) {
@@ -312,8 +335,9 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
   for (const auto& m : shape->members) {
     if (m.target->type == spec::ShapeType::kString) names.push_back(m.name);
   }
-  const bool has_message = std::any_of(names.begin(), names.end(),
-                                       [&](const std::string& n) { return root_string(tape, n).has_value(); });
+  const bool has_message = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+    return root_string(tape, n).has_value();
+  });
   if (!has_message) {
     out.push_back({"R8.message", Severity::kShould, "/exceptionMessage",
                    "the " + type.name + " body has no message member (exceptionMessage)"});

@@ -17,11 +17,13 @@ const ResponseChecker& checker() {
 }
 
 HttpResponse ok(std::string body) {
-  return {200, {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r-1"}}, std::move(body)};
+  return {
+      200, {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r-1"}}, std::move(body)};
 }
 
 HttpResponse error(int status, std::string type, std::string body) {
-  HttpResponse r{status, {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r-1"}}, std::move(body)};
+  HttpResponse r{
+      status, {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r-1"}}, std::move(body)};
   if (!type.empty()) r.headers.emplace_back("x-amzn-ErrorType", std::move(type));
   return r;
 }
@@ -74,31 +76,48 @@ INSTANTIATE_TEST_SUITE_P(
         SuccessCase{"not_json", "<html>", {"R9.json@:must"}},
         SuccessCase{"empty_body", "", {"R9.json@:must"}},
         SuccessCase{"array_body", "[]", {"R9.json@:must"}},
-        SuccessCase{"no_offset", event(R"("eventTime":"2024-01-01T00:00:00")"),
+        SuccessCase{"no_offset",
+                    event(R"("eventTime":"2024-01-01T00:00:00")"),
                     {"R9.timestamp_format@/events/0/eventTime:must"}},
-        SuccessCase{"plus_offset", event(R"("eventTime":"2024-01-01T01:00:00+01:00")"),
+        SuccessCase{"plus_offset",
+                    event(R"("eventTime":"2024-01-01T01:00:00+01:00")"),
                     {"R9.timestamp_format@/events/0/eventTime:must"}},
-        SuccessCase{"epoch_number", event(R"("eventTime":1704067200)"),
+        SuccessCase{"epoch_number",
+                    event(R"("eventTime":1704067200)"),
                     {"R9.type@/events/0/eventTime:must"}},
-        SuccessCase{"epoch_string", event(R"("eventTime":"1704067200")"),
+        SuccessCase{"epoch_string",
+                    event(R"("eventTime":"1704067200")"),
                     {"R9.timestamp_format@/events/0/eventTime:must"}},
-        SuccessCase{"space_separator", event(R"("eventTime":"2024-01-01 00:00:00Z")"),
+        SuccessCase{"space_separator",
+                    event(R"("eventTime":"2024-01-01 00:00:00Z")"),
                     {"R9.timestamp_format@/events/0/eventTime:must"}},
-        SuccessCase{"unknown_name",
-                    R"({"events":[{"name":"TELEPORTED","participantId":"p","eventTime":"2024-01-01T00:00:00Z"}]})",
-                    {"R9.unknown_enum_value@/events/0/name:note"}},
-        SuccessCase{"unknown_error_code", event(R"("eventTime":"2024-01-01T00:00:00Z","errorCode":"NEW_CODE")"),
+        SuccessCase{
+            "unknown_name",
+            R"({"events":[{"name":"TELEPORTED","participantId":"p","eventTime":"2024-01-01T00:00:00Z"}]})",
+            {"R9.unknown_enum_value@/events/0/name:note"}},
+        SuccessCase{"unknown_error_code",
+                    event(R"("eventTime":"2024-01-01T00:00:00Z","errorCode":"NEW_CODE")"),
                     {"R9.unknown_enum_value@/events/0/errorCode:note"}},
-        SuccessCase{"newer_members",
-                    event(R"("eventTime":"2024-01-01T00:00:00Z","destinationStageArn":"arn","replica":true)"),
-                    {"R9.unknown_member@/events/0/destinationStageArn:note", "R9.unknown_member@/events/0/replica:note"}},
-        SuccessCase{"top_unknown", R"({"events":[],"previousToken":"x"})", {"R9.unknown_member@/previousToken:note"}},
-        SuccessCase{"token_pattern", R"({"events":[],"nextToken":"abc def"})", {"R10.token_format@/nextToken:must"}},
-        SuccessCase{"token_length", R"({"events":[],"nextToken":")" + std::string(1025, 'a') + "\"}",
+        SuccessCase{
+            "newer_members",
+            event(
+                R"("eventTime":"2024-01-01T00:00:00Z","destinationStageArn":"arn","replica":true)"),
+            {"R9.unknown_member@/events/0/destinationStageArn:note",
+             "R9.unknown_member@/events/0/replica:note"}},
+        SuccessCase{"top_unknown",
+                    R"({"events":[],"previousToken":"x"})",
+                    {"R9.unknown_member@/previousToken:note"}},
+        SuccessCase{"token_pattern",
+                    R"({"events":[],"nextToken":"abc def"})",
+                    {"R10.token_format@/nextToken:must"}},
+        SuccessCase{"token_length",
+                    R"({"events":[],"nextToken":")" + std::string(1025, 'a') + "\"}",
                     {"R10.token_format@/nextToken:must"}},
         SuccessCase{"token_type", R"({"events":[],"nextToken":5})", {"R9.type@/nextToken:must"}},
-        SuccessCase{"null_token", R"({"events":[],"nextToken":null})", {"R9.null_member@/nextToken:note"}},
-        SuccessCase{"participant_pattern", event(R"("eventTime":"2024-01-01T00:00:00Z","remoteParticipantId":"a b")"),
+        SuccessCase{
+            "null_token", R"({"events":[],"nextToken":null})", {"R9.null_member@/nextToken:note"}},
+        SuccessCase{"participant_pattern",
+                    event(R"("eventTime":"2024-01-01T00:00:00Z","remoteParticipantId":"a b")"),
                     {"R9.constraint@/events/0/remoteParticipantId:must"}},
         SuccessCase{"event_not_object", R"({"events":[5]})", {"R9.type@/events/0:must"}},
         SuccessCase{"null_event", R"({"events":[null]})", {"R9.required@/events/0:must"}}),
@@ -106,8 +125,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(ResponseSuccess, HeadersAreShouldFindings) {
   HttpResponse r{200, {}, R"({"events":[]})"};
-  EXPECT_EQ(summary(checker().check(r)),
-            (Summary{"R8.request_id@header:x-amzn-RequestId:should", "R9.content_type@header:Content-Type:should"}));
+  EXPECT_EQ(summary(checker().check(r)), (Summary{"R8.request_id@header:x-amzn-RequestId:should",
+                                                  "R9.content_type@header:Content-Type:should"}));
   r.headers = {{"content-type", "application/json; charset=utf-8"}, {"X-AMZN-REQUESTID", "x"}};
   EXPECT_EQ(summary(checker().check(r)), Summary{});
   r.status = 201;
@@ -115,31 +134,44 @@ TEST(ResponseSuccess, HeadersAreShouldFindings) {
 }
 
 TEST(ResponseError, CorrectErrorsHaveNoFindings) {
-  EXPECT_EQ(summary(checker().check(error(400, "ValidationException", R"({"exceptionMessage":"bad"})"))), Summary{});
-  EXPECT_EQ(summary(checker().check(error(403, "AccessDeniedException:http://internal/", R"({"exceptionMessage":"no"})"))),
+  EXPECT_EQ(
+      summary(checker().check(error(400, "ValidationException", R"({"exceptionMessage":"bad"})"))),
+      Summary{});
+  EXPECT_EQ(summary(checker().check(error(403, "AccessDeniedException:http://internal/",
+                                          R"({"exceptionMessage":"no"})"))),
             Summary{});
-  EXPECT_EQ(summary(checker().check(error(400, "SerializationException", R"({"message":"bad"})"))), Summary{});
-  EXPECT_EQ(summary(checker().check(error(415, "UnsupportedMediaTypeException", R"({"exceptionMessage":"x"})"))),
+  EXPECT_EQ(summary(checker().check(error(400, "SerializationException", R"({"message":"bad"})"))),
             Summary{});
-  EXPECT_EQ(summary(checker().check(error(500, "InternalServerException", R"({"exceptionMessage":"x"})"))), Summary{});
+  EXPECT_EQ(summary(checker().check(
+                error(415, "UnsupportedMediaTypeException", R"({"exceptionMessage":"x"})"))),
+            Summary{});
+  EXPECT_EQ(summary(checker().check(
+                error(500, "InternalServerException", R"({"exceptionMessage":"x"})"))),
+            Summary{});
 }
 
 TEST(ResponseError, Breaks) {
   // No x-amzn-ErrorType, type in the body: a should; nothing at all: a must.
-  EXPECT_EQ(summary(checker().check(error(400, "", R"({"code":"ValidationException","exceptionMessage":"m"})"))),
+  EXPECT_EQ(summary(checker().check(
+                error(400, "", R"({"code":"ValidationException","exceptionMessage":"m"})"))),
             Summary{"R8.error_type_header@header:x-amzn-ErrorType:should"});
-  EXPECT_EQ(summary(checker().check(error(400, "", R"({"__type":"com.amazonaws.ivsrealtime#ValidationException","message":"m"})"))),
-            Summary{"R8.error_type_header@header:x-amzn-ErrorType:should"});
+  EXPECT_EQ(
+      summary(checker().check(error(
+          400, "", R"({"__type":"com.amazonaws.ivsrealtime#ValidationException","message":"m"})"))),
+      Summary{"R8.error_type_header@header:x-amzn-ErrorType:should"});
   EXPECT_EQ(summary(checker().check(error(400, "", R"({"exceptionMessage":"m"})"))),
             Summary{"R8.error_type@header:x-amzn-ErrorType:must"});
   // Body not an object.
-  EXPECT_EQ(summary(checker().check(error(400, "ValidationException", R"("bad")"))), Summary{"R8.body@:must"});
-  EXPECT_EQ(summary(checker().check(error(400, "ValidationException", "oops"))), Summary{"R8.body@:must"});
+  EXPECT_EQ(summary(checker().check(error(400, "ValidationException", R"("bad")"))),
+            Summary{"R8.body@:must"});
+  EXPECT_EQ(summary(checker().check(error(400, "ValidationException", "oops"))),
+            Summary{"R8.body@:must"});
   EXPECT_EQ(summary(checker().check(error(400, "", "oops"))),
             (Summary{"R8.body@:must", "R8.error_type@header:x-amzn-ErrorType:must"}));
   // Wrong status for the type.
-  EXPECT_EQ(summary(checker().check(error(500, "ValidationException", R"({"exceptionMessage":"m"})"))),
-            Summary{"R8.status@status:must"});
+  EXPECT_EQ(
+      summary(checker().check(error(500, "ValidationException", R"({"exceptionMessage":"m"})"))),
+      Summary{"R8.status@status:must"});
   // Unknown type and missing message.
   EXPECT_EQ(summary(checker().check(error(400, "ValidationError", R"({"exceptionMessage":"m"})"))),
             Summary{"R8.unknown_error_type@header:x-amzn-ErrorType:should"});
@@ -161,14 +193,17 @@ TEST(ErrorTypeResolution, HeaderThenCodeThenType) {
 
 TEST(RawHttp, ParsesStatusHeadersAndBody) {
   auto parsed = parse_http_response(
-      "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nx-amzn-ErrorType:  ValidationException \r\n"
+      "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nx-amzn-ErrorType:  "
+      "ValidationException \r\n"
       "Content-Length: 25\r\n\r\n{\"exceptionMessage\":\"m\"}\nTRAILING");
   ASSERT_TRUE(std::holds_alternative<HttpResponse>(parsed)) << std::get<std::string>(parsed);
   auto& r = std::get<HttpResponse>(parsed);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.header("X-Amzn-Errortype"), "ValidationException");
   EXPECT_EQ(r.body, "{\"exceptionMessage\":\"m\"}\n");
-  parsed = parse_http_response("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n5\r\n{\"eve\r\n8;x=y\r\nnts\":[]}\r\n0\r\n\r\n");
+  parsed = parse_http_response(
+      "HTTP/1.1 200 OK\nTransfer-Encoding: "
+      "chunked\n\n5\r\n{\"eve\r\n8;x=y\r\nnts\":[]}\r\n0\r\n\r\n");
   ASSERT_TRUE(std::holds_alternative<HttpResponse>(parsed)) << std::get<std::string>(parsed);
   EXPECT_EQ(std::get<HttpResponse>(parsed).body, "{\"events\":[]}");
   for (const char* bad : {"", "HTTP/1.1\r\n\r\n", "HTTP/1.1 99 X\r\n\r\n", "GET / HTTP/1.1\r\n\r\n",
@@ -177,7 +212,8 @@ TEST(RawHttp, ParsesStatusHeadersAndBody) {
                           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
     EXPECT_TRUE(std::holds_alternative<std::string>(parse_http_response(bad))) << bad;
   }
-  const auto error_text = std::get<std::string>(parse_http_response("HTTP/1.1 200 OK\r\nA: b\r\nbad line\r\n\r\n"));
+  const auto error_text =
+      std::get<std::string>(parse_http_response("HTTP/1.1 200 OK\r\nA: b\r\nbad line\r\n\r\n"));
   EXPECT_NE(error_text.find("line 3"), std::string::npos) << error_text;
 }
 

@@ -690,16 +690,16 @@ VerifyResult verify_request(const HttpRequestView& req, const CredentialStore& s
                 akid);
   }
 
-  // 5. Freshness.
-  const auto skew = now - *signed_at;
-  if (skew > window) {
+  // 5. Freshness. Compared without `now - signed_at`: that difference overflows for dates far
+  // from now (X-Amz-Date may be anywhere in years 1678-2261).
+  if (*signed_at < now - window) {
     return fail(kInvalidSignatureException,
                 "Signature expired: " + std::string(amz_date) + " is now earlier than " +
                     format_amz_date(now - window) + " (" + format_amz_date(now) + " - " +
                     window_text(window) + ")",
                 akid);
   }
-  if (-skew > window) {
+  if (*signed_at > now + window) {
     return fail(kInvalidSignatureException,
                 "Signature not yet current: " + std::string(amz_date) + " is still later than " +
                     format_amz_date(now + window) + " (" + format_amz_date(now) + " + " +

@@ -368,6 +368,8 @@ class Parser {
     if (peek(i) != '{') return std::nullopt;
     ++i;
     const auto read_number = [&](uint32_t& value) {
+      // RE2 reads `{01}` as literal text, ECMAScript as a repeat: a leading zero is not a count.
+      if (peek(i) == '0' && peek(i + 1) >= '0' && peek(i + 1) <= '9') return false;
       size_t digits = 0;
       uint64_t v = 0;
       while (peek(i) >= '0' && peek(i) <= '9') {

@@ -18,7 +18,8 @@ void RateLimiter::acquire() {
     const auto now = std::chrono::steady_clock::now();
     if (next_ < now) next_ = now;
     slot = next_;
-    next_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(1.0 / rate_));
+    next_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(1.0 / rate_));
   }
   std::this_thread::sleep_until(slot);
 }
@@ -43,7 +44,8 @@ bool Endpoint::is_loopback() const {
 std::variant<Endpoint, std::string> parse_endpoint(std::string_view url) {
   Endpoint e;
   const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string("endpoint must start with http:// or https://");
+  if (scheme_end == std::string_view::npos)
+    return std::string("endpoint must start with http:// or https://");
   e.scheme = std::string(url.substr(0, scheme_end));
   if (e.scheme != "http" && e.scheme != "https") {
     return "unsupported scheme '" + e.scheme + "' (use http or https)";
@@ -59,7 +61,8 @@ std::variant<Endpoint, std::string> parse_endpoint(std::string_view url) {
   std::string_view port_text;
   if (authority.front() == '[') {
     const auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::string("unterminated IPv6 address in endpoint");
+    if (close == std::string_view::npos)
+      return std::string("unterminated IPv6 address in endpoint");
     e.host = std::string(authority.substr(1, close - 1));
     if (close + 1 < authority.size()) {
       if (authority[close + 1] != ':') return std::string("unexpected text after the IPv6 address");
@@ -75,7 +78,8 @@ std::variant<Endpoint, std::string> parse_endpoint(std::string_view url) {
     e.port = e.scheme == "https" ? 443 : 80;
   } else {
     int port = 0;
-    const auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    const auto [p, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || p != port_text.data() + port_text.size() || port < 1 || port > 65535) {
       return "invalid port '" + std::string(port_text) + "' in endpoint";
     }
@@ -115,7 +119,8 @@ Received HttpClient::send(const OutgoingRequest& request) {
   if (request.sign && settings_.sigv4) {
     wire::HttpRequestView view{request.method, path, headers, request.body};
     const auto& signing = *settings_.sigv4;
-    wire::sign_request(view, request.credentials.value_or(signing.credentials), signing.region, signing.service,
+    wire::sign_request(view, request.credentials.value_or(signing.credentials), signing.region,
+                       signing.service,
                        request.signing_time.value_or(std::chrono::system_clock::now()));
     headers = std::move(view.headers);
   }
@@ -145,8 +150,9 @@ Received HttpClient::send(const OutgoingRequest& request) {
   httplib::Error error = httplib::Error::Success;
   const bool ok = client_->send(req, res, error);
   if (!ok || too_large) {
-    out.exchange.transport_error = too_large ? "response body larger than " + std::to_string(cap) + " bytes"
-                                             : "no valid HTTP response: " + httplib::to_string(error);
+    out.exchange.transport_error =
+        too_large ? "response body larger than " + std::to_string(cap) + " bytes"
+                  : "no valid HTTP response: " + httplib::to_string(error);
     if (too_large) out.exchange.status = 0;
     // Start afresh: the connection state is unknown after an error.
     client_->stop();

@@ -19,7 +19,7 @@ constexpr int kMaxRepeat = 1100;  // {m,n} bounds above this are left to RE2
 // Thompson NFA: each state has either a character-set edge or up to two epsilon edges.
 struct NfaState {
   CharSet chars;
-  int next = -1;      // target of the character edge
+  int next = -1;  // target of the character edge
   int eps[2] = {-1, -1};
 };
 
@@ -251,15 +251,24 @@ class Parser {
       case 's':
         for (char c : {'\t', '\n', '\f', '\r', ' '}) set.set(static_cast<unsigned char>(c));
         return set;
-      case 'n': set.set('\n'); return set;
-      case 't': set.set('\t'); return set;
-      case 'r': set.set('\r'); return set;
-      case 'f': set.set('\f'); return set;
+      case 'n':
+        set.set('\n');
+        return set;
+      case 't':
+        set.set('\t');
+        return set;
+      case 'r':
+        set.set('\r');
+        return set;
+      case 'f':
+        set.set('\f');
+        return set;
       default:
         break;
     }
     const auto u = static_cast<unsigned char>(e);
-    const bool punct = u < 128 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
+    const bool punct =
+        u < 128 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
     if (!punct || u < 0x20) return std::nullopt;
     set.set(u);
     return set;
@@ -286,8 +295,8 @@ class Parser {
       return chars(*set);
     }
     // Anchors only at the ends (checked by compile); '.', '^', '$' elsewhere are RE2's.
-    if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' || c == '?' || c == '{' || c == '}' ||
-        c == ']') {
+    if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' || c == '?' || c == '{' ||
+        c == '}' || c == ']') {
       return std::nullopt;
     }
     const auto u = static_cast<unsigned char>(c);
@@ -299,7 +308,7 @@ class Parser {
   }
 
   std::optional<Fragment> char_class() {
-    ++pos_;  // '['
+    ++pos_;                                                        // '['
     if (pos_ < p_.size() && p_[pos_] == '^') return std::nullopt;  // negation: RE2
     CharSet set;
     bool first = true;
@@ -427,7 +436,8 @@ class DfaBuilder {
 };
 
 std::unique_ptr<AsciiDfa> AsciiDfa::compile(std::string_view pattern) {
-  if (pattern.size() < 2 || pattern.size() > 512 || pattern.front() != '^' || pattern.back() != '$') {
+  if (pattern.size() < 2 || pattern.size() > 512 || pattern.front() != '^' ||
+      pattern.back() != '$') {
     return nullptr;
   }
   const std::string_view body = pattern.substr(1, pattern.size() - 2);

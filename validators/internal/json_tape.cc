@@ -134,7 +134,8 @@ class FastReader {
           if (pos_ >= in_.size() || in_[pos_] != '"') return fail("expected a member name string");
           if (!string_node()) return false;
           skip_ws();
-          if (pos_ >= in_.size() || in_[pos_] != ':') return fail("expected ':' after a member name");
+          if (pos_ >= in_.size() || in_[pos_] != ':')
+            return fail("expected ':' after a member name");
           ++pos_;
           next = Next::kValue;
           continue;
@@ -393,14 +394,30 @@ class FastReader {
       if (pos_ >= in_.size()) return fail("unterminated escape");
       const char e = in_[pos_++];
       switch (e) {
-        case '"': arena += '"'; break;
-        case '\\': arena += '\\'; break;
-        case '/': arena += '/'; break;
-        case 'b': arena += '\b'; break;
-        case 'f': arena += '\f'; break;
-        case 'n': arena += '\n'; break;
-        case 'r': arena += '\r'; break;
-        case 't': arena += '\t'; break;
+        case '"':
+          arena += '"';
+          break;
+        case '\\':
+          arena += '\\';
+          break;
+        case '/':
+          arena += '/';
+          break;
+        case 'b':
+          arena += '\b';
+          break;
+        case 'f':
+          arena += '\f';
+          break;
+        case 'n':
+          arena += '\n';
+          break;
+        case 'r':
+          arena += '\r';
+          break;
+        case 't':
+          arena += '\t';
+          break;
         case 'u': {
           uint32_t cp;
           if (!read_hex4(cp)) return false;
@@ -482,7 +499,8 @@ class NlohmannTapeBuilder {
   bool end_object() { return close(); }
   bool start_array(std::size_t) { return open(NodeKind::kArray); }
   bool end_array() { return close(); }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) {
     error_ = ex.what();
     if (const auto colon = error_.find(": "); colon != std::string::npos) {
       error_ = error_.substr(colon + 2);
@@ -569,6 +587,11 @@ std::string read_json_fast(std::string_view input, int max_depth, Tape& tape) {
 
 std::string read_json_nlohmann(std::string_view input, int max_depth, Tape& tape) {
   tape.clear(input);
+  // nlohmann's lexer takes a NUL byte for the end of the input, so `{}\0junk` would pass. A raw
+  // NUL is never valid JSON text (not whitespace, and strings must escape it): refuse it first.
+  if (input.find('\0') != std::string_view::npos) {
+    return "a NUL byte (U+0000) is not allowed in JSON text";
+  }
   NlohmannTapeBuilder builder(tape, max_depth);
   const bool ok = nlohmann::json::sax_parse(input, &builder, nlohmann::json::input_format_t::json,
                                             /*strict=*/true, /*ignore_comments=*/false);

@@ -15,13 +15,13 @@ enum class NodeKind : uint8_t { kNull, kFalse, kTrue, kNumber, kString, kArray, 
 // `end` is the index one past the node's subtree, so siblings are reached in O(1).
 struct Node {
   NodeKind kind = NodeKind::kNull;
-  bool integral = false;      // a number written without fraction or exponent
-  bool fits_int64 = false;    // integral and within int64 (then `int_value` holds it)
-  bool in_arena = false;      // text lives in Tape::arena (decoded escapes) instead of the input
-  bool ascii = false;         // string text is pure ASCII (code points == bytes)
-  uint32_t end = 0;           // subtree end
-  uint32_t size = 0;          // array elements / object members
-  uint32_t text_offset = 0;   // string: decoded text; number: its source text (may be empty)
+  bool integral = false;     // a number written without fraction or exponent
+  bool fits_int64 = false;   // integral and within int64 (then `int_value` holds it)
+  bool in_arena = false;     // text lives in Tape::arena (decoded escapes) instead of the input
+  bool ascii = false;        // string text is pure ASCII (code points == bytes)
+  uint32_t end = 0;          // subtree end
+  uint32_t size = 0;         // array elements / object members
+  uint32_t text_offset = 0;  // string: decoded text; number: its source text (may be empty)
   uint32_t text_length = 0;
   int64_t int_value = 0;
 };

@@ -21,13 +21,19 @@ constexpr size_t kMaxRenderedCodePoints = 256;
 
 std::string_view kind_name(NodeKind k) {
   switch (k) {
-    case NodeKind::kNull: return "null";
+    case NodeKind::kNull:
+      return "null";
     case NodeKind::kFalse:
-    case NodeKind::kTrue: return "a boolean";
-    case NodeKind::kNumber: return "a number";
-    case NodeKind::kString: return "a string";
-    case NodeKind::kArray: return "an array";
-    case NodeKind::kObject: return "an object";
+    case NodeKind::kTrue:
+      return "a boolean";
+    case NodeKind::kNumber:
+      return "a number";
+    case NodeKind::kString:
+      return "a string";
+    case NodeKind::kArray:
+      return "an array";
+    case NodeKind::kObject:
+      return "an object";
   }
   return "a value";
 }
@@ -52,12 +58,17 @@ struct IntLimits {
 
 std::optional<IntLimits> int_limits(ShapeType t) {
   switch (t) {
-    case ShapeType::kByte: return IntLimits{INT8_MIN, INT8_MAX, "an 8-bit integer"};
-    case ShapeType::kShort: return IntLimits{INT16_MIN, INT16_MAX, "a 16-bit integer"};
+    case ShapeType::kByte:
+      return IntLimits{INT8_MIN, INT8_MAX, "an 8-bit integer"};
+    case ShapeType::kShort:
+      return IntLimits{INT16_MIN, INT16_MAX, "a 16-bit integer"};
     case ShapeType::kInteger:
-    case ShapeType::kIntEnum: return IntLimits{INT32_MIN, INT32_MAX, "a 32-bit integer"};
-    case ShapeType::kLong: return IntLimits{INT64_MIN, INT64_MAX, "a 64-bit integer"};
-    default: return std::nullopt;
+    case ShapeType::kIntEnum:
+      return IntLimits{INT32_MIN, INT32_MAX, "a 32-bit integer"};
+    case ShapeType::kLong:
+      return IntLimits{INT64_MIN, INT64_MAX, "a 64-bit integer"};
+    default:
+      return std::nullopt;
   }
 }
 
@@ -71,6 +82,14 @@ bool valid_base64(std::string_view s) {
     return false;
   }
   return true;
+}
+
+// Bytes a valid (padded) base64 text decodes to: Smithy blob lengths count bytes, not characters,
+// so the '=' padding is not counted ("YQ==" is 1 byte).
+uint64_t decoded_base64_size(std::string_view s) {
+  const uint64_t padding =
+      (!s.empty() && s.back() == '=') + (s.size() >= 2 && s[s.size() - 2] == '=');
+  return s.size() / 4 * 3 - padding;
 }
 
 // One step of the current path: a member name or a list index. Paths are only turned into
@@ -145,7 +164,9 @@ class Walker {
   }
 
  private:
-  static std::string display(const std::string& member) { return member.empty() ? "<root>" : member; }
+  static std::string display(const std::string& member) {
+    return member.empty() ? "<root>" : member;
+  }
 
   // The current path as a JSON pointer ("/events/0/eventTime").
   std::string pointer() const {
@@ -180,9 +201,9 @@ class Walker {
     std::string got(kind_name(n.kind));
     if (n.kind == NodeKind::kNumber || n.kind == NodeKind::kString) got += " " + render_json(index);
     const std::string member = member_path();
-    issues_.push_back({IssueKind::kTypeMismatch, pointer(), member, ConstraintKind::kRequired,
-                       "Value at '" + display(member) + "' must be " + std::string(expected) +
-                           ", got " + got});
+    issues_.push_back(
+        {IssueKind::kTypeMismatch, pointer(), member, ConstraintKind::kRequired,
+         "Value at '" + display(member) + "' must be " + std::string(expected) + ", got " + got});
   }
 
   void unknown_member(std::string_view key) {
@@ -196,8 +217,9 @@ class Walker {
 
   void not_null() {
     const std::string member = member_path();
-    issues_.push_back({IssueKind::kConstraint, pointer(), member, ConstraintKind::kRequired,
-                       "Value null at '" + member + "' failed to satisfy constraint: Member must not be null"});
+    issues_.push_back(
+        {IssueKind::kConstraint, pointer(), member, ConstraintKind::kRequired,
+         "Value null at '" + member + "' failed to satisfy constraint: Member must not be null"});
   }
 
   // A constraint violation of the value at `index`: "Value '<v>' at '<member>' failed to satisfy
@@ -223,8 +245,8 @@ class Walker {
   std::string render_json(uint32_t index) const {
     const Node& n = tape_.nodes[index];
     if (n.kind == NodeKind::kString) {
-      return nlohmann::json(cut(tape_.text(n), 64)).dump(-1, ' ', false,
-                                                         nlohmann::json::error_handler_t::replace);
+      return nlohmann::json(cut(tape_.text(n), 64))
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     return number_text(n);
   }
@@ -239,11 +261,21 @@ class Walker {
     const Node& n = tape_.nodes[index];
     if (out.size() > 4 * kMaxRenderedCodePoints + 8 || depth > 16) return;
     switch (n.kind) {
-      case NodeKind::kNull: out += "null"; break;
-      case NodeKind::kTrue: out += "true"; break;
-      case NodeKind::kFalse: out += "false"; break;
-      case NodeKind::kNumber: out += number_text(n); break;
-      case NodeKind::kString: out += tape_.text(n); break;
+      case NodeKind::kNull:
+        out += "null";
+        break;
+      case NodeKind::kTrue:
+        out += "true";
+        break;
+      case NodeKind::kFalse:
+        out += "false";
+        break;
+      case NodeKind::kNumber:
+        out += number_text(n);
+        break;
+      case NodeKind::kString:
+        out += tape_.text(n);
+        break;
       case NodeKind::kArray:
       case NodeKind::kObject: {
         const bool object = n.kind == NodeKind::kObject;
@@ -269,8 +301,9 @@ class Walker {
   void check_length(uint32_t index, const spec::Constraints& c, uint64_t length) {
     if (!c.length) return;
     if (c.length->min && length < static_cast<uint64_t>(*c.length->min)) {
-      violated(index, ConstraintKind::kLength,
-               "Member must have length greater than or equal to " + std::to_string(*c.length->min));
+      violated(
+          index, ConstraintKind::kLength,
+          "Member must have length greater than or equal to " + std::to_string(*c.length->min));
     }
     if (c.length->max && length > static_cast<uint64_t>(*c.length->max)) {
       violated(index, ConstraintKind::kLength,
@@ -285,7 +318,8 @@ class Walker {
                "Member must have value greater than or equal to " + c.range->min_text);
     }
     if (c.range->max && value > *c.range->max) {
-      violated(index, ConstraintKind::kRange, "Member must have value less than or equal to " + c.range->max_text);
+      violated(index, ConstraintKind::kRange,
+               "Member must have value less than or equal to " + c.range->max_text);
     }
   }
 
@@ -352,7 +386,8 @@ class Walker {
             for (const auto& v : target.enum_values) {
               set += (set.empty() ? "" : ", ") + std::to_string(v.int_value);
             }
-            violated(index, ConstraintKind::kEnum, "Member must satisfy enum value set: [" + set + "]");
+            violated(index, ConstraintKind::kEnum,
+                     "Member must satisfy enum value set: [" + set + "]");
           }
         }
         check_range(index, c, static_cast<double>(n.int_value));
@@ -382,7 +417,7 @@ class Walker {
           type_mismatch(index, "a base64 string");
           break;
         }
-        check_length(index, c, tape_.text(n).size() / 4 * 3);
+        check_length(index, c, decoded_base64_size(tape_.text(n)));
         break;
       case ShapeType::kDocument:
         break;
@@ -454,8 +489,9 @@ class Walker {
       return;
     }
     if (n.kind != NodeKind::kString) {
-      type_mismatch(index, format == spec::TimestampFormat::kDateTime ? "an RFC 3339 date-time string"
-                                                               : "an HTTP-date string");
+      type_mismatch(index, format == spec::TimestampFormat::kDateTime
+                               ? "an RFC 3339 date-time string"
+                               : "an HTTP-date string");
       return;
     }
     if (format == spec::TimestampFormat::kDateTime) {
@@ -477,20 +513,26 @@ class Walker {
   int depth_ = 0;
 };
 
-nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape, int depth);
+nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape,
+                                    int depth);
 
 nlohmann::ordered_json decode_any(const Tape& tape, uint32_t index, int depth) {
   return decode_value(tape, index, nullptr, depth);
 }
 
-nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape, int depth) {
+nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape,
+                                    int depth) {
   const Node& n = tape.nodes[index];
   if (depth > kMaxJsonDepth) return nullptr;
   switch (n.kind) {
-    case NodeKind::kNull: return nullptr;
-    case NodeKind::kTrue: return true;
-    case NodeKind::kFalse: return false;
-    case NodeKind::kString: return std::string(tape.text(n));
+    case NodeKind::kNull:
+      return nullptr;
+    case NodeKind::kTrue:
+      return true;
+    case NodeKind::kFalse:
+      return false;
+    case NodeKind::kString:
+      return std::string(tape.text(n));
     case NodeKind::kNumber: {
       if (n.fits_int64) return n.int_value;
       const std::string text(tape.text(n));
@@ -515,7 +557,8 @@ nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shap
       return out;
     }
     case NodeKind::kObject: {
-      if (shape != nullptr && (shape->type == ShapeType::kStructure || shape->type == ShapeType::kUnion)) {
+      if (shape != nullptr &&
+          (shape->type == ShapeType::kStructure || shape->type == ShapeType::kUnion)) {
         return decode_structure(tape, index, *shape);
       }
       const Shape* value_shape = shape != nullptr && shape->type == ShapeType::kMap
@@ -550,8 +593,8 @@ void append_pointer(std::string& pointer, std::string_view token) {
   }
 }
 
-void walk_structure(const Tape& tape, uint32_t index, const Shape& shape, const WalkOptions& options,
-                    std::vector<Issue>& issues) {
+void walk_structure(const Tape& tape, uint32_t index, const Shape& shape,
+                    const WalkOptions& options, std::vector<Issue>& issues) {
   Walker walker(tape, options, issues);
   walker.structure(index, shape);
 }

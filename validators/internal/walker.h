@@ -18,8 +18,8 @@ enum class IssueKind {
   kConstraint,        // length / pattern / range / enum / required (R7 in requests)
   kUnknownMember,     // a member the model does not know (ignored in requests, a note in responses)
   kUnknownEnumValue,  // responses only: a value not in the enum (a note: newer API versions)
-  kNullOptional,      // an optional member written as null (absent in requests, a note in responses)
-  kBadTimestamp,      // a timestamp not in its format
+  kNullOptional,  // an optional member written as null (absent in requests, a note in responses)
+  kBadTimestamp,  // a timestamp not in its format
 };
 
 struct Issue {

@@ -1,0 +1,463 @@
+// MockHandler: one request in, one response out (R6-R13), no sockets.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <exception>
+
+#include "mock/internal/operation_parts.h"
+#include "mock/mock.h"
+
+namespace lpe::mock {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kValidationException = "ValidationException";
+constexpr std::string_view kInternalServerException = "InternalServerException";
+constexpr std::string_view kUnknownOperationException = "UnknownOperationException";
+constexpr std::string_view kMethodNotAllowedException = "MethodNotAllowedException";
+constexpr std::string_view kRequestEntityTooLargeException = "RequestEntityTooLargeException";
+constexpr std::string_view kUnsupportedMediaTypeException = "UnsupportedMediaTypeException";
+constexpr std::string_view kResourceNotFoundException = "ResourceNotFoundException";
+constexpr std::string_view kContentType = "Content-Type";
+constexpr std::string_view kJsonMediaType = "application/json";
+constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
+constexpr std::string_view kErrorTypeHeader = "x-amzn-ErrorType";
+constexpr std::string_view kAuthorization = "Authorization";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<std::string_view> find_header(const wire::HeaderList& headers,
+                                            std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, name)) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+// SplitMix64: the deterministic sequence behind request ids and faults.
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::string json_string(std::string_view text) {
+  return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// A request path for messages: printable ASCII only, cut at 200 characters.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text.substr(0, 200)) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+  }
+  if (text.size() > 200) out += "...";
+  return out;
+}
+
+std::string binding_names(const spec::OperationView& operation) {
+  std::string out;
+  const size_t n = operation.list_scope.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i != 0) out += i + 1 == n ? " and " : ", ";
+    out += operation.list_scope[i]->name;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string_view> MockResponse::header(std::string_view name) const {
+  return find_header(headers, name);
+}
+
+std::variant<std::shared_ptr<const MockHandler>, std::string> MockHandler::create(
+    std::shared_ptr<const spec::Model> model, spec::OperationView operation, MockOptions options) {
+  if (model == nullptr) return std::string("no model");
+  const auto parts = internal::resolve_parts(operation);
+  if (const auto* why = std::get_if<std::string>(&parts)) return *why;
+  if (!operation.operation->http) {
+    return "operation " + std::string(operation.operation->name()) +
+           " has no smithy.api#http trait (method and path)";
+  }
+  if (!(options.fault.rate >= 0.0 && options.fault.rate <= 1.0)) {
+    return std::string("the fault rate must be between 0 and 1");
+  }
+  if (options.auth == AuthMode::kSigV4 && operation.sigv4_name.empty()) {
+    return "operation " + std::string(operation.operation->name()) +
+           " belongs to no service with an aws.auth#sigv4 trait: SigV4 needs a signing name";
+  }
+  std::shared_ptr<const Dataset> dataset = options.dataset;
+  if (dataset == nullptr) {
+    auto built = Dataset::synthetic(operation);
+    if (auto* errors = std::get_if<std::vector<DataError>>(&built)) {
+      std::string out = "cannot build the default dataset:";
+      for (const auto& e : *errors) out += "\n  " + e.to_string();
+      return out;
+    }
+    dataset = std::make_shared<const Dataset>(std::move(std::get<Dataset>(built)));
+  }
+  if (options.defects.count(Defect::kTimestampWithoutZ) != 0) {
+    const spec::Shape& item = *std::get<internal::OperationParts>(parts).item_shape;
+    std::vector<std::string> time_members;
+    for (const auto& m : item.members) {
+      if (m.target != nullptr && m.target->type == spec::ShapeType::kTimestamp) {
+        time_members.push_back(m.name);
+      }
+    }
+    dataset = std::make_shared<const Dataset>(dataset->transformed([&](Json& event) {
+      for (const auto& name : time_members) {
+        const auto it = event.find(name);
+        if (it == event.end() || !it->is_string()) continue;
+        std::string text = it->get<std::string>();
+        if (!text.empty() && text.back() == 'Z') text.pop_back();
+        *it = text;
+      }
+    }));
+  }
+  return std::make_shared<const MockHandler>(std::move(model), std::move(operation),
+                                             std::move(options), std::move(dataset));
+}
+
+MockHandler::MockHandler(std::shared_ptr<const spec::Model> model, spec::OperationView operation,
+                         MockOptions options, std::shared_ptr<const Dataset> dataset)
+    : model_(std::move(model)),
+      operation_(std::move(operation)),
+      options_(std::move(options)),
+      dataset_(std::move(dataset)),
+      validator_(model_, operation_),
+      sealer_(options_.token_secret.empty() ? wire::TokenSealer::random_secret()
+                                            : options_.token_secret,
+              options_.token_ttl, binding_names(operation_)) {
+  const auto parts = std::get<internal::OperationParts>(internal::resolve_parts(operation_));
+  method_ = operation_.operation->http->method;
+  path_ = operation_.operation->http->uri;
+  items_member_ = parts.paginated->items;
+  input_token_member_ = parts.paginated->input_token;
+  output_token_member_ = parts.paginated->output_token;
+  page_size_member_ = parts.paginated->page_size;
+  if (parts.page_size_member != nullptr && parts.page_size_member->constraints.range &&
+      parts.page_size_member->constraints.range->max) {
+    page_size_max_ = parts.page_size_member->constraints.range->max;
+  }
+  default_page_size_ = operation_.default_page_size().value_or(
+      page_size_max_ ? static_cast<int64_t>(*page_size_max_) : 50);
+  if (has(Defect::kDefaultPageSize100)) default_page_size_ = 100;
+  items_key_json_ = json_string(items_member_) + ":";
+  output_token_key_json_ = "," + json_string(output_token_member_) + ":";
+  service_name_ = operation_.sigv4_name;
+  request_id_base_ = mix(options_.seed ^ 0x5eedULL);
+}
+
+std::string MockHandler::next_request_id() const {
+  return wire::new_request_id(request_id_base_ + request_counter_.fetch_add(1));
+}
+
+bool MockHandler::draw_fault() const {
+  if (options_.fault.kind == FaultKind::kNone || options_.fault.rate <= 0.0) return false;
+  const uint64_t index = fault_counter_.fetch_add(1);
+  const uint64_t bits = mix(mix(options_.seed) ^ (index * 0xd1b54a32d192ed03ULL));
+  const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;
+  return u < options_.fault.rate;
+}
+
+bool MockHandler::routes_to_operation(std::string_view method, std::string_view target) const {
+  return method == method_ && target.substr(0, target.find('?')) == path_;
+}
+
+MockResponse MockHandler::error(MockResponse& response, std::string_view error_type,
+                                std::string_view message) const {
+  const spec::Shape* shape = operation_.find_error(error_type);
+  const int status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
+  std::string type(error_type);
+  if (has(Defect::kWrongErrorTypeName) && type.size() > 9 &&
+      type.compare(type.size() - 9, 9, "Exception") == 0) {
+    type = type.substr(0, type.size() - 9) + "Error";
+  }
+  auto encoded = wire::encode_error(status, type, message, response.request_id);
+  response.status = encoded.status;
+  response.error_type = type;
+  for (auto& h : encoded.headers) {
+    if (has(Defect::kNoErrorTypeHeader) && iequals(h.first, kErrorTypeHeader)) continue;
+    if (has(Defect::kNoRequestId) && iequals(h.first, kRequestIdHeader)) continue;
+    response.headers.push_back(std::move(h));
+  }
+  response.body =
+      has(Defect::kErrorBodyNotJson) ? type + ": " + std::string(message) : std::move(encoded.body);
+  return std::move(response);
+}
+
+MockResponse MockHandler::error_response(std::string_view error_type,
+                                         std::string_view message) const {
+  MockResponse response;
+  response.request_id = next_request_id();
+  return error(response, error_type, message);
+}
+
+void MockHandler::finish_success(MockResponse& response, std::string body) const {
+  response.status = operation_.operation->http->code;
+  response.headers.emplace_back(kContentType, has(Defect::kWrongSuccessContentType)
+                                                  ? std::string("text/plain")
+                                                  : std::string(kJsonMediaType));
+  if (!has(Defect::kNoRequestId))
+    response.headers.emplace_back(kRequestIdHeader, response.request_id);
+  response.body = std::move(body);
+}
+
+MockResponse MockHandler::handle(const MockRequest& request,
+                                 std::chrono::system_clock::time_point now) const noexcept {
+  MockResponse response;
+  try {
+    response.request_id = next_request_id();
+    return handle_operation(request, now, response);
+  } catch (...) {
+    // Only allocation failure can get here; answer 500 if even that is possible.
+    MockResponse failed;
+    failed.status = 500;
+    try {
+      failed.request_id = response.request_id;
+      return error(failed, kInternalServerException, "The mock failed to answer");
+    } catch (...) {
+      return failed;
+    }
+  }
+}
+
+MockResponse MockHandler::handle_operation(const MockRequest& request,
+                                           std::chrono::system_clock::time_point now,
+                                           MockResponse& response) const {
+  // Route (R12).
+  const std::string_view target = request.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path != path_) {
+    return error(response, kUnknownOperationException,
+                 "No operation is bound to " + printable(path) + "; the endpoint serves " +
+                     method_ + " " + path_);
+  }
+  if (request.method != method_) {
+    response.headers.emplace_back("Allow", method_);
+    return error(
+        response, kMethodNotAllowedException,
+        "Method " + printable(request.method) + " is not allowed on " + path_ + "; use " + method_);
+  }
+  // Body limit (the server refuses larger bodies before reading them; this covers direct use).
+  if (request.body.size() > options_.max_body_bytes) {
+    response.close_connection = true;
+    return error(response, kRequestEntityTooLargeException,
+                 "The request body is larger than the limit of " +
+                     std::to_string(options_.max_body_bytes) + " bytes");
+  }
+  // Authentication (R13).
+  if (options_.auth == AuthMode::kSigV4) {
+    const bool unsigned_request = !find_header(request.headers, kAuthorization).has_value();
+    if (!(unsigned_request && has(Defect::kAcceptsUnsignedRequests))) {
+      const auto verdict = wire::verify_request(request, options_.credentials, options_.region,
+                                                service_name_, now, options_.clock_skew);
+      response.access_key_id = verdict.access_key_id;
+      if (!verdict.ok) return error(response, verdict.error_type, verdict.message);
+    }
+  } else if (const auto auth = find_header(request.headers, kAuthorization)) {
+    const auto parsed = wire::parse_authorization(*auth);
+    if (parsed.parsed) response.access_key_id = parsed.parsed->access_key_id;
+  }
+  // Injected faults.
+  if (draw_fault()) {
+    switch (options_.fault.kind) {
+      case FaultKind::kInternal:
+        response.fault = "internal";
+        return error(response, kInternalServerException,
+                     "Injected fault: internal server error (--fault internal)");
+      case FaultKind::kDrop:
+        response.fault = "drop";
+        response.drop_connection = true;
+        response.status = 0;
+        return std::move(response);
+      case FaultKind::kLatency:
+        response.fault = "latency";
+        response.delay = options_.fault.latency;
+        break;
+      case FaultKind::kNone:
+        break;
+    }
+  }
+  // Media type (R12): a body must say application/json (parameters allowed).
+  if (!request.body.empty() && !has(Defect::kNoMediaTypeCheck)) {
+    const auto content_type = find_header(request.headers, kContentType);
+    if (!content_type || !validators::is_json_media_type(*content_type)) {
+      return error(response, kUnsupportedMediaTypeException,
+                   content_type ? "Unsupported Content-Type '" + printable(*content_type) +
+                                      "': a request body must be application/json"
+                                : std::string("The request has a body but no Content-Type: a "
+                                              "request body must be application/json"));
+    }
+  }
+  // Serialization (R6) and validation (R7).
+  auto verdict = validator_.validate(request.body, validators::JsonReader::kFast, true);
+  Json decoded;
+  if (verdict.outcome == validators::Outcome::kSerializationError) {
+    if (has(Defect::kInternalErrorOnMalformedJson)) {
+      return error(response, kInternalServerException, "Internal error while reading the request");
+    }
+    return error(response, verdict.error_type, verdict.message);
+  }
+  if (verdict.outcome == validators::Outcome::kValidationError) {
+    const bool only_page_size_above_max =
+        has(Defect::kAcceptsPageSizeAboveMax) &&
+        std::all_of(verdict.violations.begin(), verdict.violations.end(),
+                    [&](const validators::Violation& v) {
+                      return v.member == page_size_member_ &&
+                             v.constraint == validators::ConstraintKind::kRange &&
+                             v.message.find("less than or equal") != std::string::npos;
+                    });
+    if (!only_page_size_above_max) {
+      if (has(Defect::kFirstViolationOnly) && verdict.violations.size() > 1) {
+        return error(response, verdict.error_type,
+                     "1 validation error detected: " + verdict.violations.front().message);
+      }
+      return error(response, verdict.error_type, verdict.message);
+    }
+    // The defect: decode the members the model knows from the body as it is.
+    const Json body = Json::parse(request.body, nullptr, false);
+    decoded = Json::object();
+    if (body.is_object()) {
+      for (const auto& m : operation_.input->members) {
+        const auto it = body.find(m.name);
+        if (it != body.end() && !it->is_null()) decoded[m.name] = *it;
+      }
+    }
+  } else {
+    decoded = std::move(verdict.decoded);
+  }
+  if (has(Defect::kRejectsUnknownMembers)) {
+    const Json body =
+        Json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+    if (body.is_object()) {
+      for (auto it = body.begin(); it != body.end(); ++it) {
+        if (operation_.input->member(it.key()) == nullptr) {
+          return error(response, kValidationException,
+                       "1 validation error detected: Unknown member '" + printable(it.key()) + "'");
+        }
+      }
+    }
+  }
+
+  // The list.
+  std::vector<std::string> scope;
+  scope.reserve(operation_.list_scope.size());
+  for (const spec::Member* m : operation_.list_scope) {
+    const auto it = decoded.find(m->name);
+    scope.push_back(it != decoded.end() && it->is_string() ? it->get<std::string>()
+                                                           : std::string());
+  }
+  std::vector<std::string_view> scope_views(scope.begin(), scope.end());
+  const std::vector<std::string>* items = dataset_->serialized_items(scope_views);
+  static const std::vector<std::string> kNoItems;
+  if (items == nullptr) {
+    if (has(Defect::kUnknownScopeNotFound)) {
+      return error(response, kResourceNotFoundException,
+                   "No list matches the given " + binding_names(operation_));
+    }
+    items = &kNoItems;
+  }
+  const std::span<const std::string_view> binding =
+      has(Defect::kTokenNotBound) ? std::span<const std::string_view>() : scope_views;
+
+  int64_t page_size = default_page_size_;
+  if (const auto it = decoded.find(page_size_member_);
+      !page_size_member_.empty() && it != decoded.end() && it->is_number_integer()) {
+    page_size = it->get<int64_t>();
+  }
+  page_size = std::max<int64_t>(page_size, 1);
+  if (has(Defect::kPageLargerThanPageSize)) ++page_size;
+
+  // Pagination token (R10).
+  uint64_t position = 0;
+  std::string request_token;
+  bool has_token = false;
+  if (const auto it = decoded.find(input_token_member_);
+      !input_token_member_.empty() && it != decoded.end() && it->is_string()) {
+    request_token = it->get<std::string>();
+    has_token = true;
+  }
+  if (has_token && request_token.empty() && has(Defect::kEmptyTokenRejected)) {
+    return error(response, kValidationException, "The pagination token is invalid: it is empty");
+  }
+  if (!request_token.empty()) {
+    const auto unsealed = sealer_.unseal(request_token, binding, now);
+    if (!unsealed.ok()) {
+      const bool server_side = unsealed.error == wire::TokenError::kMalformed ||
+                               unsealed.error == wire::TokenError::kBadSignature ||
+                               unsealed.error == wire::TokenError::kUnsupportedVersion;
+      if (server_side && has(Defect::kInternalErrorOnTamperedToken)) {
+        return error(response, kInternalServerException, "Internal error while reading the token");
+      }
+      return error(response, kValidationException, unsealed.message);
+    }
+    position = *unsealed.position;
+    if (has(Defect::kTokenReplayDifferentPage)) {
+      std::lock_guard<std::mutex> lock(replay_mutex_);
+      if (replay_counts_.size() > 100000) replay_counts_.clear();
+      position += replay_counts_[request_token]++;
+    }
+    if (position > items->size()) {
+      if (has(Defect::kTokenNotBound) || has(Defect::kTokenReplayDifferentPage) ||
+          has(Defect::kDropsBoundaryItem)) {
+        position = items->size();
+      } else {
+        return error(response, kValidationException,
+                     "The pagination token is invalid: it points past the end of the list");
+      }
+    }
+  }
+
+  // The page.
+  const size_t begin = static_cast<size_t>(position);
+  const size_t end = std::min(items->size(), begin + static_cast<size_t>(page_size));
+  std::string body;
+  size_t reserve = 64;
+  for (size_t i = begin; i < end; ++i) reserve += (*items)[i].size() + 1;
+  body.reserve(reserve + 200);
+  body += '{';
+  if (!has(Defect::kMissingItemsMember)) {
+    body += items_key_json_;
+    body += '[';
+    for (size_t i = begin; i < end; ++i) {
+      if (i != begin) body += ',';
+      body += (*items)[i];
+    }
+    body += ']';
+  }
+  std::optional<std::string> next_token;
+  if (end < items->size()) {
+    size_t next = end;
+    if (has(Defect::kDuplicatesBoundaryItem)) next = std::max(end - 1, begin + 1);
+    if (has(Defect::kDropsBoundaryItem)) next = std::min(end + 1, items->size());
+    next_token = sealer_.seal(binding, next, now);
+    if (has(Defect::kTokenOutsidePattern)) *next_token += "!";
+  } else if (has(Defect::kRepeatsLastToken) && !request_token.empty()) {
+    next_token = request_token;
+  } else if (has(Defect::kEmptyTokenOnLastPage)) {
+    next_token = std::string();
+  }
+  if (next_token) {
+    if (has(Defect::kMissingItemsMember)) {
+      body += output_token_key_json_.substr(1);
+    } else {
+      body += output_token_key_json_;
+    }
+    body += json_string(*next_token);
+  }
+  body += '}';
+  finish_success(response, std::move(body));
+  return std::move(response);
+}
+
+}  // namespace lpe::mock

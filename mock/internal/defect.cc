@@ -1,0 +1,59 @@
+#include "mock/internal/defect.h"
+
+#include <array>
+#include <utility>
+
+namespace lpe::mock {
+namespace {
+
+constexpr std::array<std::pair<Defect, std::string_view>, 25> kNames = {{
+    {Defect::kAcceptsPageSizeAboveMax, "AcceptsPageSizeAboveMax"},
+    {Defect::kInternalErrorOnMalformedJson, "InternalErrorOnMalformedJson"},
+    {Defect::kNoErrorTypeHeader, "NoErrorTypeHeader"},
+    {Defect::kPageLargerThanPageSize, "PageLargerThanPageSize"},
+    {Defect::kDefaultPageSize100, "DefaultPageSize100"},
+    {Defect::kRepeatsLastToken, "RepeatsLastToken"},
+    {Defect::kDuplicatesBoundaryItem, "DuplicatesBoundaryItem"},
+    {Defect::kDropsBoundaryItem, "DropsBoundaryItem"},
+    {Defect::kTokenNotBound, "TokenNotBound"},
+    {Defect::kInternalErrorOnTamperedToken, "InternalErrorOnTamperedToken"},
+    {Defect::kTimestampWithoutZ, "TimestampWithoutZ"},
+    {Defect::kMissingItemsMember, "MissingItemsMember"},
+    {Defect::kWrongErrorTypeName, "WrongErrorTypeName"},
+    {Defect::kAcceptsUnsignedRequests, "AcceptsUnsignedRequests"},
+    {Defect::kTokenOutsidePattern, "TokenOutsidePattern"},
+    {Defect::kRejectsUnknownMembers, "RejectsUnknownMembers"},
+    {Defect::kTokenReplayDifferentPage, "TokenReplayDifferentPage"},
+    {Defect::kEmptyTokenRejected, "EmptyTokenRejected"},
+    {Defect::kNoMediaTypeCheck, "NoMediaTypeCheck"},
+    {Defect::kNoRequestId, "NoRequestId"},
+    {Defect::kErrorBodyNotJson, "ErrorBodyNotJson"},
+    {Defect::kUnknownScopeNotFound, "UnknownScopeNotFound"},
+    {Defect::kEmptyTokenOnLastPage, "EmptyTokenOnLastPage"},
+    {Defect::kFirstViolationOnly, "FirstViolationOnly"},
+    {Defect::kWrongSuccessContentType, "WrongSuccessContentType"},
+}};
+
+}  // namespace
+
+std::vector<Defect> all_defects() {
+  std::vector<Defect> out;
+  for (const auto& [d, name] : kNames) out.push_back(d);
+  return out;
+}
+
+std::string_view to_string(Defect defect) {
+  for (const auto& [d, name] : kNames) {
+    if (d == defect) return name;
+  }
+  return "Unknown";
+}
+
+std::optional<Defect> defect_from_string(std::string_view name) {
+  for (const auto& [d, n] : kNames) {
+    if (n == name) return d;
+  }
+  return std::nullopt;
+}
+
+}  // namespace lpe::mock

@@ -1,0 +1,333 @@
+// The reference endpoint (`lpe mock`): serves the model's paginated list operation exactly as the
+// contract says (DESIGN.md R1-R13), from a dataset whose shape also comes from the model.
+//
+// Three layers, each usable alone:
+// - Dataset: the lists the endpoint serves, loaded from a fixture file or generated, validated
+//   against the model.
+// - MockHandler: one request in, one response out. No sockets, no sleeping, never throws, bounded
+//   work, deterministic given its inputs, its seed and the order of calls. Used by the server, by
+//   tests and by fuzz targets.
+// - MockServer: the cpp-httplib adapter (keep-alive, TCP_NODELAY, body limit before buffering,
+//   faults, access log, graceful stop).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mock/internal/defect.h"
+#include "spec/spec.h"
+#include "validators/validators.h"
+#include "wire/wire.h"
+
+namespace lpe::mock {
+
+// ---- Dataset ---------------------------------------------------------------------------------
+
+// Where a data file is wrong: file, JSON pointer and what is wrong.
+struct DataError {
+  std::string file;
+  std::string pointer;  // RFC 6901; empty for the document as a whole
+  std::string message;
+  // "data.json: at /stages/0/sessions/0/id: ..." (one line).
+  std::string to_string() const;
+};
+
+// One list the dataset serves: the list-scope values that select it (outermost first, in
+// OperationView::list_scope order) and how many items it holds.
+struct ListScope {
+  std::vector<std::string> values;
+  size_t item_count = 0;
+};
+
+// The lists the endpoint serves. The fixture format nests the three list-scope members:
+//   {"stages":[{"arn":S,"sessions":[{"id":S,"participants":[{"id":S,"events":[ITEM...]}]}]}]}
+// where `arn`, the session `id` and the participant `id` are the values of list_scope[0..2] and
+// each ITEM is an object of the model's item structure. An item member named like the innermost
+// scope member defaults to that list's value. Items are served in file order. Immutable once built;
+// thread-safe to share.
+class Dataset {
+ public:
+  // Parses and validates fixture text against `operation` (scope values against their members'
+  // constraints, items against the item structure: known members only, enums known, timestamps
+  // RFC 3339 UTC; no duplicate scope entries). `file_name` prefixes every error. On failure
+  // returns every error found (at most 50, the last one saying how many more there were).
+  static std::variant<Dataset, std::vector<DataError>> load(std::string_view text,
+                                                            std::string_view file_name,
+                                                            const spec::OperationView& operation);
+
+  // The same from an already parsed document.
+  static std::variant<Dataset, std::vector<DataError>> from_json(
+      const nlohmann::ordered_json& document, std::string_view file_name,
+      const spec::OperationView& operation);
+
+  // The deterministic default dataset (documented in mock/README.md): several stages, sessions
+  // and participants whose item counts hit the paging boundaries (0, 1, 49, 50, 51, 99, 100, 101,
+  // 250 and 5000), every event name, error events with error codes, subscribe events naming the
+  // publisher, times sorted with equal timestamps present. Validated like a fixture file; fails
+  // only when a custom model cannot express it.
+  static std::variant<Dataset, std::vector<DataError>> synthetic(
+      const spec::OperationView& operation);
+
+  // The dataset in the fixture format, items as served (the defaulted member filled in), so that
+  // `load(to_json().dump())` gives an equal dataset.
+  nlohmann::ordered_json to_json() const;
+
+  // Every list, in file order, with its scope values and item count.
+  std::vector<ListScope> scopes() const;
+
+  // The items of the list with these scope values (outermost first), in serving order, or nullptr
+  // when the dataset has no such list.
+  const std::vector<nlohmann::ordered_json>* items(std::span<const std::string> scope) const;
+  // The same items, each serialized as compact JSON (what the endpoint writes).
+  const std::vector<std::string>* serialized_items(std::span<const std::string_view> scope) const;
+
+  // Number of lists and of items over all lists.
+  size_t list_count() const { return lists_.size(); }
+  size_t total_items() const;
+
+  // A copy whose every item went through `change` (then re-serialized). For tests and the
+  // test-only defects; the result is not validated again.
+  Dataset transformed(const std::function<void(nlohmann::ordered_json& item)>& change) const;
+
+ private:
+  struct List {
+    std::vector<std::string> scope;
+    std::vector<nlohmann::ordered_json> items;
+    std::vector<std::string> serialized;
+  };
+  // The nesting as the file gave it (a stage with no session is kept).
+  struct Participant {
+    std::string id;
+    size_t list = 0;  // index into lists_
+  };
+  struct Session {
+    std::string id;
+    std::vector<Participant> participants;
+  };
+  struct Stage {
+    std::string arn;
+    std::vector<Session> sessions;
+  };
+
+  static std::string key_of(std::span<const std::string_view> scope);
+  void index_lists();
+
+  std::vector<Stage> stages_;
+  std::vector<List> lists_;
+  std::unordered_map<std::string, size_t> index_;  // key_of(scope) -> lists_ index
+};
+
+// ---- Handler ---------------------------------------------------------------------------------
+
+// How requests are authenticated (R13).
+enum class AuthMode { kNone, kSigV4 };
+
+// What an injected fault does to a request that reaches the operation.
+enum class FaultKind {
+  kNone,
+  kInternal,  // 500 InternalServerException
+  kLatency,   // the normal response, written after MockResponse::delay
+  kDrop,      // the connection is closed without a response
+};
+
+// Fault injection for client testing: each request that reaches the operation (after routing,
+// the body limit and authentication) is faulted with probability `rate`, drawn from a sequence
+// fixed by MockOptions::seed.
+struct FaultOptions {
+  FaultKind kind = FaultKind::kNone;
+  double rate = 0.0;                     // 0..1
+  std::chrono::milliseconds latency{0};  // for kLatency
+};
+
+// Default request body limit (1 MiB).
+inline constexpr size_t kDefaultMaxBodyBytes = size_t{1} << 20;
+// Default pagination token lifetime (24 h).
+inline constexpr std::chrono::seconds kDefaultTokenTtl{86400};
+
+// Everything that decides how the endpoint answers.
+struct MockOptions {
+  // The lists served; null means Dataset::synthetic.
+  std::shared_ptr<const Dataset> dataset;
+  // Bodies larger than this are 413 RequestEntityTooLargeException.
+  size_t max_body_bytes = kDefaultMaxBodyBytes;
+  // Key material for pagination tokens; empty means fresh random bytes per handler, so tokens do
+  // not survive a restart. Set it to keep tokens valid across restarts.
+  std::string token_secret;
+  std::chrono::seconds token_ttl = kDefaultTokenTtl;
+  // Authentication (R13). With kSigV4, `credentials` must know at least one key.
+  AuthMode auth = AuthMode::kNone;
+  wire::CredentialStore credentials;
+  std::string region = "us-east-1";
+  std::chrono::seconds clock_skew = std::chrono::minutes(15);
+  FaultOptions fault;
+  // Fixes the request ids and the fault sequence.
+  uint64_t seed = 0;
+  // TEST-ONLY: deliberately broken behaviours (see mock/internal/defect.h). Empty in production;
+  // nothing outside test code sets it.
+  std::set<Defect> defects;
+};
+
+// One HTTP request: method, target as on the wire (path and optional `?query`), headers in wire
+// order, body.
+using MockRequest = wire::HttpRequestView;
+
+// One answer, plus what the transport must do and what the access log needs.
+struct MockResponse {
+  int status = 200;
+  wire::HeaderList headers;
+  std::string body;
+  // Close the connection without writing anything (the `drop` fault).
+  bool drop_connection = false;
+  // Write the response, then close the connection (used when a request body was left unread).
+  bool close_connection = false;
+  // Wait this long before writing (the `latency` fault). The handler itself never sleeps.
+  std::chrono::milliseconds delay{0};
+  // For the access log: the request id sent, the error type ("" on success), the access key id
+  // the request was signed with (unmasked: mask it before printing), the fault applied ("" none).
+  std::string request_id;
+  std::string error_type;
+  std::string access_key_id;
+  std::string fault;
+
+  // The first header with this name (case-insensitive), if any.
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+// Serves one operation of a model. Thread-safe; `handle` may run on many threads at once.
+class MockHandler {
+ public:
+  // Checks that the operation can be served (an HTTP binding, a paginated trait whose items
+  // member is a list of structures, a list scope) and builds the dataset when none is given.
+  // Returns why not otherwise.
+  static std::variant<std::shared_ptr<const MockHandler>, std::string> create(
+      std::shared_ptr<const spec::Model> model, spec::OperationView operation, MockOptions options);
+
+  // The response to `request` at time `now` (SigV4 clock window, token sealing and expiry).
+  // Order of checks: route (404/405), body limit (413), authentication (403), injected fault,
+  // media type (415), serialization and validation (400), pagination token (400), then the page.
+  MockResponse handle(const MockRequest& request,
+                      std::chrono::system_clock::time_point now) const noexcept;
+
+  // True when `method` and `target` address the served operation (used by the server to decide
+  // whether a body must be read at all).
+  bool routes_to_operation(std::string_view method, std::string_view target) const;
+
+  // An R8 error response of the model error (or protocol error) named `error_type`, with a fresh
+  // request id. For transports that must answer before a request reaches `handle` (a body over
+  // the limit, a body that cannot be read).
+  MockResponse error_response(std::string_view error_type, std::string_view message) const;
+
+  const MockOptions& options() const { return options_; }
+  const Dataset& dataset() const { return *dataset_; }
+  const spec::OperationView& operation() const { return operation_; }
+
+  // Not for direct use: MockHandler::create builds handlers.
+  MockHandler(std::shared_ptr<const spec::Model> model, spec::OperationView operation,
+              MockOptions options, std::shared_ptr<const Dataset> dataset);
+
+ private:
+  MockResponse handle_operation(const MockRequest& request,
+                                std::chrono::system_clock::time_point now,
+                                MockResponse& response) const;
+  MockResponse error(MockResponse& response, std::string_view error_type,
+                     std::string_view message) const;
+  void finish_success(MockResponse& response, std::string body) const;
+  bool has(Defect defect) const { return options_.defects.count(defect) != 0; }
+  std::string next_request_id() const;
+  bool draw_fault() const;
+
+  std::shared_ptr<const spec::Model> model_;
+  spec::OperationView operation_;
+  MockOptions options_;
+  std::shared_ptr<const Dataset> dataset_;
+  validators::RequestValidator validator_;
+  wire::TokenSealer sealer_;
+  std::string method_;
+  std::string path_;
+  std::string items_member_;
+  std::string input_token_member_;
+  std::string output_token_member_;
+  std::string page_size_member_;
+  int64_t default_page_size_ = 50;
+  std::optional<double> page_size_max_;
+  std::string items_key_json_;         // "\"events\":" as written in success bodies
+  std::string output_token_key_json_;  // ",\"nextToken\":"
+  std::string service_name_;
+  uint64_t request_id_base_ = 0;
+  mutable std::atomic<uint64_t> request_counter_{0};
+  mutable std::atomic<uint64_t> fault_counter_{0};
+  // kTokenReplayDifferentPage only: how often each token was presented.
+  mutable std::mutex replay_mutex_;
+  mutable std::unordered_map<std::string, uint32_t> replay_counts_;
+};
+
+// ---- Server ----------------------------------------------------------------------------------
+
+// Transport settings of MockServer.
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 picks a free port
+  // Worker threads; 0 means default_thread_count(). Each open keep-alive connection holds one
+  // worker while it is served, so this is also the number of connections served at once.
+  int threads = 0;
+  // Receives one line per request (no trailing newline), from worker threads: must be
+  // thread-safe. Null: no access log. Lines never hold secrets (see MockServer).
+  std::function<void(const std::string& line)> access_log;
+  std::chrono::seconds keep_alive_timeout{5};
+  size_t keep_alive_max_requests = 1000;
+  std::chrono::seconds read_timeout{5};
+  std::chrono::seconds write_timeout{5};
+};
+
+// The default worker count: four per hardware thread, at least 16.
+int default_thread_count();
+
+// `lpe mock`'s server: cpp-httplib with TCP_NODELAY and keep-alive, routing every request through
+// a MockHandler. A body over the limit is refused from its Content-Length (or, when chunked, as
+// soon as the limit is passed) without being buffered whole. Access log lines read
+//   <time> <method> <path> <status> <bytes>B <latency>ms id=<request id> key=<masked key id>
+//   [error=<type>] [fault=<kind>]
+// (no query string, no header values).
+class MockServer {
+ public:
+  MockServer(std::shared_ptr<const MockHandler> handler, ServerOptions options);
+  // Stops and waits.
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  // Binds and starts serving on a background thread; returns once the socket listens (so
+  // port() is known and connections are accepted). False with `error` set when it cannot bind.
+  bool start(std::string& error);
+  // The bound port (after start).
+  int port() const;
+  // "http://HOST:PORT" (IPv6 hosts in brackets).
+  std::string url() const;
+  // Stops accepting; requests already received are answered (then their connections close),
+  // idle keep-alive connections are closed. Thread-safe and idempotent; returns at once.
+  void stop();
+  // Blocks until the server has stopped and every worker has finished.
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lpe::mock

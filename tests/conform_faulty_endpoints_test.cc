@@ -1,0 +1,261 @@
+// The harness proven against faulty endpoints: the reference mock with one behaviour broken each
+// (test-only defects), tested end to end by the real `lpe conform` executable. Every defect must
+// be detected (exit 1 with the expected check among the findings) and the true mock must pass
+// with 20 different seeds (exit 0, no findings: no false positives).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "mock/mock.h"
+
+#ifndef LPE_BINARY
+#error "LPE_BINARY must name the lpe executable"
+#endif
+#ifndef LPE_TEST_DATA
+#error "LPE_TEST_DATA must name tests/data"
+#endif
+
+namespace lpe {
+namespace {
+
+const std::string kData = std::string(LPE_TEST_DATA) + "/conform-small.json";
+constexpr const char* kAkid = "AKIDCONFORMTEST0001";
+constexpr const char* kSecret = "conform-test-secret-key-0123456789";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+// A reference mock (with `defects`) on a free loopback port, for the life of the object.
+class RunningMock {
+ public:
+  explicit RunningMock(std::set<mock::Defect> defects, bool sigv4 = false) {
+    auto model = spec::Model::bundled();
+    const auto op = std::get<spec::OperationView>(model->operation());
+    auto dataset = mock::Dataset::load(read_file(kData), kData, op);
+    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&dataset)) {
+      ADD_FAILURE() << errors->front().to_string();
+      return;
+    }
+    mock::MockOptions options;
+    options.dataset =
+        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
+    options.defects = std::move(defects);
+    options.seed = 7;
+    if (sigv4) {
+      options.auth = mock::AuthMode::kSigV4;
+      options.credentials.add(kAkid, kSecret);
+    }
+    auto handler = mock::MockHandler::create(model, op, options);
+    if (auto* e = std::get_if<std::string>(&handler)) {
+      ADD_FAILURE() << *e;
+      return;
+    }
+    server_ = std::make_unique<mock::MockServer>(
+        std::get<std::shared_ptr<const mock::MockHandler>>(handler), mock::ServerOptions{});
+    std::string error;
+    if (!server_->start(error)) ADD_FAILURE() << error;
+  }
+  ~RunningMock() {
+    if (server_) server_->stop();
+  }
+  std::string url() const { return server_ ? server_->url() : "http://127.0.0.1:1"; }
+
+ private:
+  std::unique_ptr<mock::MockServer> server_;
+};
+
+struct ConformRun {
+  int exit_code = -1;
+  std::string output;
+  nlohmann::json report;
+};
+
+// Runs the lpe executable with `args`; the JSON report is read back.
+ConformRun run_lpe(const std::string& args, const std::string& tag) {
+  const std::string report = ::testing::TempDir() + "lpe-conform-" + tag + ".json";
+  std::remove(report.c_str());
+  const std::string command =
+      std::string(LPE_BINARY) + " conform --quiet --report-json " + report + " " + args + " 2>&1";
+  ConformRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.output.append(buf, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.report = nlohmann::json::parse(read_file(report), nullptr, false);
+  return run;
+}
+
+std::vector<std::string> finding_checks(const ConformRun& run) {
+  std::vector<std::string> out;
+  if (!run.report.is_object() || !run.report.contains("findings")) return out;
+  for (const auto& f : run.report["findings"]) out.push_back(f.value("check", ""));
+  return out;
+}
+
+struct DefectCase {
+  mock::Defect defect;
+  std::string expected_check;
+  bool strict = false;  // the check is should-level: --strict makes it fail the run
+  bool sigv4 = false;
+};
+
+// Keeps ctest names readable (gtest would print the parameter's bytes).
+void PrintTo(const DefectCase& c, std::ostream* os) { *os << mock::to_string(c.defect); }
+
+class FaultyEndpoints : public ::testing::TestWithParam<DefectCase> {};
+
+TEST_P(FaultyEndpoints, AreDetectedByTheExpectedCheck) {
+  const auto& c = GetParam();
+  RunningMock mock({c.defect}, c.sigv4);
+  std::string args =
+      "--endpoint " + mock.url() + " --targets-file " + kData + " --seed 11 --cases 80";
+  if (c.strict) args += " --strict";
+  if (c.sigv4)
+    args += std::string(" --sigv4 --access-key-id ") + kAkid + " --secret-access-key " + kSecret;
+  const auto run = run_lpe(args, std::string(mock::to_string(c.defect)));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const auto checks = finding_checks(run);
+  EXPECT_NE(std::find(checks.begin(), checks.end(), c.expected_check), checks.end())
+      << "defect " << mock::to_string(c.defect) << " not reported by " << c.expected_check << "\n"
+      << run.output;
+  // Every finding's one-line reproduction reproduces it.
+  for (const auto& f : run.report["findings"]) {
+    if (f.value("check", "") != c.expected_check) continue;
+    std::string reproduction = f.value("reproduction", "");
+    ASSERT_EQ(reproduction.rfind("lpe conform ", 0), 0u) << reproduction;
+    reproduction = reproduction.substr(std::string("lpe conform ").size());
+    if (c.sigv4) reproduction += std::string(" --secret-access-key ") + kSecret;
+    if (c.sigv4) reproduction += std::string(" --access-key-id ") + kAkid;
+    const auto again = run_lpe(reproduction, std::string(mock::to_string(c.defect)) + "-again");
+    EXPECT_EQ(again.exit_code, 1) << reproduction << "\n" << again.output;
+    const auto again_checks = finding_checks(again);
+    EXPECT_NE(std::find(again_checks.begin(), again_checks.end(), c.expected_check),
+              again_checks.end())
+        << reproduction << "\n"
+        << again.output;
+    break;
+  }
+}
+
+using mock::Defect;
+INSTANTIATE_TEST_SUITE_P(
+    EveryDefect, FaultyEndpoints,
+    ::testing::Values(DefectCase{Defect::kAcceptsPageSizeAboveMax, "negative_data_rejection"},
+                      DefectCase{Defect::kInternalErrorOnMalformedJson, "negative_data_rejection"},
+                      DefectCase{Defect::kNoErrorTypeHeader, "error_shape"},
+                      DefectCase{Defect::kPageLargerThanPageSize, "page_size_bound"},
+                      DefectCase{Defect::kDefaultPageSize100, "page_size_bound"},
+                      DefectCase{Defect::kRepeatsLastToken, "termination"},
+                      DefectCase{Defect::kDuplicatesBoundaryItem, "walk_consistency"},
+                      DefectCase{Defect::kDropsBoundaryItem, "walk_consistency"},
+                      DefectCase{Defect::kTokenNotBound, "token_binding"},
+                      DefectCase{Defect::kInternalErrorOnTamperedToken, "token_tamper"},
+                      DefectCase{Defect::kTimestampWithoutZ, "timestamp_format"},
+                      DefectCase{Defect::kMissingItemsMember, "response_schema"},
+                      DefectCase{Defect::kWrongErrorTypeName, "negative_data_rejection"},
+                      DefectCase{Defect::kAcceptsUnsignedRequests, "ignored_auth", false, true},
+                      DefectCase{Defect::kTokenOutsidePattern, "token_format"},
+                      DefectCase{Defect::kRejectsUnknownMembers, "unknown_members_ignored"},
+                      DefectCase{Defect::kTokenReplayDifferentPage, "token_replay"},
+                      DefectCase{Defect::kEmptyTokenRejected, "empty_token_is_first_page"},
+                      DefectCase{Defect::kNoMediaTypeCheck, "content_type", true},
+                      DefectCase{Defect::kNoRequestId, "request_id_header", true},
+                      DefectCase{Defect::kErrorBodyNotJson, "error_shape"},
+                      DefectCase{Defect::kUnknownScopeNotFound, "positive_data_acceptance"},
+                      DefectCase{Defect::kEmptyTokenOnLastPage, "termination", true},
+                      DefectCase{Defect::kFirstViolationOnly, "validation_message", true},
+                      DefectCase{Defect::kWrongSuccessContentType, "response_schema", true}),
+    [](const auto& info) { return std::string(mock::to_string(info.param.defect)); });
+
+TEST(FaultyEndpointsCoverage, EveryDefectHasACase) {
+  // A defect added to the mock without a case here would go unproven.
+  EXPECT_EQ(mock::all_defects().size(), 25u);
+}
+
+TEST(TrueMock, TwentySeedsGiveNoFindings) {
+  RunningMock mock({});
+  for (int seed = 1; seed <= 20; ++seed) {
+    const auto run = run_lpe("--endpoint " + mock.url() + " --targets-file " + kData + " --seed " +
+                                 std::to_string(seed) + " --cases 60 --strict",
+                             "true-" + std::to_string(seed));
+    EXPECT_EQ(run.exit_code, 0) << "seed " << seed << "\n" << run.output;
+    EXPECT_TRUE(finding_checks(run).empty()) << "seed " << seed << "\n" << run.output;
+  }
+}
+
+TEST(TrueMock, SignedRunsPassToo) {
+  RunningMock mock({}, true);
+  const auto run = run_lpe("--endpoint " + mock.url() + " --targets-file " + kData +
+                               " --seed 5 --cases 40 --strict --sigv4 --access-key-id " + kAkid +
+                               " --secret-access-key " + kSecret,
+                           "true-sigv4");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  // The secret never appears in output or reports.
+  EXPECT_EQ(run.output.find(kSecret), std::string::npos);
+  EXPECT_EQ(run.report.dump().find(kSecret), std::string::npos);
+}
+
+TEST(EmbeddedDefault, PassesWithItsOwnDataset) {
+  const auto run = run_lpe("--seed 3 --cases 50 --strict", "embedded");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_GT(run.report["requests"].get<int>(), 1000);
+}
+
+TEST(ConformCli, ExitCodesAndReasons) {
+  // Unreachable endpoint: exit 2 with a reason.
+  auto run = run_lpe(
+      "--endpoint http://127.0.0.1:1 --target "
+      "arn:aws:ivs:us-east-1:123456789012:stage/abcd,st-a1b2c3d4e5f6g,p1",
+      "unreachable");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("cannot reach"), std::string::npos) << run.output;
+  // Bad flags.
+  run = run_lpe("--cases zero", "badflag");
+  EXPECT_EQ(run.exit_code, 2);
+  run = run_lpe("--checks no_such_check", "badcheck");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("unknown check 'no_such_check'"), std::string::npos);
+  // A target that is not valid for its member.
+  run = run_lpe("--endpoint http://127.0.0.1:1 --target arn:bad,st-a1b2c3d4e5f6g,p1", "badtarget");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("is not a valid stageArn"), std::string::npos) << run.output;
+  // Signed requests over plain http to a remote host are refused.
+  run = run_lpe("--endpoint http://example.com --sigv4 --access-key-id A --secret-access-key B",
+                "insecure");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("refusing to send signed requests"), std::string::npos) << run.output;
+}
+
+TEST(ConformCli, RecordThenReplayReproducesFindings) {
+  const std::string recording = ::testing::TempDir() + "lpe-record.jsonl";
+  {
+    RunningMock good({});
+    const auto run = run_lpe("--endpoint " + good.url() + " --targets-file " + kData +
+                                 " --seed 9 --cases 30 --record " + recording,
+                             "record");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+  }
+  // Replaying the recording against a faulty endpoint finds its defect, without generation.
+  RunningMock faulty({mock::Defect::kInternalErrorOnMalformedJson});
+  const auto run = run_lpe("--endpoint " + faulty.url() + " --replay " + recording, "replay");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const auto checks = finding_checks(run);
+  EXPECT_NE(std::find(checks.begin(), checks.end(), "negative_data_rejection"), checks.end())
+      << run.output;
+}
+
+}  // namespace
+}  // namespace lpe

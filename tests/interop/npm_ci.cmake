@@ -1,0 +1,20 @@
+# cmake -DNPM=npm -DDIR=<build-tree copy of tests/interop> -P npm_ci.cmake
+# Installs the locked packages with `npm ci`, skipped when node_modules already matches the lock.
+file(SHA256 "${DIR}/package-lock.json" lock_hash)
+set(stamp "${DIR}/node_modules/.lpe-lock-sha256")
+if(EXISTS "${stamp}")
+  file(READ "${stamp}" installed_hash)
+  if(installed_hash STREQUAL lock_hash)
+    message(STATUS "interop: node_modules matches package-lock.json")
+    return()
+  endif()
+endif()
+execute_process(
+  COMMAND "${NPM}" ci --no-audit --no-fund --loglevel=error
+  WORKING_DIRECTORY "${DIR}"
+  RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "interop: npm ci failed (${result}); the npm registry must be reachable")
+endif()
+file(WRITE "${stamp}" "${lock_hash}")
+message(STATUS "interop: installed the locked AWS SDK packages")
