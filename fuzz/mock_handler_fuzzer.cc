@@ -201,7 +201,9 @@ mock::MockResponse send(const mock::MockHandler& handler, mock::MockRequest req,
   const auto findings = f.checker->check(std::get<validators::HttpResponse>(parsed));
   if (validators::has_failure(findings)) {
     std::string list;
-    for (const auto& finding : findings) list += finding.to_json().dump() + "\n";
+    for (const auto& finding : findings)
+      list +=
+          finding.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     lpe::fuzz::fail("no must finding", __FILE__, __LINE__, list + context);
   }
 
@@ -239,6 +241,11 @@ nlohmann::ordered_json list_request(FuzzInput& in) {
   const uint64_t page = in.integer(0, 102);  // 0: omitted, else 0..101 (both range ends)
   if (page != 0) body["maxResults"] = page - 1;
   return body;
+}
+
+// Fuzzer bytes in unknown scope values may be invalid UTF-8: written as U+FFFD.
+std::string dump(const nlohmann::ordered_json& body) {
+  return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::optional<std::string> next_token(const mock::MockResponse& resp) {
@@ -282,7 +289,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   nlohmann::ordered_json body = list_request(in);
-  req.body = body.dump();
+  req.body = dump(body);
   const mock::MockResponse first = send(handler, req, sign, now);
   const std::optional<std::string> token = next_token(first);
   if (body_kind != 2 || !token) return 0;
@@ -313,7 +320,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   body["nextToken"] = sent_token;
-  req.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  req.body = dump(body);
   const mock::MockResponse second = send(handler, req, sign, now);
   const std::string context =
       "first page:\n" + describe(first) + "\nnext:\n" + escape(req.body) + "\n" + describe(second);

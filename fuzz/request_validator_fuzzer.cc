@@ -48,8 +48,10 @@ const RequestValidator& validator() {
 
 std::string describe(std::string_view body, const RequestVerdict& fast,
                      const RequestVerdict& nlohmann) {
-  return "body: " + lpe::fuzz::escape(body) + "\nfast:     " + fast.to_json().dump(-1, ' ', true) +
-         "\nnlohmann: " + nlohmann.to_json().dump(-1, ' ', true);
+  return "body: " + lpe::fuzz::escape(body) + "\nfast:     " +
+         fast.to_json().dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) +
+         "\nnlohmann: " +
+         nlohmann.to_json().dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -82,8 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  describe(body, fast, nlohmann));
   const std::string again = fast.decoded.dump();
   const RequestVerdict reparsed = v.validate(again, JsonReader::kFast);
-  LPE_FUZZ_CHECK(reparsed.accepted() && reparsed.decoded == fast.decoded,
-                 describe(body, fast, nlohmann) + "\nre-serialized: " + again +
-                     "\nre-validated: " + reparsed.to_json().dump(-1, ' ', true));
+  LPE_FUZZ_CHECK(
+      reparsed.accepted() && reparsed.decoded == fast.decoded,
+      describe(body, fast, nlohmann) + "\nre-serialized: " + again + "\nre-validated: " +
+          reparsed.to_json().dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
   return 0;
 }

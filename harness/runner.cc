@@ -177,7 +177,9 @@ class Runner {
   static std::optional<std::string> expectation_problem(const Received& r, const Expectation& e) {
     if (!r.transport_ok()) return r.exchange.transport_error;
     const int status = r.response.status;
-    const auto type = validators::resolve_error_type(r.response).name;
+    // The error type only matters for error statuses (and costs a parse of the body).
+    const auto type =
+        status >= 300 ? validators::resolve_error_type(r.response).name : std::string();
     if (e.error_type.empty()) {
       if (status != e.status) {
         return "expected " + std::to_string(e.status) + ", got " + std::to_string(status) +
@@ -256,15 +258,15 @@ class Runner {
     if (!op_.operation->paginated || !selected("page_size_bound")) return;
     const auto& p = *op_.operation->paginated;
     const auto request = Json::parse(request_body, nullptr, false);
-    const auto page = Json::parse(r.response.body, nullptr, false);
-    if (!page.is_object() || !page.contains(p.items) || !page[p.items].is_array()) return;
+    const auto page = validators::read_page(r.response.body, p.items, p.output_token);
+    if (!page || !page->items_present) return;
     int64_t limit = op_.default_page_size().value_or(-1);
     if (request.is_object() && !p.page_size.empty()) {
       const auto it = request.find(p.page_size);
       if (it != request.end() && it->is_number_integer()) limit = it->get<int64_t>();
     }
     if (limit < 0) return;
-    const auto n = static_cast<int64_t>(page[p.items].size());
+    const auto n = static_cast<int64_t>(page->items.size());
     out.push_back({"page_size_bound", n > limit, Level::kMust,
                    n > limit ? "page holds " + std::to_string(n) + " items, the page size is " +
                                    std::to_string(limit)
@@ -346,7 +348,7 @@ class Runner {
     rc::Gen<generators::LabelledRequest> gen;
   };
   std::vector<Family> request_families(const generators::RequestGenerators& gens) const;
-  void run_request_families(const generators::RequestGenerators& gens);
+  void run_request_families(const generators::RequestGenerators& gens, int workers);
   void shrink_failure(const Family& family,
                       const rc::Shrinkable<generators::LabelledRequest>& failing,
                       const std::string& check, HttpClient& client);
@@ -365,7 +367,7 @@ class Runner {
   void token_checks(HttpClient& client, size_t target_index);
   void compare_walks(size_t target_index, const std::vector<Walk>& walks);
   std::vector<int64_t> walk_page_sizes() const;
-  void run_pagination();
+  void run_pagination(int workers);
 
   // --- auth ---------------------------------------------------------------------------------
   void run_auth();
@@ -479,7 +481,7 @@ std::vector<Runner::Family> Runner::request_families(
   return families;
 }
 
-void Runner::run_request_families(const generators::RequestGenerators& gens) {
+void Runner::run_request_families(const generators::RequestGenerators& gens, int workers) {
   const auto families = request_families(gens);
   // RapidCheck generation is not thread-safe (its implicit parameters are process-wide), so every
   // value is drawn here, on this thread; workers only send and judge.
@@ -509,8 +511,7 @@ void Runner::run_request_families(const generators::RequestGenerators& gens) {
   std::map<std::string, size_t> first_failure;
   std::mutex failure_mutex;
   parallel_for(
-      cases.size(), options_.workers, [this] { return new_client(); },
-      [this] { return out_of_time(); },
+      cases.size(), workers, [this] { return new_client(); }, [this] { return out_of_time(); },
       [&](HttpClient& client, size_t i) {
         const auto& c = cases[i];
         const auto& family = families[c.family];
@@ -662,27 +663,23 @@ Runner::Walk Runner::walk(HttpClient& client, const Target& t, int64_t page_size
       record(obs, r, target);
       return w;
     }
-    const auto body = Json::parse(r.response.body, nullptr, false);
-    if (!body.is_object() || !body.contains(p.items) || !body[p.items].is_array()) {
+    auto view = validators::read_page(r.response.body, p.items, p.output_token);
+    if (!view || !view->items_present) {
       record(obs, r, target);  // response_schema reports the shape
       return w;
     }
-    const auto& items = body[p.items];
     if (limit >= 0 && selected("page_size_bound")) {
-      const bool over = static_cast<int64_t>(items.size()) > limit;
+      const bool over = static_cast<int64_t>(view->items.size()) > limit;
       obs.push_back({"page_size_bound", over, Level::kMust,
                      over ? size_label + ": page " + std::to_string(page + 1) + " holds " +
-                                std::to_string(items.size()) + " items (limit " +
+                                std::to_string(view->items.size()) + " items (limit " +
                                 std::to_string(limit) + ")"
                           : ""});
     }
     w.page_starts.push_back(w.items.size());
-    for (const auto& item : items) w.items.push_back(item.dump());
+    for (auto& item : view->items) w.items.push_back(std::move(item));
     std::optional<std::string> next;
-    if (const auto it = body.find(p.output_token);
-        it != body.end() && it->is_string() && !it->get<std::string>().empty()) {
-      next = it->get<std::string>();
-    }
+    if (view->token && !view->token->empty()) next = view->token;
     if (next && !seen.insert(*next).second) {
       obs.push_back(
           {"termination", true, Level::kMust,
@@ -692,8 +689,7 @@ Runner::Walk Runner::walk(HttpClient& client, const Target& t, int64_t page_size
       return w;
     }
     if (!next) {
-      const auto it = body.find(p.output_token);
-      if (it != body.end() && it->is_string()) {
+      if (view->token) {
         // Clients stop on "" too, but R10 says the last page has no token at all.
         obs.push_back(
             {"termination", true, Level::kShould,
@@ -896,7 +892,7 @@ void Runner::token_checks(HttpClient& client, size_t target_index) {
   (void)expected_error;
 }
 
-void Runner::run_pagination() {
+void Runner::run_pagination(int workers) {
   if (!op_.operation->paginated || options_.targets.empty() || !family_selected("pagination"))
     return;
   const auto sizes = walk_page_sizes();
@@ -913,12 +909,16 @@ void Runner::run_pagination() {
     }
     jobs.push_back({t, 0});
   }
-  // Longest walks first: a target's size-1 walk dominates the time.
+  // Longest walks first (smallest page sizes), token checks last: the size-1 walk of the largest
+  // list is the critical path of a run.
+  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    const auto rank = [](int64_t s) { return s == 0 ? INT64_MAX : s < 0 ? INT64_MAX - 1 : s; };
+    return rank(a.page_size) < rank(b.page_size);
+  });
   jobs_planned_ += jobs.size();
   std::map<size_t, std::vector<Walk>> results;
   parallel_for(
-      jobs.size(), options_.workers, [this] { return new_client(); },
-      [this] { return out_of_time(); },
+      jobs.size(), workers, [this] { return new_client(); }, [this] { return out_of_time(); },
       [&](HttpClient& client, size_t i) {
         const auto& job = jobs[i];
         if (job.page_size == 0) {
@@ -1195,9 +1195,21 @@ RunResult Runner::run() {
       result.setup_error = "cannot generate requests from the model: " + *e;
       return result;
     }
-    run_request_families(std::get<generators::RequestGenerators>(gens));
-    run_protocol_probes();
-    run_pagination();
+    // Pagination walks are chains of dependent requests; request cases are independent. Running
+    // both at once (the workers split between them) keeps every connection busy.
+    const int walk_workers = options_.workers > 1 ? std::max(1, options_.workers / 2) : 1;
+    const int case_workers =
+        options_.workers > 1 ? std::max(1, options_.workers - walk_workers) : 1;
+    if (options_.workers > 1) {
+      std::thread pagination([this, walk_workers] { run_pagination(walk_workers); });
+      run_request_families(std::get<generators::RequestGenerators>(gens), case_workers);
+      run_protocol_probes();
+      pagination.join();
+    } else {
+      run_request_families(std::get<generators::RequestGenerators>(gens), 1);
+      run_protocol_probes();
+      run_pagination(1);
+    }
     run_auth();
   }
   finished_ = true;

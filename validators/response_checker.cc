@@ -192,6 +192,47 @@ wire::ResolvedErrorType resolve_error_type(const HttpResponse& response) {
   return {};
 }
 
+std::optional<PageView> read_page(std::string_view body, std::string_view items_member,
+                                  std::string_view token_member) {
+  thread_local internal::Tape tape;
+  if (!read_body(body, tape).empty() || tape.nodes[0].kind != internal::NodeKind::kObject)
+    return std::nullopt;
+  PageView page;
+  uint32_t child = 1;
+  for (uint32_t i = 0; i < tape.nodes[0].size; ++i) {
+    const std::string_view key = tape.text(tape.nodes[child]);
+    const uint32_t value = child + 1;
+    const auto& v = tape.nodes[value];
+    if (key == items_member) {
+      page.items.clear();
+      page.items_present = v.kind == internal::NodeKind::kArray;
+      if (page.items_present) {
+        uint32_t item = value + 1;
+        for (uint32_t k = 0; k < v.size; ++k) {
+          const auto& n = tape.nodes[item];
+          if (n.kind == internal::NodeKind::kObject || n.kind == internal::NodeKind::kArray) {
+            page.items.emplace_back(body.substr(n.text_offset, n.text_length));
+          } else if (n.kind == internal::NodeKind::kString) {
+            page.items.push_back("\"" + std::string(tape.text(n)) + "\"");
+          } else {
+            page.items.emplace_back(n.kind == internal::NodeKind::kNumber
+                                        ? std::string(tape.text(n))
+                                    : n.kind == internal::NodeKind::kTrue  ? "true"
+                                    : n.kind == internal::NodeKind::kFalse ? "false"
+                                                                           : "null");
+          }
+          item = n.end;
+        }
+      }
+    } else if (key == token_member) {
+      page.token.reset();
+      if (v.kind == internal::NodeKind::kString) page.token = std::string(tape.text(v));
+    }
+    child = v.end;
+  }
+  return page;
+}
+
 ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model,
                                  spec::OperationView operation)
     : model_(std::move(model)), operation_(std::move(operation)) {}

@@ -128,6 +128,18 @@ class ResponseChecker {
   spec::OperationView operation_;
 };
 
+// The parts of a success page a pagination walk needs, read with the fast reader: each item's
+// JSON text as sent, and the output token.
+struct PageView {
+  std::vector<std::string> items;    // each item's JSON text (scalars: their text, strings quoted)
+  bool items_present = false;        // the items member exists and is an array
+  std::optional<std::string> token;  // the token member when it is a string (possibly "")
+};
+
+// Reads `body` as a page; nullopt when it is not a JSON object.
+std::optional<PageView> read_page(std::string_view body, std::string_view items_member,
+                                  std::string_view token_member);
+
 // True when any finding has severity `must` (or `should` when `strict`).
 bool has_failure(const std::vector<Finding>& findings, bool strict = false);
 

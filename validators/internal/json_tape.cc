@@ -103,6 +103,7 @@ class FastReader {
           const char c = in_[pos_];
           if (c == '{' || c == '[') {
             const uint32_t idx = push(c == '{' ? NodeKind::kObject : NodeKind::kArray);
+            tape_.nodes[idx].text_offset = static_cast<uint32_t>(pos_);  // source span start
             stack_.push_back(idx);
             if (static_cast<int>(stack_.size()) > max_depth_) {
               return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
@@ -112,6 +113,8 @@ class FastReader {
             if (pos_ < in_.size() && in_[pos_] == (c == '{' ? '}' : ']')) {
               ++pos_;
               tape_.nodes[idx].end = static_cast<uint32_t>(tape_.nodes.size());
+              tape_.nodes[idx].text_length =
+                  static_cast<uint32_t>(pos_) - tape_.nodes[idx].text_offset;
               stack_.pop_back();
               next = Next::kAfterValue;
             } else {
@@ -161,6 +164,7 @@ class FastReader {
           if (c == (object ? '}' : ']')) {
             ++pos_;
             container.end = static_cast<uint32_t>(tape_.nodes.size());
+            container.text_length = static_cast<uint32_t>(pos_) - container.text_offset;
             stack_.pop_back();
             next = Next::kAfterValue;
             continue;
