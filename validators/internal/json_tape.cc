@@ -60,7 +60,7 @@ void append_utf8(std::string& out, uint32_t cp) {
 class FastReader {
  public:
   FastReader(std::string_view in, int max_depth, Tape& tape)
-      : in_(in), max_depth_(max_depth), tape_(tape) {}
+      : in_(in), max_depth_(max_depth), tape_(tape), stack_(tape.open_containers) {}
 
   std::string run() {
     tape_.clear(in_);
@@ -309,15 +309,16 @@ class FastReader {
     return true;
   }
 
-  // True when one of the 8 bytes needs a closer look: '"', '\\', a control byte or non-ASCII.
-  static bool special_in_word(uint64_t w) {
+  // Non-zero when one of the 8 bytes needs a closer look: '"', '\\', a control byte or
+  // non-ASCII. The lowest set bit marks the first such byte (later bits may be spurious).
+  static uint64_t special_in_word(uint64_t w) {
     constexpr uint64_t kOnes = 0x0101010101010101ULL;
     constexpr uint64_t kHigh = 0x8080808080808080ULL;
     const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
     const uint64_t quote = has_zero(w ^ (kOnes * '"'));
     const uint64_t backslash = has_zero(w ^ (kOnes * '\\'));
     const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
-    return (quote | backslash | control | (w & kHigh)) != 0;
+    return quote | backslash | control | (w & kHigh);
   }
 
   bool string_node() {
@@ -333,7 +334,12 @@ class FastReader {
       while (end - p >= 8) {
         uint64_t w;
         std::memcpy(&w, p, 8);
-        if (special_in_word(w)) break;
+        if (const uint64_t mask = special_in_word(w); mask != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+          p += __builtin_ctzll(mask) / 8;  // straight to the first byte that matters
+#endif
+          break;
+        }
         p += 8;
       }
       if (p == end) break;
@@ -453,7 +459,7 @@ class FastReader {
   int max_depth_;
   Tape& tape_;
   size_t pos_ = 0;
-  std::vector<uint32_t> stack_;
+  std::vector<uint32_t>& stack_;
   std::string error_;
 };
 

@@ -31,6 +31,7 @@ struct Tape {
   std::string_view input;
   std::string arena;
   std::vector<Node> nodes;
+  std::vector<uint32_t> open_containers;  // the fast reader's stack, kept to reuse its memory
 
   void clear(std::string_view in) {
     input = in;

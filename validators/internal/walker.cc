@@ -103,7 +103,9 @@ struct Segment {
 class Walker {
  public:
   Walker(const Tape& tape, const WalkOptions& options, std::vector<Issue>& issues)
-      : tape_(tape), options_(options), issues_(issues) {}
+      : tape_(tape), options_(options), issues_(issues), path_(thread_path()) {
+    path_.clear();
+  }
 
   void structure(uint32_t index, const Shape& shape) {
     const Node& object = tape_.nodes[index];
@@ -509,7 +511,13 @@ class Walker {
   const Tape& tape_;
   const WalkOptions& options_;
   std::vector<Issue>& issues_;
-  std::vector<Segment> path_;
+  // One path buffer per thread, reused: valid input allocates nothing here.
+  static std::vector<Segment>& thread_path() {
+    thread_local std::vector<Segment> path;
+    return path;
+  }
+
+  std::vector<Segment>& path_;
   int depth_ = 0;
 };
 
