@@ -23,19 +23,7 @@ constexpr int kMaxDepth = 64;
 
 using Json = nlohmann::ordered_json;
 
-std::string escape_token(std::string_view token) {
-  std::string out;
-  for (const char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape_token(std::string_view token) { return spec::escape_pointer_token(token); }
 
 std::string child(const std::string& pointer, std::string_view key) {
   return pointer + "/" + escape_token(key);

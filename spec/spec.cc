@@ -89,8 +89,9 @@ constexpr PreludeShape kPreludeShapes[] = {
     {"PrimitiveDouble", ShapeType::kDouble, true},
 };
 
-// RFC 6901 escaping of one reference token.
-std::string escape_pointer(std::string_view token) {
+}  // namespace
+
+std::string escape_pointer_token(std::string_view token) {
   std::string out;
   out.reserve(token.size());
   for (char c : token) {
@@ -104,6 +105,10 @@ std::string escape_pointer(std::string_view token) {
   }
   return out;
 }
+
+namespace {
+
+std::string escape_pointer(std::string_view token) { return escape_pointer_token(token); }
 
 bool is_identifier(std::string_view s) {
   if (s.empty()) return false;

@@ -228,6 +228,14 @@ class Model {
 std::string_view bundled_operation_model();
 std::string_view bundled_protocol_errors_model();
 
+// RFC 6901 escaping of one JSON pointer reference token ("a/b~c" -> "a~1b~0c"), for the precise
+// error locations every loader and checker reports.
+std::string escape_pointer_token(std::string_view token);
+
+// RFC 6901 escaping of one JSON pointer reference token ("a/b~c" -> "a~1b~0c"), for the precise
+// error locations every loader and checker reports.
+std::string escape_pointer_token(std::string_view token);
+
 // Counts Unicode code points of UTF-8 text (R2). The text must be valid UTF-8.
 size_t code_point_length(std::string_view utf8);
 

@@ -37,7 +37,8 @@ std::string read_file(const std::string& path) {
 // A reference mock (with `defects`) on a free loopback port, for the life of the object.
 class RunningMock {
  public:
-  explicit RunningMock(std::set<mock::Defect> defects, bool sigv4 = false) {
+  explicit RunningMock(std::set<mock::Defect> defects, bool sigv4 = false,
+                       mock::FaultOptions fault = {}) {
     auto model = spec::Model::bundled();
     const auto op = std::get<spec::OperationView>(model->operation());
     auto dataset = mock::Dataset::load(read_file(kData), kData, op);
@@ -50,6 +51,7 @@ class RunningMock {
         std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
     options.defects = std::move(defects);
     options.seed = 7;
+    options.fault = fault;
     if (sigv4) {
       options.auth = mock::AuthMode::kSigV4;
       options.credentials.add(kAkid, kSecret);
@@ -237,6 +239,52 @@ TEST(ConformCli, ExitCodesAndReasons) {
                 "insecure");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("refusing to send signed requests"), std::string::npos) << run.output;
+}
+
+// Hostile endpoints: dropped connections and answers slower than --timeout become findings, and
+// the run still ends by itself (no hang, no crash).
+TEST(ConformHostile, DroppedConnectionsAreFindings) {
+  mock::FaultOptions fault;
+  fault.kind = mock::FaultKind::kDrop;
+  fault.rate = 0.2;
+  RunningMock mock({}, false, fault);
+  const auto run = run_lpe(
+      "--endpoint " + mock.url() + " --targets-file " + kData + " --seed 2 --cases 40 --timeout 2",
+      "hostile-drop");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const auto checks = finding_checks(run);
+  EXPECT_NE(std::find(checks.begin(), checks.end(), "not_a_server_error"), checks.end())
+      << run.output;
+}
+
+TEST(ConformHostile, SlowAnswersHitThePerRequestTimeout) {
+  mock::FaultOptions fault;
+  fault.kind = mock::FaultKind::kLatency;
+  fault.rate = 0.05;
+  fault.latency = std::chrono::milliseconds(1500);
+  RunningMock mock({}, false, fault);
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = run_lpe("--endpoint " + mock.url() + " --targets-file " + kData +
+                               " --seed 2 --cases 20 --timeout 0.3 --max-time 60",
+                           "hostile-slow");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("no valid HTTP response"), std::string::npos) << run.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
+}
+
+TEST(ConformHostile, MaxTimeStopsTheRun) {
+  mock::FaultOptions fault;
+  fault.kind = mock::FaultKind::kLatency;
+  fault.rate = 1.0;
+  fault.latency = std::chrono::milliseconds(200);
+  RunningMock mock({}, false, fault);
+  const auto started = std::chrono::steady_clock::now();
+  const auto run =
+      run_lpe("--endpoint " + mock.url() + " --targets-file " + kData + " --seed 2 --max-time 2",
+              "hostile-maxtime");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("stopped at --max-time"), std::string::npos) << run.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
 }
 
 TEST(ConformCli, RecordThenReplayReproducesFindings) {
