@@ -3,7 +3,8 @@
 # $CC, $CXX, $CFLAGS, $CXXFLAGS and $LIB_FUZZING_ENGINE (passed as LPE_FUZZING_ENGINE), then puts
 # into $OUT each <name>_fuzzer with its .dict, .options, zipped seed corpus
 # (<name>_fuzzer_seed_corpus.zip) and the shared libraries it needs (in $OUT/lib, found through an
-# $ORIGIN rpath, since the runner image has none of the build image's packages).
+# $ORIGIN/lib RPATH, old-style so that it also serves the libraries' own dependencies, since the
+# runner image has none of the build image's packages).
 #
 # Runs in the build image (cwd $SRC/lpe) and also locally from a checkout, e.g.
 #   CC=clang-14 CXX=clang++-14 CFLAGS="-fsanitize=address,undefined -fsanitize=fuzzer-no-link" \
@@ -26,7 +27,7 @@ CXXFLAGS="${CXXFLAGS//-stdlib=libc++/}"
 cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
-  -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath,\$ORIGIN/lib" \
+  -DCMAKE_BUILD_RPATH='$ORIGIN/lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags \
   -DLPE_BUILD_TESTS=OFF -DLPE_BUILD_BENCH=OFF -DLPE_BUILD_FUZZ=ON \
   -DLPE_FUZZING_ENGINE="$LIB_FUZZING_ENGINE"
 

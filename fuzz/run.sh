@@ -17,12 +17,13 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || usage
+case "$1" in -h|--help|-*) usage ;; esac
 target="${1%_fuzzer}"
 shift
 duration="10m"
