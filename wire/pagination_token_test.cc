@@ -100,8 +100,7 @@ TEST(PaginationToken, WrongBindingIsToldApartFromTampering) {
     const TokenResult r = s.unseal(token, other, kT0);
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.error, TokenError::kWrongBinding);
-    EXPECT_EQ(r.message,
-              "The pagination token was issued for a different list scope");
+    EXPECT_EQ(r.message, "The pagination token was issued for a different list scope");
   }
   const std::array<std::string_view, 2> fewer = {kArn, kSession};
   EXPECT_EQ(s.unseal(token, fewer, kT0).error, TokenError::kWrongBinding);
