@@ -2,8 +2,15 @@
 // (test-only defects), tested end to end by the real `lpe conform` executable. Every defect must
 // be detected (exit 1 with the expected check among the findings) and the true mock must pass
 // with 20 different seeds (exit 0, no findings: no false positives).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
@@ -285,6 +292,79 @@ TEST(ConformHostile, MaxTimeStopsTheRun) {
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("stopped at --max-time"), std::string::npos) << run.output;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
+// A raw TCP endpoint on 127.0.0.1 that answers every request with `answer` bytes, then closes.
+class RawEndpoint {
+ public:
+  explicit RawEndpoint(std::string answer) : answer_(std::move(answer)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 16) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot listen";
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        const int client = accept(fd_, nullptr, nullptr);
+        if (client < 0) return;
+        char buf[4096];
+        (void)recv(client, buf, sizeof buf, 0);
+        size_t sent = 0;
+        while (sent < answer_.size()) {
+          const ssize_t n =
+              send(client, answer_.data() + sent, answer_.size() - sent, MSG_NOSIGNAL);
+          if (n <= 0) break;
+          sent += static_cast<size_t>(n);
+        }
+        close(client);
+      }
+    });
+  }
+  ~RawEndpoint() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string answer_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST(ConformHostile, MalformedHttpIsAReasonNotACrash) {
+  RawEndpoint endpoint("THIS IS NOT HTTP\r\n\r\n");
+  const auto run =
+      run_lpe("--endpoint " + endpoint.url() +
+                  " --target "
+                  "arn:aws:ivs:us-east-1:123456789012:stage/abcd,st-a1b2c3d4e5f6g,p1 --timeout 2",
+              "hostile-garbage");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("no valid HTTP response"), std::string::npos) << run.output;
+}
+
+TEST(ConformHostile, HugeBodiesAreCutOffNotBuffered) {
+  std::string answer =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 12000000\r\n\r\n";
+  answer += std::string(12000000, ' ');
+  RawEndpoint endpoint(answer);
+  const auto run =
+      run_lpe("--endpoint " + endpoint.url() +
+                  " --target "
+                  "arn:aws:ivs:us-east-1:123456789012:stage/abcd,st-a1b2c3d4e5f6g,p1 --timeout 5",
+              "hostile-huge");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("larger than 8388608 bytes"), std::string::npos) << run.output;
 }
 
 TEST(ConformCli, RecordThenReplayReproducesFindings) {
