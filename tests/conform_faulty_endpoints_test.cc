@@ -313,14 +313,34 @@ class RawEndpoint {
       while (!stop_) {
         const int client = accept(fd_, nullptr, nullptr);
         if (client < 0) return;
+        // Read the whole request first (headers, then Content-Length bytes): closing a socket
+        // with unread data sends a reset, which would race with the answer.
+        timeval tv{2, 0};
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        std::string request;
         char buf[4096];
-        (void)recv(client, buf, sizeof buf, 0);
+        size_t need = std::string::npos;
+        while (need == std::string::npos || request.size() < need) {
+          const ssize_t n = recv(client, buf, sizeof buf, 0);
+          if (n <= 0) break;
+          request.append(buf, static_cast<size_t>(n));
+          const auto end = request.find("\r\n\r\n");
+          if (need == std::string::npos && end != std::string::npos) {
+            size_t length = 0;
+            const auto cl = request.find("Content-Length: ");
+            if (cl != std::string::npos && cl < end) length = std::stoul(request.substr(cl + 16));
+            need = end + 4 + length;
+          }
+        }
         size_t sent = 0;
         while (sent < answer_.size()) {
           const ssize_t n =
               send(client, answer_.data() + sent, answer_.size() - sent, MSG_NOSIGNAL);
           if (n <= 0) break;
           sent += static_cast<size_t>(n);
+        }
+        shutdown(client, SHUT_WR);
+        while (recv(client, buf, sizeof buf, 0) > 0) {
         }
         close(client);
       }
