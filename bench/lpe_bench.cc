@@ -129,7 +129,7 @@ std::vector<std::string> make_corpus(size_t count, uint64_t seed) {
         body["stageArn"] = "arn:aws:ivs:us-west-2:123:channel/" + alnum(8);
         break;
       default:
-        break;  // valid (60%)
+        break;  // valid (50%)
     }
     std::string text = body.dump();
     if (pick(50) == 0)

@@ -220,7 +220,7 @@ mock::MockResponse send(const mock::MockHandler& handler, mock::MockRequest req,
   } else if (!verdict.accepted() && resp.status != 403 && resp.status != 404 &&
              resp.status != 405 && resp.status != 413 && resp.status != 415) {
     LPE_FUZZ_CHECK(resp.status == verdict.status && resp.error_type == verdict.error_type,
-                   "validator says " + verdict.error_type + "\n" + context);
+                   "validator says " + std::string(verdict.error_type) + "\n" + context);
   }
   return resp;
 }

@@ -22,7 +22,7 @@ void expect_agrees_with_re2(const std::string& pattern, int trials = 20000) {
   int matches = 0;
   for (int t = 0; t < trials; ++t) {
     std::string s;
-    const size_t len = rng() % 40;
+    const size_t len = rng() % 72;  // short (copied) and long (in place) texts
     for (size_t i = 0; i < len; ++i) s += alphabet[rng() % alphabet.size()];
     const bool expected = RE2::FullMatch(s, re);
     matches += expected;
@@ -45,6 +45,33 @@ TEST(AsciiDfa, AgreesWithRe2OnTheSubset) {
         "^\\s\\S$"}) {
     if (AsciiDfa::compile(p) == nullptr) continue;  // outside the subset: RE2 handles it
     expect_agrees_with_re2(p, 5000);
+  }
+}
+
+// Every length around the 16-byte blocks of the run scan, with one bad byte at every position:
+// the vector run scan, the copy of short texts and the read of a long text's last 16 bytes.
+TEST(AsciiDfa, RunsAcrossBlockBoundaries) {
+  for (const std::string p : {"^[a-zA-Z0-9+/=_-]*$", "^st-[a-zA-Z0-9]+$", "^[0-9]+:[a-z]+$",
+                              "^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$"}) {
+    const auto dfa = AsciiDfa::compile(p);
+    ASSERT_NE(dfa, nullptr) << p;
+    const RE2 re(p);
+    std::mt19937_64 rng(7);
+    const std::string good = "abcXYZ019-";
+    for (size_t len = 0; len <= 70; ++len) {
+      for (const std::string prefix : {"", "st-", "12:", "arn:aws:ivs:us-west-2:1234:stage/"}) {
+        std::string s = prefix;
+        for (size_t i = 0; i < len; ++i) s += good[rng() % good.size()];
+        ASSERT_EQ(dfa->matches(s), RE2::FullMatch(s, re)) << p << " on '" << s << "'";
+        for (size_t at = 0; at < s.size(); ++at) {
+          for (const char bad : {' ', '\x7f', '\xC3', ':', '\0'}) {
+            std::string t = s;
+            t[at] = bad;
+            ASSERT_EQ(dfa->matches(t), RE2::FullMatch(t, re)) << p << " on '" << t << "'";
+          }
+        }
+      }
+    }
   }
 }
 

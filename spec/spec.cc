@@ -661,6 +661,9 @@ class ModelBuilder {
           }
           s.members.push_back(std::move(m));
         }
+        for (const auto& m : s.members) {
+          s.member_keys.push_back({Shape::name_head(m.name), static_cast<uint32_t>(m.name.size())});
+        }
         break;
       }
       case ShapeType::kList:
@@ -811,10 +814,8 @@ std::string_view to_string(ShapeType type) {
 }
 
 const Member* Shape::member(std::string_view member_name) const {
-  for (const auto& m : members) {
-    if (m.name == member_name) return &m;
-  }
-  return nullptr;
+  const int m = find_member(member_name);
+  return m < 0 ? nullptr : &members[static_cast<size_t>(m)];
 }
 
 std::string_view Shape::name() const {

@@ -150,8 +150,35 @@ struct Shape {
   std::vector<const Shape*> operations;
   nlohmann::ordered_json traits = nlohmann::ordered_json::object();  // every trait, raw
 
+  // Each member name's length and first (up to) 8 bytes, side by side, so that looking a JSON key
+  // up is a scan of small integers instead of string compares (see find_member).
+  struct MemberKey {
+    uint64_t head = 0;
+    uint32_t length = 0;
+  };
+  std::vector<MemberKey> member_keys;  // parallel to `members`
+
   // The member with this name, or nullptr.
   const Member* member(std::string_view name) const;
+  // The index in `members` of the member with this name, or -1. Inline: validators call it for
+  // every key of every object.
+  int find_member(std::string_view name) const {
+    const uint64_t head = name_head(name);
+    for (size_t m = 0; m < member_keys.size(); ++m) {
+      if (member_keys[m].length != name.size() || member_keys[m].head != head) continue;
+      if (name.size() <= 8 || members[m].name.compare(8, std::string::npos, name.substr(8)) == 0) {
+        return static_cast<int>(m);
+      }
+    }
+    return -1;
+  }
+  // The first (up to) 8 bytes of `name` as a number, zero padded.
+  static uint64_t name_head(std::string_view name) {
+    uint64_t head = 0;
+    const size_t n = name.size() < 8 ? name.size() : 8;
+    for (size_t i = 0; i < n; ++i) head |= uint64_t{static_cast<unsigned char>(name[i])} << (8 * i);
+    return head;
+  }
   // The simple name (after '#').
   std::string_view name() const;
 };

@@ -77,7 +77,7 @@ RequestVerdict RequestValidator::validate(std::string_view body, JsonReader read
   const auto serialization_error = [&](std::string message) {
     verdict.outcome = Outcome::kSerializationError;
     verdict.status = serialization_status_;
-    verdict.error_type = std::string(kSerializationException);
+    verdict.error_type = kSerializationException;
     verdict.message = std::move(message);
     return verdict;
   };
@@ -104,6 +104,14 @@ RequestVerdict RequestValidator::validate(std::string_view body, JsonReader read
       return serialization_error(issue.message);
     }
   }
+  size_t violation_count = 0;
+  size_t message_size = 0;
+  for (const auto& issue : issues) {
+    if (issue.kind != internal::IssueKind::kConstraint) continue;
+    ++violation_count;
+    message_size += issue.message.size() + 2;
+  }
+  verdict.violations.reserve(violation_count);
   for (auto& issue : issues) {
     if (issue.kind != internal::IssueKind::kConstraint) continue;
     verdict.violations.push_back({std::move(issue.pointer), std::move(issue.member_path),
@@ -112,10 +120,11 @@ RequestVerdict RequestValidator::validate(std::string_view body, JsonReader read
   if (!verdict.violations.empty()) {
     verdict.outcome = Outcome::kValidationError;
     verdict.status = validation_status_;
-    verdict.error_type = std::string(kValidationException);
+    verdict.error_type = kValidationException;
     const size_t n = verdict.violations.size();
-    verdict.message = std::to_string(n) +
-                      (n == 1 ? " validation error detected: " : " validation errors detected: ");
+    verdict.message.reserve(message_size + 40);
+    verdict.message = std::to_string(n);
+    verdict.message += n == 1 ? " validation error detected: " : " validation errors detected: ";
     for (size_t i = 0; i < n; ++i) {
       if (i != 0) verdict.message += "; ";
       verdict.message += verdict.violations[i].message;

@@ -40,8 +40,9 @@ enum class Outcome { kAccepted, kSerializationError, kValidationError };
 struct RequestVerdict {
   Outcome outcome = Outcome::kAccepted;
   int status = 200;
-  std::string error_type;  // "", "SerializationException" or "ValidationException"
-  std::string message;     // the complete exception message (R6 reason or R7 list)
+  // "", "SerializationException" or "ValidationException" (static text: no allocation per verdict)
+  std::string_view error_type;
+  std::string message;  // the complete exception message (R6 reason or R7 list)
   std::vector<Violation> violations;
   // When accepted: the members the model knows, in model order, nulls dropped, last duplicate kept.
   nlohmann::ordered_json decoded;

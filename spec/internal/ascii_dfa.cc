@@ -1,9 +1,14 @@
 #include "spec/internal/ascii_dfa.h"
 
 #include <bitset>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace lpe::spec::internal {
 namespace {
@@ -431,6 +436,7 @@ class DfaBuilder {
         dfa->table_[current * 256 + c] = static_cast<uint16_t>(id);
       }
     }
+    dfa->analyse();
     return dfa;
   }
 };
@@ -449,6 +455,206 @@ std::unique_ptr<AsciiDfa> AsciiDfa::compile(std::string_view pattern) {
   if (accept < 0) return nullptr;
   for (int* e : fragment->exits) *e = accept;
   return DfaBuilder::build(parser.states(), fragment->start, accept);
+}
+
+void AsciiDfa::analyse() {
+  const size_t states = accepting_.size();
+  info_.assign(states, StateInfo{});
+  // The single byte that leads on from `s` (not to the dead state), or -1.
+  const auto only_way = [&](size_t s) {
+    int byte = -1;
+    for (int c = 0; c < 128; ++c) {
+      if (table_[s * 256 + c] == kDead) continue;
+      if (byte >= 0) return -1;
+      byte = c;
+    }
+    return byte;
+  };
+  for (size_t s = 1; s < states; ++s) {
+    StateInfo& info = info_[s];
+    // Forced bytes: follow single ways while the states passed through cannot end a match (so a
+    // text that stops inside them, or differs from them, is a mismatch) and do not loop.
+    std::string forced;
+    size_t at = s;
+    for (int c = only_way(at); c >= 0 && forced.size() < 64; c = only_way(at)) {
+      const size_t next = table_[at * 256 + c];
+      if (next == at) break;
+      forced += static_cast<char>(c);
+      at = next;
+      if (accepting_[at] != 0 || forced.size() >= states) break;
+    }
+    if (!forced.empty()) {
+      info.literal_offset = static_cast<uint32_t>(literals_.size());
+      info.literal_length = static_cast<uint16_t>(forced.size());
+      info.literal_end = static_cast<uint16_t>(at);
+      literals_ += forced;
+      continue;
+    }
+    // The self-loop set as byte ranges.
+    size_t ranges = 0;
+    bool fits = true;
+    for (int c = 0; c < 128 && fits; ++c) {
+      if (table_[s * 256 + c] != s) continue;
+      if (ranges > 0 && info.hi[ranges - 1] + 1 == c) {
+        info.hi[ranges - 1] = static_cast<uint8_t>(c);
+      } else if (ranges < kMaxLoopRanges) {
+        info.lo[ranges] = info.hi[ranges] = static_cast<uint8_t>(c);
+        ++ranges;
+      } else {
+        fits = false;
+      }
+    }
+    info.loop_ranges = fits ? static_cast<uint8_t>(ranges) : 0;
+    info.loop_offset = static_cast<uint32_t>(loop_vectors_.size());
+    // b in [lo, hi] <=> (b + 0x80 - lo) as a signed byte < -128 + (hi - lo + 1).
+    for (size_t r = 0; r < info.loop_ranges; ++r) {
+      std::array<int8_t, 16> bias, limit;
+      bias.fill(static_cast<int8_t>(static_cast<uint8_t>(0x80 - info.lo[r])));
+      limit.fill(static_cast<int8_t>(-128 + (info.hi[r] - info.lo[r] + 1)));
+      loop_vectors_.push_back(bias);
+      loop_vectors_.push_back(limit);
+    }
+  }
+  // States that only lead into a loop state, on exactly its loop bytes (the `x` of `xx*`).
+  for (size_t s = 1; s < states; ++s) {
+    StateInfo& info = info_[s];
+    if (info.literal_length != 0 || info.loop_ranges != 0) continue;
+    uint32_t target = kDead;
+    bool single = true;
+    for (int c = 0; c < 128 && single; ++c) {
+      const uint32_t next = table_[s * 256 + c];
+      if (next == kDead) continue;
+      if (target != kDead && next != target) single = false;
+      target = next;
+    }
+    if (!single || target == kDead || target == s || info_[target].loop_ranges == 0) continue;
+    bool same = true;
+    for (int c = 0; c < 128 && same; ++c) {
+      same = (table_[s * 256 + c] == target) == (table_[target * 256 + c] == target);
+    }
+    if (same) info.plus_of = static_cast<uint16_t>(target);
+  }
+}
+
+inline size_t AsciiDfa::loop_run(const StateInfo& info, const unsigned char* p,
+                                 const unsigned char* end, bool padded) const {
+#if defined(__SSE2__)
+  const unsigned char* const start = p;
+  const std::array<int8_t, 16>* const vectors = loop_vectors_.data() + info.loop_offset;
+  while (true) {
+    const auto avail = static_cast<size_t>(end - p);
+    // 16 bytes from p, or the last 16 of the text (bytes before p then fall off the mask).
+    const bool from_end = avail < 16 && !padded;
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from_end ? end - 16 : p));
+    __m128i in = _mm_setzero_si128();
+    for (size_t r = 0; r < info.loop_ranges; ++r) {
+      const auto* rows = reinterpret_cast<const __m128i*>(vectors + 2 * r);
+      in = _mm_or_si128(
+          in, _mm_cmplt_epi8(_mm_add_epi8(v, _mm_loadu_si128(rows)), _mm_loadu_si128(rows + 1)));
+    }
+    auto bits = static_cast<uint32_t>(_mm_movemask_epi8(in));
+    if (from_end) bits >>= 16 - avail;
+    uint32_t out = ~bits & 0xFFFFu;
+    if (avail < 16) out |= 0xFFFFu << avail;
+    if (out != 0) return static_cast<size_t>(p - start) + static_cast<size_t>(__builtin_ctz(out));
+    p += 16;
+  }
+#else
+  (void)padded;
+  size_t done = 0;
+  const auto n = static_cast<size_t>(end - p);
+  while (done < n) {
+    const unsigned char c = p[done];
+    bool in = false;
+    for (size_t r = 0; r < info.loop_ranges; ++r) in = in || (c >= info.lo[r] && c <= info.hi[r]);
+    if (!in) break;
+    ++done;
+  }
+  return done;
+#endif
+}
+
+bool AsciiDfa::matches(std::string_view text) const {
+  const auto* data = reinterpret_cast<const unsigned char*>(text.data());
+  if (text.size() >= 16) return match_range(data, data + text.size(), false);
+  // A short text is copied once so that every 16-byte read stays in bounds.
+  alignas(16) unsigned char copy[32] = {};
+  std::memcpy(copy, data, text.size());
+  return match_range(copy, copy + text.size(), true);
+}
+
+namespace {
+
+uint64_t load8(const unsigned char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+uint32_t load4(const unsigned char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// a[0, n) == b[0, n), in a few word compares (the first and last words overlap when n is not a
+// multiple of the word size).
+bool same_bytes(const unsigned char* a, const unsigned char* b, size_t n) {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load8(a + i) != load8(b + i)) return false;
+    }
+    return load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool AsciiDfa::match_range(const unsigned char* p, const unsigned char* const end,
+                           bool padded) const {
+  uint32_t state = start_;
+  while (p != end) {
+    const StateInfo& info = info_[state];
+    if (info.literal_length != 0) {
+      if (static_cast<size_t>(end - p) < info.literal_length) return false;
+      const auto* literal =
+          reinterpret_cast<const unsigned char*>(literals_.data()) + info.literal_offset;
+      if (!same_bytes(p, literal, info.literal_length)) return false;
+      p += info.literal_length;
+      state = info.literal_end;
+      continue;
+    }
+    if (info.plus_of != 0) {
+      // At least one loop byte, then the loop state's run.
+      const size_t run = loop_run(info_[info.plus_of], p, end, padded);
+      if (run == 0) return false;
+      p += run;
+      state = info.plus_of;
+      if (p == end) break;
+      state = table_[state * 256 + *p++];  // the byte that ends the run
+      if (state == kDead) return false;
+      continue;
+    }
+    if (info.loop_ranges != 0) {
+      p += loop_run(info, p, end, padded);
+      if (p == end) break;
+      state = table_[state * 256 + *p++];  // the byte that ends the run
+      if (state == kDead) return false;
+      continue;
+    }
+    const uint16_t* row = table_.data() + state * 256;
+    const uint32_t here = state;
+    do {
+      state = row[*p++];
+    } while (state == here && p != end);
+    if (state == kDead) return false;
+  }
+  return accepting_[state] != 0;
 }
 
 }  // namespace lpe::spec::internal

@@ -4,8 +4,10 @@
 // check the DFA against RE2 on the same inputs.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,21 +21,50 @@ class AsciiDfa {
 
   // True when the whole `text` matches. Any byte >= 0x80 is a mismatch (the subset is ASCII):
   // its column leads to the dead state, which only leads to itself.
-  bool matches(std::string_view text) const {
-    const uint16_t* table = table_.data();
-    uint32_t state = start_;
-    for (const char ch : text) state = table[state * 256 + static_cast<unsigned char>(ch)];
-    return accepting_[state] != 0;
-  }
+  //
+  // Three steps per state, all derived from the transition table once at compile time:
+  // - a state with a single way on (the `arn:aws:ivs:` of an ARN) compares the forced bytes at
+  // once;
+  // - a state that loops on a set of bytes (the `[a-zA-Z0-9-]+` of an id) skips the run 16 bytes at
+  //   a time with SSE2 range compares when its set is a few ranges, and so does the state in front
+  //   of it when that one only leads into the loop;
+  // - otherwise one table lookup; the dead state ends the match at once.
+  bool matches(std::string_view text) const;
 
   size_t state_count() const { return accepting_.size(); }
 
   static constexpr uint32_t kDead = 0;
 
  private:
+  // Byte ranges [lo, hi] a state loops on (its self-loop set), when they are few.
+  static constexpr size_t kMaxLoopRanges = 8;
+  struct StateInfo {
+    uint32_t literal_offset = 0;  // forced bytes in literals_
+    uint16_t literal_length = 0;  // 0: not a forced-bytes state
+    uint16_t literal_end = 0;     // the state after the forced bytes
+    uint16_t plus_of = 0;         // non-zero: every way on leads to this state on exactly the
+                                  // bytes it loops on (the `[0-9]` in front of `[0-9]*`)
+    uint8_t loop_ranges = 0;      // 0: no self loop, or too many ranges for the vector scan
+    uint32_t loop_offset = 0;     // the ranges' bias/limit bytes in loop_vectors_ (16 each)
+    uint8_t lo[kMaxLoopRanges] = {};
+    uint8_t hi[kMaxLoopRanges] = {};
+  };
+  // Fills info_ and literals_ from the table.
+  void analyse();
+  // Matches [p, end). `padded`: 16 bytes can be read from any p < end (a local copy of a short
+  // text); otherwise the text is at least 16 bytes long and reads stay inside it.
+  bool match_range(const unsigned char* p, const unsigned char* end, bool padded) const;
+  // How many leading bytes of [p, end) are in the loop set of `info`.
+  [[gnu::always_inline]] size_t loop_run(const StateInfo& info, const unsigned char* p,
+                                         const unsigned char* end, bool padded) const;
+
   uint32_t start_ = 0;
   std::vector<uint16_t> table_;     // state * 256 + byte -> state (dead for bytes >= 0x80)
   std::vector<uint8_t> accepting_;  // per state
+  std::vector<StateInfo> info_;     // per state
+  std::string literals_;
+  // Per loop range, two 16-byte rows (bias, limit) for the vector compare, built once.
+  std::vector<std::array<int8_t, 16>> loop_vectors_;
   friend class DfaBuilder;
 };
 

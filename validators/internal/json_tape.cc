@@ -1,10 +1,15 @@
 #include "validators/internal/json_tape.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace lpe::validators::internal {
 namespace {
@@ -84,9 +89,7 @@ class FastReader {
   }
 
   uint32_t push(NodeKind kind) {
-    Node n;
-    n.kind = kind;
-    tape_.nodes.push_back(n);
+    tape_.nodes.append().kind = kind;
     return static_cast<uint32_t>(tape_.nodes.size() - 1);
   }
 
@@ -321,27 +324,47 @@ class FastReader {
     return quote | backslash | control | (w & kHigh);
   }
 
+  // The first byte in [p, end) that needs a closer look inside a string ('"', '\\', a control
+  // byte or non-ASCII), or a point from which to go byte by byte; `end` when there is none.
+  static const char* skip_plain(const char* p, const char* const end) {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time; controls and non-ASCII are the signed bytes below 0x20.
+    while (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                           _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+      if (const int mask = _mm_movemask_epi8(special); mask != 0) {
+        return p + __builtin_ctz(static_cast<unsigned>(mask));
+      }
+      p += 16;
+    }
+#endif
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (const uint64_t mask = special_in_word(w); mask != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        p += __builtin_ctzll(mask) / 8;  // straight to the first byte that matters
+#endif
+        return p;
+      }
+      p += 8;
+    }
+    return p;
+  }
+
   bool string_node() {
     ++pos_;  // opening quote
     const size_t start = pos_;
     bool ascii = true;
-    // Fast scan: no escapes is the common case; the text then stays in the input. Eight bytes at a
+    // Fast scan: no escapes is the common case; the text then stays in the input. A block at a
     // time while none needs a closer look, then byte by byte.
     const char* const base = in_.data();
     const char* const end = base + in_.size();
     const char* p = base + pos_;
     while (true) {
-      while (end - p >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        if (const uint64_t mask = special_in_word(w); mask != 0) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-          p += __builtin_ctzll(mask) / 8;  // straight to the first byte that matters
-#endif
-          break;
-        }
-        p += 8;
-      }
+      p = skip_plain(p, end);
       if (p == end) break;
       const auto c = static_cast<unsigned char>(*p);
       if (c == '"') {
@@ -536,7 +559,7 @@ class NlohmannTapeBuilder {
     tape_.arena.append(s);
   }
   bool add(const Node& n) {
-    tape_.nodes.push_back(n);
+    tape_.nodes.append() = n;
     tape_.nodes.back().end = static_cast<uint32_t>(tape_.nodes.size());
     count_child();
     return true;
@@ -559,7 +582,7 @@ class NlohmannTapeBuilder {
   bool open(NodeKind kind) {
     Node n;
     n.kind = kind;
-    tape_.nodes.push_back(n);
+    tape_.nodes.append() = n;
     stack_.push_back(static_cast<uint32_t>(tape_.nodes.size() - 1));
     key_state_.push_back(pending_key_);
     pending_key_ = false;
@@ -589,6 +612,14 @@ class NlohmannTapeBuilder {
 };
 
 }  // namespace
+
+void NodeBuffer::grow() {
+  const size_t capacity = capacity_ == 0 ? 64 : capacity_ * 2;
+  auto data = std::make_unique<Node[]>(capacity);
+  std::copy(data_.get(), data_.get() + size_, data.get());
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
 
 std::string read_json_fast(std::string_view input, int max_depth, Tape& tape) {
   FastReader reader(input, max_depth, tape);

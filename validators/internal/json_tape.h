@@ -2,7 +2,9 @@
 // every constraint check is written once and runs on either reader's output.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,11 +28,44 @@ struct Node {
   int64_t int_value = 0;
 };
 
+// The nodes of a tape. Appending is the readers' innermost step, so it is an inline bump of a
+// count into storage that is kept (and only grows) across documents: a warm tape appends without
+// a call or an allocation.
+class NodeBuffer {
+ public:
+  NodeBuffer() = default;
+  NodeBuffer(const NodeBuffer&) = delete;
+  NodeBuffer& operator=(const NodeBuffer&) = delete;
+
+  // A fresh default node at the end.
+  Node& append() {
+    if (size_ == capacity_) [[unlikely]]
+      grow();
+    Node& n = data_[size_++];
+    n = Node{};
+    return n;
+  }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Node& operator[](size_t i) { return data_[i]; }
+  const Node& operator[](size_t i) const { return data_[i]; }
+  const Node& front() const { return data_[0]; }
+  Node& back() { return data_[size_ - 1]; }
+
+ private:
+  void grow();
+
+  std::unique_ptr<Node[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 // The document. `input` must outlive the tape; text views point into it or into `arena`.
 struct Tape {
   std::string_view input;
   std::string arena;
-  std::vector<Node> nodes;
+  NodeBuffer nodes;
   std::vector<uint32_t> open_containers;  // the fast reader's stack, kept to reuse its memory
 
   void clear(std::string_view in) {

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -116,32 +118,30 @@ class Walker {
     // Last occurrence of each model member (duplicate keys: the last wins, R5).
     const size_t count = shape.members.size();
     constexpr size_t kInline = 32;
-    uint32_t inline_found[kInline] = {};
+    uint32_t inline_found[kInline];
     std::vector<uint32_t> heap_found;
     uint32_t* found = inline_found;
     if (count > kInline) {
       heap_found.assign(count, 0);
       found = heap_found.data();
+    } else {
+      std::fill_n(found, count, 0);  // only the members this shape has
     }
     uint32_t child = index + 1;
     for (uint32_t i = 0; i < object.size; ++i) {
       const std::string_view key = tape_.text(tape_.nodes[child]);
       const uint32_t value = child + 1;
-      bool known = false;
-      for (size_t m = 0; m < count; ++m) {
-        if (shape.members[m].name == key) {
-          found[m] = value;
-          known = true;
-          break;
-        }
+      if (const int m = shape.find_member(key); m >= 0) {
+        found[m] = value;
+      } else {
+        unknown_member(key);
       }
-      if (!known) unknown_member(key);
       child = tape_.nodes[value].end;
     }
     size_t set_members = 0;
     for (size_t m = 0; m < count; ++m) {
       const Member& mem = shape.members[m];
-      path_.push_back({mem.name, 0, false});
+      path_.emplace_back().name = mem.name;
       const uint32_t value = found[m];
       if (value == 0 || tape_.nodes[value].kind == NodeKind::kNull) {
         if (mem.required && !(value == 0 && mem.default_value && !options_.response)) {
@@ -226,14 +226,16 @@ class Walker {
 
   // A constraint violation of the value at `index`: "Value '<v>' at '<member>' failed to satisfy
   // constraint: <phrase>" (R7).
-  void violated(uint32_t index, ConstraintKind kind, std::string_view phrase) {
+  void violated(uint32_t index, ConstraintKind kind, std::string_view phrase,
+                std::string_view detail = {}) {
     Issue& issue = issues_.emplace_back();
     issue.kind = IssueKind::kConstraint;
     issue.constraint = kind;
     issue.pointer = pointer();
     issue.member_path = member_path();
     std::string& m = issue.message;
-    m.reserve(64 + issue.member_path.size() + phrase.size() + tape_.nodes[index].text_length);
+    m.reserve(64 + issue.member_path.size() + phrase.size() + detail.size() +
+              tape_.nodes[index].text_length);
     m += "Value '";
     render_into(index, m, 0);
     if (m.size() > 7 + kMaxRenderedCodePoints) m = cut(m, 7 + kMaxRenderedCodePoints);
@@ -241,6 +243,14 @@ class Walker {
     m += issue.member_path;
     m += "' failed to satisfy constraint: ";
     m += phrase;
+    m += detail;
+  }
+
+  // `violated` with a number as the detail, formatted without a temporary string.
+  void violated(uint32_t index, ConstraintKind kind, std::string_view phrase, int64_t number) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    violated(index, kind, phrase, std::string_view(digits, static_cast<size_t>(end - digits)));
   }
 
   // A short JSON rendering of a scalar for type-mismatch messages.
@@ -303,25 +313,24 @@ class Walker {
   void check_length(uint32_t index, const spec::Constraints& c, uint64_t length) {
     if (!c.length) return;
     if (c.length->min && length < static_cast<uint64_t>(*c.length->min)) {
-      violated(
-          index, ConstraintKind::kLength,
-          "Member must have length greater than or equal to " + std::to_string(*c.length->min));
+      violated(index, ConstraintKind::kLength, "Member must have length greater than or equal to ",
+               *c.length->min);
     }
     if (c.length->max && length > static_cast<uint64_t>(*c.length->max)) {
-      violated(index, ConstraintKind::kLength,
-               "Member must have length less than or equal to " + std::to_string(*c.length->max));
+      violated(index, ConstraintKind::kLength, "Member must have length less than or equal to ",
+               *c.length->max);
     }
   }
 
   void check_range(uint32_t index, const spec::Constraints& c, double value) {
     if (!c.range) return;
     if (c.range->min && value < *c.range->min) {
-      violated(index, ConstraintKind::kRange,
-               "Member must have value greater than or equal to " + c.range->min_text);
+      violated(index, ConstraintKind::kRange, "Member must have value greater than or equal to ",
+               std::string_view(c.range->min_text));
     }
     if (c.range->max && value > *c.range->max) {
-      violated(index, ConstraintKind::kRange,
-               "Member must have value less than or equal to " + c.range->max_text);
+      violated(index, ConstraintKind::kRange, "Member must have value less than or equal to ",
+               std::string_view(c.range->max_text));
     }
   }
 
@@ -359,7 +368,8 @@ class Walker {
         if (c.length) check_length(index, c, n.ascii ? text.size() : spec::code_point_length(text));
         if (c.pattern && !spec::pattern_matches(*c.pattern, text)) {
           violated(index, ConstraintKind::kPattern,
-                   "Member must satisfy regular expression pattern: " + c.pattern->source);
+                   "Member must satisfy regular expression pattern: ",
+                   std::string_view(c.pattern->source));
         }
         check_enum(index, target, text);
         break;
@@ -615,9 +625,7 @@ nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const 
   uint32_t child = index + 1;
   for (uint32_t i = 0; i < object.size; ++i) {
     const std::string_view key = tape.text(tape.nodes[child]);
-    for (size_t m = 0; m < shape.members.size(); ++m) {
-      if (shape.members[m].name == key) found[m] = child + 1;
-    }
+    if (const int m = shape.find_member(key); m >= 0) found[m] = child + 1;
     child = tape.nodes[child + 1].end;
   }
   for (size_t m = 0; m < shape.members.size(); ++m) {
