@@ -42,7 +42,7 @@ TEST(AsciiDfa, AgreesWithRe2OnTheSubset) {
   for (const std::string p :
        {"^[A-Z]{2,4}(-[0-9]{1,3})?$", "^(foo|ba[rz])+\\.txt$", "^\\d+(\\.\\d+)?$", "^a*b?c+$",
         "^(ab)*$", "^(a|)b{3}$", "^[\\w.-]{0,5}$", "^(?:x|y){2,}z$", "^[]a]+$", "^[a\\]]+$",
-        "^\\s\\S$"}) {
+        "^\\s\\S$", "^[a-z]+[a-c]+$", "^abc$", "^[0-9]+:[a-z]+$", "^x[0-9]*$", "^[a-z]*-[0-9]*$"}) {
     if (AsciiDfa::compile(p) == nullptr) continue;  // outside the subset: RE2 handles it
     expect_agrees_with_re2(p, 5000);
   }
@@ -72,6 +72,23 @@ TEST(AsciiDfa, RunsAcrossBlockBoundaries) {
         }
       }
     }
+  }
+}
+
+// Ids and ARNs are chains of literals and runs, matched without state lookups; branching and
+// repeated groups are not chains and keep the table walk. Both agree with RE2 (tests above).
+TEST(AsciiDfa, ChainsAreRecognised) {
+  for (const char* p :
+       {"^[a-zA-Z0-9+/=_-]*$", "^[a-zA-Z0-9-]*$", "^st-[a-zA-Z0-9]+$",
+        "^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$", "^[0-9]+:[a-z]+$", "^abc$"}) {
+    const auto dfa = AsciiDfa::compile(p);
+    ASSERT_NE(dfa, nullptr) << p;
+    EXPECT_TRUE(dfa->is_chain()) << p;
+  }
+  for (const char* p : {"^(ab)*$", "^(foo|ba[rz])+\\.txt$", "^[a-z]+[a-c]+$", "^a*b?c+$"}) {
+    const auto dfa = AsciiDfa::compile(p);
+    ASSERT_NE(dfa, nullptr) << p;
+    EXPECT_FALSE(dfa->is_chain()) << p;
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -166,18 +167,57 @@ struct Shape {
     const uint64_t head = name_head(name);
     for (size_t m = 0; m < member_keys.size(); ++m) {
       if (member_keys[m].length != name.size() || member_keys[m].head != head) continue;
-      if (name.size() <= 8 || members[m].name.compare(8, std::string::npos, name.substr(8)) == 0) {
-        return static_cast<int>(m);
-      }
+      if (same_after_head(members[m].name, name)) return static_cast<int>(m);
     }
     return -1;
   }
+  // a == b for texts of one length whose first 8 bytes are known to be equal; word compares
+  // inline (a library call costs more than these short names).
+  static bool same_after_head(std::string_view a, std::string_view b) {
+    const size_t n = a.size();
+    if (n <= 8) return true;
+    const auto word = [](const char* p) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      return w;
+    };
+    for (size_t i = 8; i + 8 < n; i += 8) {
+      if (word(a.data() + i) != word(b.data() + i)) return false;
+    }
+    return word(a.data() + n - 8) == word(b.data() + n - 8);  // the last 8 (may overlap)
+  }
   // The first (up to) 8 bytes of `name` as a number, zero padded.
   static uint64_t name_head(std::string_view name) {
+    const size_t n = name.size();
+    if (n >= 8) {
+      uint64_t head;
+      std::memcpy(&head, name.data(), 8);
+      return le64(head);
+    }
+    if (n >= 4) {  // two overlapping 4-byte reads: bytes [0, 4) and [n - 4, n)
+      uint32_t low, high;
+      std::memcpy(&low, name.data(), 4);
+      std::memcpy(&high, name.data() + n - 4, 4);
+      return uint64_t{le32(low)} | (uint64_t{le32(high)} << (8 * (n - 4)));
+    }
     uint64_t head = 0;
-    const size_t n = name.size() < 8 ? name.size() : 8;
     for (size_t i = 0; i < n; ++i) head |= uint64_t{static_cast<unsigned char>(name[i])} << (8 * i);
     return head;
+  }
+  // Little-endian byte order (the head numbers put byte i at bits 8i).
+  static uint64_t le64(uint64_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap64(v);
+#else
+    return v;
+#endif
+  }
+  static uint32_t le32(uint32_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(v);
+#else
+    return v;
+#endif
   }
   // The simple name (after '#').
   std::string_view name() const;

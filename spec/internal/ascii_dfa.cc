@@ -507,10 +507,16 @@ void AsciiDfa::analyse() {
     info.loop_ranges = fits ? static_cast<uint8_t>(ranges) : 0;
     info.loop_offset = static_cast<uint32_t>(loop_vectors_.size());
     // b in [lo, hi] <=> (b + 0x80 - lo) as a signed byte < -128 + (hi - lo + 1).
-    for (size_t r = 0; r < info.loop_ranges; ++r) {
+    // Sets of up to kFixedRanges ranges get unused rows that match no byte (nothing is below -128).
+    const size_t rows = info.loop_ranges <= kFixedRanges ? kFixedRanges : info.loop_ranges;
+    for (size_t r = 0; r < rows; ++r) {
       std::array<int8_t, 16> bias, limit;
-      bias.fill(static_cast<int8_t>(static_cast<uint8_t>(0x80 - info.lo[r])));
-      limit.fill(static_cast<int8_t>(-128 + (info.hi[r] - info.lo[r] + 1)));
+      bias.fill(0);
+      limit.fill(-128);
+      if (r < info.loop_ranges) {
+        bias.fill(static_cast<int8_t>(static_cast<uint8_t>(0x80 - info.lo[r])));
+        limit.fill(static_cast<int8_t>(-128 + (info.hi[r] - info.lo[r] + 1)));
+      }
       loop_vectors_.push_back(bias);
       loop_vectors_.push_back(limit);
     }
@@ -534,6 +540,67 @@ void AsciiDfa::analyse() {
     }
     if (same) info.plus_of = static_cast<uint16_t>(target);
   }
+  build_chain();
+}
+
+void AsciiDfa::build_chain() {
+  const size_t states = accepting_.size();
+  std::vector<bool> visited(states, false);
+  std::vector<Step> program;
+  uint32_t s = start_;
+  while (true) {
+    if (s == kDead || visited[s] || program.size() > 64) return;
+    visited[s] = true;
+    const StateInfo& info = info_[s];
+    Step step;
+    step.accept_at_end = accepting_[s] != 0;
+    if (info.literal_length != 0) {
+      step.kind = Step::Kind::kLiteral;
+      step.literal_length = info.literal_length;
+      step.literal_offset = info.literal_offset;
+      program.push_back(step);
+      s = info.literal_end;
+      continue;
+    }
+    uint32_t loop = s;
+    if (info.plus_of != 0) {
+      loop = info.plus_of;
+      if (visited[loop]) return;
+      visited[loop] = true;
+      step.min_run = 1;
+    } else if (info.loop_ranges == 0) {
+      // Not a run: the chain may only end here, in a state with no way on.
+      for (int c = 0; c < 128; ++c) {
+        if (table_[s * 256 + c] != kDead) return;
+      }
+      final_accept_ = accepting_[s] != 0;
+      break;
+    }
+    step.kind = Step::Kind::kRun;
+    step.state = static_cast<uint16_t>(loop);
+    program.push_back(step);
+    // The run stops at a byte outside the loop set: it must lead to one state (or nowhere).
+    uint32_t to = kDead;
+    for (int c = 0; c < 128; ++c) {
+      const uint32_t next = table_[loop * 256 + c];
+      if (next == kDead || next == loop) continue;
+      if (to != kDead && next != to) return;
+      to = next;
+    }
+    if (to == kDead) {
+      final_accept_ = accepting_[loop] != 0;
+      break;
+    }
+    Step exit;
+    exit.kind = Step::Kind::kExit;
+    exit.accept_at_end = accepting_[loop] != 0;
+    exit.state = static_cast<uint16_t>(loop);
+    exit.to = static_cast<uint16_t>(to);
+    program.push_back(exit);
+    s = to;
+  }
+  program_ = std::move(program);
+  chain_ = true;
 }
 
 inline size_t AsciiDfa::loop_run(const StateInfo& info, const unsigned char* p,
@@ -546,11 +613,18 @@ inline size_t AsciiDfa::loop_run(const StateInfo& info, const unsigned char* p,
     // 16 bytes from p, or the last 16 of the text (bytes before p then fall off the mask).
     const bool from_end = avail < 16 && !padded;
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from_end ? end - 16 : p));
-    __m128i in = _mm_setzero_si128();
-    for (size_t r = 0; r < info.loop_ranges; ++r) {
+    const auto in_range = [&](size_t r) {
       const auto* rows = reinterpret_cast<const __m128i*>(vectors + 2 * r);
-      in = _mm_or_si128(
-          in, _mm_cmplt_epi8(_mm_add_epi8(v, _mm_loadu_si128(rows)), _mm_loadu_si128(rows + 1)));
+      return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_loadu_si128(rows)), _mm_loadu_si128(rows + 1));
+    };
+    __m128i in;
+    if (info.loop_ranges <= kFixedRanges) {
+      // The usual id sets: always kFixedRanges compares (unused rows match nothing), no loop.
+      in = _mm_or_si128(_mm_or_si128(in_range(0), in_range(1)),
+                        _mm_or_si128(in_range(2), in_range(3)));
+    } else {
+      in = _mm_setzero_si128();
+      for (size_t r = 0; r < info.loop_ranges; ++r) in = _mm_or_si128(in, in_range(r));
     }
     auto bits = static_cast<uint32_t>(_mm_movemask_epi8(in));
     if (from_end) bits >>= 16 - avail;
@@ -576,11 +650,15 @@ inline size_t AsciiDfa::loop_run(const StateInfo& info, const unsigned char* p,
 
 bool AsciiDfa::matches(std::string_view text) const {
   const auto* data = reinterpret_cast<const unsigned char*>(text.data());
-  if (text.size() >= 16) return match_range(data, data + text.size(), false);
+  if (text.size() >= 16) {
+    return chain_ ? match_chain(data, data + text.size(), false)
+                  : match_range(data, data + text.size(), false);
+  }
   // A short text is copied once so that every 16-byte read stays in bounds.
   alignas(16) unsigned char copy[32] = {};
   std::memcpy(copy, data, text.size());
-  return match_range(copy, copy + text.size(), true);
+  return chain_ ? match_chain(copy, copy + text.size(), true)
+                : match_range(copy, copy + text.size(), true);
 }
 
 namespace {
@@ -614,6 +692,34 @@ bool same_bytes(const unsigned char* a, const unsigned char* b, size_t n) {
 }
 
 }  // namespace
+
+bool AsciiDfa::match_chain(const unsigned char* p, const unsigned char* const end,
+                           bool padded) const {
+  for (const Step& step : program_) {
+    if (p == end) return step.accept_at_end;
+    switch (step.kind) {
+      case Step::Kind::kLiteral: {
+        if (static_cast<size_t>(end - p) < step.literal_length) return false;
+        const auto* literal =
+            reinterpret_cast<const unsigned char*>(literals_.data()) + step.literal_offset;
+        if (!same_bytes(p, literal, step.literal_length)) return false;
+        p += step.literal_length;
+        break;
+      }
+      case Step::Kind::kRun: {
+        const size_t run = loop_run(info_[step.state], p, end, padded);
+        if (run < step.min_run) return false;
+        p += run;
+        break;
+      }
+      case Step::Kind::kExit:
+        if (table_[step.state * 256u + *p] != step.to) return false;
+        ++p;
+        break;
+    }
+  }
+  return p == end && final_accept_;
+}
 
 bool AsciiDfa::match_range(const unsigned char* p, const unsigned char* const end,
                            bool padded) const {

@@ -29,15 +29,20 @@ class AsciiDfa {
   //   a time with SSE2 range compares when its set is a few ranges, and so does the state in front
   //   of it when that one only leads into the loop;
   // - otherwise one table lookup; the dead state ends the match at once.
+  // When the automaton is a chain of such steps (an ARN, an id with a prefix), it is matched as a
+  // fixed program of steps instead: no state to look up, so no step waits for the one before.
   bool matches(std::string_view text) const;
 
   size_t state_count() const { return accepting_.size(); }
+  // The automaton is matched as a chain program (see matches); for tests.
+  bool is_chain() const { return chain_; }
 
   static constexpr uint32_t kDead = 0;
 
  private:
   // Byte ranges [lo, hi] a state loops on (its self-loop set), when they are few.
   static constexpr size_t kMaxLoopRanges = 8;
+  static constexpr size_t kFixedRanges = 4;  // scanned with a fixed, loop-free sequence
   struct StateInfo {
     uint32_t literal_offset = 0;  // forced bytes in literals_
     uint16_t literal_length = 0;  // 0: not a forced-bytes state
@@ -49,8 +54,22 @@ class AsciiDfa {
     uint8_t lo[kMaxLoopRanges] = {};
     uint8_t hi[kMaxLoopRanges] = {};
   };
+  // One step of a chain program.
+  struct Step {
+    enum class Kind : uint8_t { kLiteral, kRun, kExit };
+    Kind kind = Kind::kLiteral;
+    bool accept_at_end = false;  // the answer when the text ends before this step
+    uint8_t min_run = 0;         // kRun: the run must have at least this many bytes
+    uint16_t state = 0;          // kRun: the loop state scanned; kExit: the loop state left
+    uint16_t to = 0;             // kExit: where the byte after the run must lead
+    uint16_t literal_length = 0;
+    uint32_t literal_offset = 0;
+  };
   // Fills info_ and literals_ from the table.
   void analyse();
+  // Builds program_ when the automaton is a chain of literals and runs; else leaves chain_ false.
+  void build_chain();
+  bool match_chain(const unsigned char* p, const unsigned char* end, bool padded) const;
   // Matches [p, end). `padded`: 16 bytes can be read from any p < end (a local copy of a short
   // text); otherwise the text is at least 16 bytes long and reads stay inside it.
   bool match_range(const unsigned char* p, const unsigned char* end, bool padded) const;
@@ -65,6 +84,9 @@ class AsciiDfa {
   std::string literals_;
   // Per loop range, two 16-byte rows (bias, limit) for the vector compare, built once.
   std::vector<std::array<int8_t, 16>> loop_vectors_;
+  bool chain_ = false;
+  std::vector<Step> program_;
+  bool final_accept_ = false;  // the chain's last state accepts
   friend class DfaBuilder;
 };
 

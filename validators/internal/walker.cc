@@ -218,10 +218,16 @@ class Walker {
   }
 
   void not_null() {
-    const std::string member = member_path();
-    issues_.push_back(
-        {IssueKind::kConstraint, pointer(), member, ConstraintKind::kRequired,
-         "Value null at '" + member + "' failed to satisfy constraint: Member must not be null"});
+    Issue& issue = issues_.emplace_back();
+    issue.kind = IssueKind::kConstraint;
+    issue.constraint = ConstraintKind::kRequired;
+    issue.pointer = pointer();
+    issue.member_path = member_path();
+    constexpr std::string_view kHead = "Value null at '";
+    constexpr std::string_view kTail = "' failed to satisfy constraint: Member must not be null";
+    std::string& m = issue.message;
+    m.reserve(kHead.size() + issue.member_path.size() + kTail.size());
+    m.append(kHead).append(issue.member_path).append(kTail);
   }
 
   // A constraint violation of the value at `index`: "Value '<v>' at '<member>' failed to satisfy
@@ -233,17 +239,28 @@ class Walker {
     issue.constraint = kind;
     issue.pointer = pointer();
     issue.member_path = member_path();
+    constexpr std::string_view kHead = "Value '";
+    constexpr std::string_view kAt = "' at '";
+    constexpr std::string_view kFailed = "' failed to satisfy constraint: ";
     std::string& m = issue.message;
-    m.reserve(64 + issue.member_path.size() + phrase.size() + detail.size() +
-              tape_.nodes[index].text_length);
-    m += "Value '";
-    render_into(index, m, 0);
-    if (m.size() > 7 + kMaxRenderedCodePoints) m = cut(m, 7 + kMaxRenderedCodePoints);
-    m += "' at '";
-    m += issue.member_path;
-    m += "' failed to satisfy constraint: ";
-    m += phrase;
-    m += detail;
+    const Node& n = tape_.nodes[index];
+    const size_t rest =
+        kAt.size() + issue.member_path.size() + kFailed.size() + phrase.size() + detail.size();
+    if (n.kind == NodeKind::kString && n.text_length <= kMaxRenderedCodePoints) {
+      // The common case, sized exactly: a string short enough to print whole (bytes bound code
+      // points).
+      const std::string_view text = tape_.text(n);
+      m.reserve(kHead.size() + text.size() + rest);
+      m.append(kHead).append(text);
+    } else {
+      m.reserve(kHead.size() + 32 + rest);
+      m.append(kHead);
+      render_into(index, m, 0);
+      if (m.size() > kHead.size() + kMaxRenderedCodePoints) {
+        m = cut(m, kHead.size() + kMaxRenderedCodePoints);
+      }
+    }
+    m.append(kAt).append(issue.member_path).append(kFailed).append(phrase).append(detail);
   }
 
   // `violated` with a number as the detail, formatted without a temporary string.
@@ -600,6 +617,12 @@ nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shap
 
 void append_pointer(std::string& pointer, std::string_view token) {
   pointer += '/';
+  bool plain = true;
+  for (const char c : token) plain &= c != '~' && c != '/';
+  if (plain) {
+    pointer.append(token);  // nothing to escape (the usual member name)
+    return;
+  }
   for (char c : token) {
     if (c == '~') {
       pointer += "~0";
