@@ -300,7 +300,9 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
     }
   }
   // Serialization (R6) and validation (R7).
-  auto verdict = validator_.validate(request.body, validators::JsonReader::kFast, true);
+  // One verdict per worker thread, reused: no allocation per request once its strings have grown.
+  thread_local validators::RequestVerdict verdict;
+  validator_.validate_into(request.body, verdict, validators::JsonReader::kFast, true);
   Json decoded;
   if (verdict.outcome == validators::Outcome::kSerializationError) {
     if (has(Defect::kInternalErrorOnMalformedJson)) {

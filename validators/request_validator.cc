@@ -1,3 +1,4 @@
+#include <charconv>
 #include <string>
 
 #include "validators/internal/json_tape.h"
@@ -74,12 +75,23 @@ RequestValidator::RequestValidator(std::shared_ptr<const spec::Model> model,
 RequestVerdict RequestValidator::validate(std::string_view body, JsonReader reader,
                                           bool decode) const {
   RequestVerdict verdict;
-  const auto serialization_error = [&](std::string message) {
+  validate_into(body, verdict, reader, decode);
+  return verdict;
+}
+
+void RequestValidator::validate_into(std::string_view body, RequestVerdict& verdict,
+                                     JsonReader reader, bool decode) const {
+  verdict.outcome = Outcome::kAccepted;
+  verdict.status = 200;
+  verdict.error_type = {};
+  verdict.message.clear();
+  verdict.violations.clear();
+  verdict.decoded = nullptr;
+  const auto serialization_error = [&](std::string_view reason, std::string_view detail = {}) {
     verdict.outcome = Outcome::kSerializationError;
     verdict.status = serialization_status_;
     verdict.error_type = kSerializationException;
-    verdict.message = std::move(message);
-    return verdict;
+    verdict.message.append(reason).append(detail);
   };
   // One tape per thread, reused: no allocation per request once warm.
   thread_local internal::Tape tape;
@@ -87,52 +99,55 @@ RequestVerdict RequestValidator::validate(std::string_view body, JsonReader read
   const std::string error = reader == JsonReader::kFast
                                 ? internal::read_json_fast(text, kMaxJsonDepth, tape)
                                 : internal::read_json_nlohmann(text, kMaxJsonDepth, tape);
-  if (!error.empty()) return serialization_error("The request body is not valid JSON: " + error);
+  if (!error.empty()) return serialization_error("The request body is not valid JSON: ", error);
   if (tape.nodes.front().kind != internal::NodeKind::kObject) {
     return serialization_error("The request body must be a JSON object");
   }
   if (operation_.input == nullptr) {
     if (decode) verdict.decoded = nlohmann::ordered_json::object();
-    return verdict;
+    return;
   }
-  thread_local std::vector<internal::Issue> issues;
+  // Issues likewise: a warm list keeps its strings' memory.
+  thread_local internal::IssueList issues;
   issues.clear();
   internal::walk_structure(tape, 0, *operation_.input, internal::WalkOptions{}, issues);
+  size_t violation_count = 0;
+  size_t message_size = 0;
   for (const auto& issue : issues) {
     if (issue.kind == internal::IssueKind::kTypeMismatch ||
         issue.kind == internal::IssueKind::kBadTimestamp) {
       return serialization_error(issue.message);
     }
-  }
-  size_t violation_count = 0;
-  size_t message_size = 0;
-  for (const auto& issue : issues) {
     if (issue.kind != internal::IssueKind::kConstraint) continue;
     ++violation_count;
     message_size += issue.message.size() + 2;
   }
-  verdict.violations.reserve(violation_count);
-  for (auto& issue : issues) {
+  if (violation_count == 0) {
+    if (decode) verdict.decoded = internal::decode_structure(tape, 0, *operation_.input);
+    return;
+  }
+  verdict.outcome = Outcome::kValidationError;
+  verdict.status = validation_status_;
+  verdict.error_type = kValidationException;
+  // Copied (not moved) out of the issue list, so that both keep their memory for the next body.
+  verdict.violations.resize(violation_count);
+  char count[24];
+  const auto count_end = std::to_chars(count, count + sizeof count, violation_count).ptr;
+  verdict.message.reserve(message_size + 40);
+  verdict.message.append(count, count_end)
+      .append(violation_count == 1 ? " validation error detected: "
+                                   : " validation errors detected: ");
+  size_t i = 0;
+  for (const auto& issue : issues) {
     if (issue.kind != internal::IssueKind::kConstraint) continue;
-    verdict.violations.push_back({std::move(issue.pointer), std::move(issue.member_path),
-                                  issue.constraint, std::move(issue.message)});
+    Violation& v = verdict.violations[i];
+    v.path.assign(issue.pointer);
+    v.member.assign(issue.member_path);
+    v.constraint = issue.constraint;
+    v.message.assign(issue.message);
+    if (i++ != 0) verdict.message.append("; ");
+    verdict.message.append(issue.message);
   }
-  if (!verdict.violations.empty()) {
-    verdict.outcome = Outcome::kValidationError;
-    verdict.status = validation_status_;
-    verdict.error_type = kValidationException;
-    const size_t n = verdict.violations.size();
-    verdict.message.reserve(message_size + 40);
-    verdict.message = std::to_string(n);
-    verdict.message += n == 1 ? " validation error detected: " : " validation errors detected: ";
-    for (size_t i = 0; i < n; ++i) {
-      if (i != 0) verdict.message += "; ";
-      verdict.message += verdict.violations[i].message;
-    }
-    return verdict;
-  }
-  if (decode) verdict.decoded = internal::decode_structure(tape, 0, *operation_.input);
-  return verdict;
 }
 
 }  // namespace lpe::validators

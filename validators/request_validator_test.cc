@@ -88,6 +88,16 @@ RequestVerdict validate_both(const std::string& body) {
     EXPECT_EQ(fast.violations, dom.violations);
     EXPECT_EQ(fast.decoded, dom.decoded);
   }
+  // validate_into with one verdict reused across every body of every test (valid, invalid and
+  // unparsable bodies in turn) gives the verdict of a fresh validate.
+  static RequestVerdict reused;
+  validator().validate_into(body, reused);
+  EXPECT_EQ(reused.outcome, fast.outcome) << body.substr(0, 200);
+  EXPECT_EQ(reused.status, fast.status);
+  EXPECT_EQ(reused.error_type, fast.error_type);
+  EXPECT_EQ(reused.message, fast.message);
+  EXPECT_EQ(reused.violations, fast.violations);
+  EXPECT_EQ(reused.decoded, fast.decoded);
   return fast;
 }
 

@@ -290,7 +290,7 @@ void ResponseChecker::check_success(const HttpResponse& response, std::vector<Fi
     return;
   }
   if (operation_.output == nullptr) return;
-  std::vector<internal::Issue> issues;
+  internal::IssueList issues;
   internal::WalkOptions options;
   options.response = true;
   internal::walk_structure(tape, 0, *operation_.output, options, issues);

@@ -67,6 +67,11 @@ class RequestValidator {
   // The verdict on `body`. `decode` = false skips building `decoded` (hot paths, benchmarks).
   RequestVerdict validate(std::string_view body, JsonReader reader = JsonReader::kFast,
                           bool decode = true) const;
+  // The same verdict, written into `out` and reusing its memory: a caller that validates many
+  // bodies (a server worker, a benchmark) keeps one verdict and allocates nothing per body once
+  // its strings have grown.
+  void validate_into(std::string_view body, RequestVerdict& out,
+                     JsonReader reader = JsonReader::kFast, bool decode = true) const;
 
   const spec::OperationView& operation() const { return operation_; }
 

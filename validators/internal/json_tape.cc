@@ -16,15 +16,18 @@ namespace {
 
 // "line L, column C" (1-based) of a byte offset, for error messages.
 std::string where(std::string_view input, size_t offset) {
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < offset && i < input.size(); ++i) {
-    if (input[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
+  // memchr jumps from newline to newline (most bodies have none), instead of a compare per byte.
+  const char* const begin = input.data();
+  const char* const stop = begin + std::min(offset, input.size());
+  size_t line = 1;
+  const char* line_start = begin;
+  for (const char* p = begin; p < stop;) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p)));
+    if (nl == nullptr) break;
+    ++line;
+    line_start = p = nl + 1;
   }
+  const auto column = static_cast<size_t>(stop - line_start) + 1;
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 

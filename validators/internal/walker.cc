@@ -104,7 +104,7 @@ struct Segment {
 
 class Walker {
  public:
-  Walker(const Tape& tape, const WalkOptions& options, std::vector<Issue>& issues)
+  Walker(const Tape& tape, const WalkOptions& options, IssueList& issues)
       : tape_(tape), options_(options), issues_(issues), path_(thread_path()) {
     path_.clear();
   }
@@ -173,6 +173,10 @@ class Walker {
   // The current path as a JSON pointer ("/events/0/eventTime").
   std::string pointer() const {
     std::string out;
+    write_pointer(out);
+    return out;
+  }
+  void write_pointer(std::string& out) const {
     for (const auto& seg : path_) {
       if (seg.is_index) {
         out += '/';
@@ -181,12 +185,15 @@ class Walker {
         append_pointer(out, seg.name);
       }
     }
-    return out;
   }
 
   // The current path as AWS messages name members ("events.0.eventTime").
   std::string member_path() const {
     std::string out;
+    write_member_path(out);
+    return out;
+  }
+  void write_member_path(std::string& out) const {
     for (const auto& seg : path_) {
       if (!out.empty()) out += '.';
       if (seg.is_index) {
@@ -195,7 +202,6 @@ class Walker {
         out += seg.name;
       }
     }
-    return out;
   }
 
   void type_mismatch(uint32_t index, std::string_view expected) {
@@ -218,11 +224,11 @@ class Walker {
   }
 
   void not_null() {
-    Issue& issue = issues_.emplace_back();
+    Issue& issue = issues_.add();
     issue.kind = IssueKind::kConstraint;
     issue.constraint = ConstraintKind::kRequired;
-    issue.pointer = pointer();
-    issue.member_path = member_path();
+    write_pointer(issue.pointer);
+    write_member_path(issue.member_path);
     constexpr std::string_view kHead = "Value null at '";
     constexpr std::string_view kTail = "' failed to satisfy constraint: Member must not be null";
     std::string& m = issue.message;
@@ -234,11 +240,11 @@ class Walker {
   // constraint: <phrase>" (R7).
   void violated(uint32_t index, ConstraintKind kind, std::string_view phrase,
                 std::string_view detail = {}) {
-    Issue& issue = issues_.emplace_back();
+    Issue& issue = issues_.add();
     issue.kind = IssueKind::kConstraint;
     issue.constraint = kind;
-    issue.pointer = pointer();
-    issue.member_path = member_path();
+    write_pointer(issue.pointer);
+    write_member_path(issue.member_path);
     constexpr std::string_view kHead = "Value '";
     constexpr std::string_view kAt = "' at '";
     constexpr std::string_view kFailed = "' failed to satisfy constraint: ";
@@ -537,7 +543,7 @@ class Walker {
 
   const Tape& tape_;
   const WalkOptions& options_;
-  std::vector<Issue>& issues_;
+  IssueList& issues_;
   // One path buffer per thread, reused: valid input allocates nothing here.
   static std::vector<Segment>& thread_path() {
     thread_local std::vector<Segment> path;
@@ -635,7 +641,7 @@ void append_pointer(std::string& pointer, std::string_view token) {
 }
 
 void walk_structure(const Tape& tape, uint32_t index, const Shape& shape,
-                    const WalkOptions& options, std::vector<Issue>& issues) {
+                    const WalkOptions& options, IssueList& issues) {
   Walker walker(tape, options, issues);
   walker.structure(index, shape);
 }

@@ -30,6 +30,35 @@ struct Issue {
   std::string message;
 };
 
+// The issues of a walk. Reused across walks: entries past size() keep their strings' memory, so a
+// warm list records issues without allocating.
+class IssueList {
+ public:
+  // A fresh issue at the end (strings empty, capacity kept).
+  Issue& add() {
+    if (count_ == items_.size()) items_.emplace_back();
+    Issue& issue = items_[count_++];
+    issue.kind = IssueKind::kConstraint;
+    issue.constraint = ConstraintKind::kRequired;
+    issue.pointer.clear();
+    issue.member_path.clear();
+    issue.message.clear();
+    return issue;
+  }
+  void push_back(Issue&& issue) { add() = std::move(issue); }
+  void clear() { count_ = 0; }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  Issue* begin() { return items_.data(); }
+  Issue* end() { return items_.data() + count_; }
+  const Issue* begin() const { return items_.data(); }
+  const Issue* end() const { return items_.data() + count_; }
+
+ private:
+  std::vector<Issue> items_;
+  size_t count_ = 0;
+};
+
 struct WalkOptions {
   bool response = false;  // enum values: unknown is a note (response) or a violation (request)
   // Default timestamp format for members without timestampFormat (restJson1: epoch-seconds).
@@ -39,7 +68,7 @@ struct WalkOptions {
 // Walks `tape` from node `index` as a value of structure `shape`, appending issues in model member
 // order (each member's issues in the order length, pattern, enum, range).
 void walk_structure(const Tape& tape, uint32_t index, const spec::Shape& shape,
-                    const WalkOptions& options, std::vector<Issue>& issues);
+                    const WalkOptions& options, IssueList& issues);
 
 // The model-known members of a structure value as JSON (model order, nulls dropped, last duplicate
 // wins). Only meaningful for a value that walked without type mismatches.
