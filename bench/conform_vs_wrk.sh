@@ -17,10 +17,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 scripts/install-deps.sh --bench
-if [ ! -x build/bin/lpe ]; then
-  cmake --preset default >/dev/null
-  cmake --build --preset default --target lpe
-fi
+# Always through the preset (RelWithDebInfo), so a build/ configured otherwise is not measured.
+cmake --preset default >/dev/null
+cmake --build --preset default --target lpe >/dev/null
 work=$(mktemp -d)
 mock_pid=""
 cleanup() { [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }

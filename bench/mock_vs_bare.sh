@@ -26,10 +26,11 @@ while [ $# -gt 0 ]; do
 done
 
 build=${LPE_BUILD_DIR:-build}
-if [ ! -x "$build/bin/lpe" ] || [ ! -x "$build/bin/lpe-bare-server" ]; then
+if [ -z "${LPE_BUILD_DIR:-}" ]; then
+  # Always through the preset (RelWithDebInfo), so a build/ configured otherwise is not measured.
   scripts/install-deps.sh
   cmake --preset default >/dev/null
-  cmake --build --preset default --target lpe lpe-bare-server
+  cmake --build --preset default --target lpe lpe-bare-server >/dev/null
 fi
 command -v wrk >/dev/null || scripts/install-deps.sh --bench
 [ -n "$threads" ] || threads=$(( $(nproc) * 4 > 16 ? $(nproc) * 4 : 16 ))

@@ -61,8 +61,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   const RequestValidator& v = validator();
 
-  const RequestVerdict fast = v.validate(body, JsonReader::kFast);
-  const RequestVerdict nlohmann = v.validate(body, JsonReader::kNlohmann);
+  // Verdicts kept across executions (validate_into reuses their memory), as a server would.
+  static RequestVerdict fast;
+  static RequestVerdict nlohmann;
+  v.validate_into(body, fast, JsonReader::kFast);
+  v.validate_into(body, nlohmann, JsonReader::kNlohmann);
   LPE_FUZZ_CHECK(fast.outcome == nlohmann.outcome && fast.status == nlohmann.status &&
                      fast.error_type == nlohmann.error_type,
                  describe(body, fast, nlohmann));
@@ -83,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   LPE_FUZZ_CHECK(fast.violations.empty() && fast.decoded.is_object(),
                  describe(body, fast, nlohmann));
   const std::string again = fast.decoded.dump();
-  const RequestVerdict reparsed = v.validate(again, JsonReader::kFast);
+  static RequestVerdict reparsed;
+  v.validate_into(again, reparsed, JsonReader::kFast);
   LPE_FUZZ_CHECK(
       reparsed.accepted() && reparsed.decoded == fast.decoded,
       describe(body, fast, nlohmann) + "\nre-serialized: " + again + "\nre-validated: " +

@@ -3,13 +3,16 @@
 # that found new coverage into the target's corpus, keeps crashes with their reproduction command,
 # and prints a summary (exec/s, coverage, new inputs, crashes).
 #
-# Usage: fuzz/run.sh TARGET [--time DURATION] [--jobs N] [--corpus DIR] [-- LIBFUZZER_FLAGS...]
+# Usage: fuzz/run.sh TARGET [--time DURATION] [--jobs N] [--corpus DIR] [--preset P]
+#                    [-- LIBFUZZER_FLAGS...]
 #   TARGET        request_validator, response_checker, pagination_token, sigv4, mock_handler,
 #                 pattern_generator (the part before _fuzzer)
 #   --time D      total fuzzing time: 30s, 10m, 8h, 2d or plain seconds (default 10m)
 #   --jobs N      parallel fuzzing processes (libFuzzer -fork=N, default 1)
 #   --corpus DIR  corpus read and merged into (default fuzz/corpus/TARGET, the committed seeds;
 #                 point it elsewhere to grow a large corpus without touching the repository)
+#   --preset P    fuzz (default: ASan + UBSan) or fuzz-fast (no sanitizers, about 3x the
+#                 executions; replay what it finds with the fuzz build, see fuzz/README.md)
 #   after --       extra libFuzzer flags, e.g. -- -use_value_profile=1
 #
 # Files: fuzz/work/TARGET/<timestamp>/ (log, inputs found this run) and fuzz/artifacts/TARGET/
@@ -17,7 +20,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -30,11 +33,13 @@ duration="10m"
 jobs=1
 corpus="$root/fuzz/corpus/$target"
 extra=()
+preset=fuzz
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) duration="${2:?--time needs a value}"; shift 2 ;;
     --jobs) jobs="${2:?--jobs needs a value}"; shift 2 ;;
     --corpus) corpus="${2:?--corpus needs a value}"; shift 2 ;;
+    --preset) preset="${2:?--preset needs a value}"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) usage ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage ;;
@@ -58,26 +63,22 @@ seconds="$(to_seconds "$duration")"
 source_file="$root/fuzz/${target}_fuzzer.cc"
 [ -f "$source_file" ] || { echo "run.sh: no fuzz target '$target' ($source_file)" >&2; exit 2; }
 
-# Build (or bring up to date) the fuzz preset: clang-14, libFuzzer, ASan + UBSan.
-build_dir="$root/build-fuzz"
+# Build (or bring up to date) the preset: clang-14, libFuzzer, with (fuzz) or without (fuzz-fast)
+# ASan + UBSan.
+case "$preset" in
+  fuzz|fuzz-fast) ;;
+  *) echo "run.sh: unknown preset '$preset' (expected fuzz or fuzz-fast)" >&2; exit 2 ;;
+esac
+build_dir="$root/build-$preset"
 if [ ! -f "$build_dir/build.ninja" ]; then
-  (cd "$root" && cmake --preset fuzz >/dev/null)
+  (cd "$root" && cmake --preset "$preset" >/dev/null)
 fi
 cmake --build "$build_dir" --target "${target}_fuzzer" -j 2
 binary="$build_dir/bin/${target}_fuzzer"
 
-# Per-target libFuzzer options (max_len matches the size cap in the target), as OSS-Fuzz reads them.
-flags=()
-options_file="$root/fuzz/${target}_fuzzer.options"
-if [ -f "$options_file" ]; then
-  while IFS='=' read -r key value; do
-    key="$(echo "$key" | tr -d '[:space:]')"
-    value="$(echo "$value" | tr -d '[:space:]')"
-    [ -n "$key" ] && [ -n "$value" ] && [[ "$key" != \[* ]] && flags+=("-$key=$value")
-  done < "$options_file"
-fi
-dict="$root/fuzz/${target}_fuzzer.dict"
-[ -f "$dict" ] && flags+=("-dict=$dict")
+# The target's libFuzzer options and dictionary.
+source "$root/fuzz/options.sh"
+fuzz_target_flags "$root" "$target"
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$root/fuzz/work/$target/$stamp"
@@ -142,6 +143,9 @@ fi
   for file in "${new_crashes[@]}"; do
     echo "  $file"
     echo "    reproduce:  $binary $file"
+    if [ "$preset" = fuzz-fast ]; then
+      echo "    sanitizers: (cd $root && cmake --preset fuzz && cmake --build --preset fuzz --target ${target}_fuzzer) && $root/build-fuzz/bin/${target}_fuzzer $file"
+    fi
     echo "    regression: cp $file $root/fuzz/corpus/$target/regression-<what>.bin"
   done
   echo "log:         $log"

@@ -91,21 +91,6 @@ constexpr PreludeShape kPreludeShapes[] = {
 
 }  // namespace
 
-std::string escape_pointer_token(std::string_view token) {
-  std::string out;
-  out.reserve(token.size());
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
 
 std::string escape_pointer(std::string_view token) { return escape_pointer_token(token); }
@@ -965,20 +950,6 @@ std::variant<OperationView, std::string> Model::operation(std::string_view wante
     }
   }
   return view;
-}
-
-size_t code_point_length(std::string_view utf8) {
-  size_t n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-bool pattern_matches(const PatternTrait& pattern, std::string_view value) {
-  if (pattern.dfa != nullptr) return pattern.dfa->matches(value);
-  if (pattern.regex == nullptr) return false;
-  return pattern.regex->Match(value, 0, value.size(),
-                              pattern.anchored_both ? RE2::ANCHOR_BOTH : RE2::UNANCHORED, nullptr,
-                              0);
 }
 
 }  // namespace lpe::spec

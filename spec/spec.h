@@ -295,13 +295,14 @@ class Model {
 std::string_view bundled_operation_model();
 std::string_view bundled_protocol_errors_model();
 
-// RFC 6901 escaping of one JSON pointer reference token ("a/b~c" -> "a~1b~0c"), for the precise
-// error locations every loader and checker reports.
-std::string escape_pointer_token(std::string_view token);
+// The helpers below are used per request and response (spec/values.cc); everything above loads
+// models (spec/spec.cc).
 
 // RFC 6901 escaping of one JSON pointer reference token ("a/b~c" -> "a~1b~0c"), for the precise
 // error locations every loader and checker reports.
 std::string escape_pointer_token(std::string_view token);
+// The same, appended to `out` (no allocation when `out` has room).
+void append_escaped_pointer_token(std::string& out, std::string_view token);
 
 // Counts Unicode code points of UTF-8 text (R2). The text must be valid UTF-8.
 size_t code_point_length(std::string_view utf8);

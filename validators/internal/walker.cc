@@ -207,7 +207,10 @@ class Walker {
   void type_mismatch(uint32_t index, std::string_view expected) {
     const Node& n = tape_.nodes[index];
     std::string got(kind_name(n.kind));
-    if (n.kind == NodeKind::kNumber || n.kind == NodeKind::kString) got += " " + render_json(index);
+    if (n.kind == NodeKind::kNumber || n.kind == NodeKind::kString) {
+      got += ' ';
+      got += render_json(index);
+    }
     const std::string member = member_path();
     issues_.push_back(
         {IssueKind::kTypeMismatch, pointer(), member, ConstraintKind::kRequired,
@@ -623,21 +626,7 @@ nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shap
 
 void append_pointer(std::string& pointer, std::string_view token) {
   pointer += '/';
-  bool plain = true;
-  for (const char c : token) plain &= c != '~' && c != '/';
-  if (plain) {
-    pointer.append(token);  // nothing to escape (the usual member name)
-    return;
-  }
-  for (char c : token) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
+  spec::append_escaped_pointer_token(pointer, token);
 }
 
 void walk_structure(const Tape& tape, uint32_t index, const Shape& shape,
