@@ -2,7 +2,8 @@
 //
 //   lpe-bench validate --corpus FILE [--seconds S] [--json-reader fast|nlohmann]
 //       validates every line of FILE (one request body per line) repeatedly for at least S seconds
-//       (default 2) and prints `bodies_per_second=<R>` as its last line.
+//       (default 2), reusing one verdict (validate_into), and prints `bodies_per_second=<R>` as its
+//       last line.
 //   lpe-bench json-schema
 //       prints a JSON Schema (draft-07) of the operation's input, derived from the model, so that
 //       other validators (ajv) are measured on exactly the same constraints.
