@@ -369,6 +369,20 @@ std::optional<std::string> scope_value(const Json& object, const std::string& po
   return it->get<std::string>();
 }
 
+// Records scope value `id` of entry `index` in the list at `list_ptr` (`value_key` of the entry
+// holds it); a value already seen in this list is an error naming the first entry. `where` ends
+// the message ("", " in this stage", ...).
+void check_unique(std::map<std::string, size_t>& seen, const std::optional<std::string>& id,
+                  size_t index, const std::string& list_ptr, std::string_view value_key,
+                  const spec::Member& member, std::string_view where, Collector& errors) {
+  if (!id) return;
+  const auto [it, inserted] = seen.emplace(*id, index);
+  if (inserted) return;
+  errors.add(child(child(list_ptr, index), value_key),
+             "duplicate " + member.name + " '" + *id + "'" + std::string(where) + " (first at " +
+                 child(list_ptr, it->second) + ")");
+}
+
 std::string parse_error_message(const std::exception& e) {
   std::string what = e.what();
   // nlohmann prefixes "[json.exception.parse_error.101] "; keep what follows.
@@ -455,14 +469,8 @@ std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
     }
     const auto arn = scope_value(stage_json, stage_ptr, kStageValueKey, stage_member, errors);
     const Json* sessions = required_array(stage_json, stage_ptr, kSessionsKey, errors);
-    if (arn) {
-      const auto [it, inserted] = seen_stages.emplace(*arn, si);
-      if (!inserted) {
-        errors.add(child(stage_ptr, kStageValueKey),
-                   "duplicate " + stage_member.name + " '" + *arn + "' (first at " +
-                       child(child("", kStagesKey), it->second) + ")");
-      }
-    }
+    check_unique(seen_stages, arn, si, child("", kStagesKey), kStageValueKey, stage_member, "",
+                 errors);
     Stage stage;
     stage.arn = arn.value_or("");
     if (sessions != nullptr) {
@@ -478,15 +486,8 @@ std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
             scope_value(session_json, session_ptr, kSessionValueKey, session_member, errors);
         const Json* participants =
             required_array(session_json, session_ptr, kParticipantsKey, errors);
-        if (id) {
-          const auto [it, inserted] = seen_sessions.emplace(*id, ji);
-          if (!inserted) {
-            errors.add(child(session_ptr, kSessionValueKey),
-                       "duplicate " + session_member.name + " '" + *id +
-                           "' in this stage (first at " +
-                           child(child(stage_ptr, kSessionsKey), it->second) + ")");
-          }
-        }
+        check_unique(seen_sessions, id, ji, child(stage_ptr, kSessionsKey), kSessionValueKey,
+                     session_member, " in this stage", errors);
         Session session;
         session.id = id.value_or("");
         if (participants != nullptr) {
@@ -502,15 +503,8 @@ std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
                                          participant_member, errors);
             const Json* items =
                 required_array(participant_json, participant_ptr, kItemsKey, errors);
-            if (pid) {
-              const auto [it, inserted] = seen_participants.emplace(*pid, pi);
-              if (!inserted) {
-                errors.add(child(participant_ptr, kParticipantValueKey),
-                           "duplicate " + participant_member.name + " '" + *pid +
-                               "' in this session (first at " +
-                               child(child(session_ptr, kParticipantsKey), it->second) + ")");
-              }
-            }
+            check_unique(seen_participants, pid, pi, child(session_ptr, kParticipantsKey),
+                         kParticipantValueKey, participant_member, " in this session", errors);
             List list;
             list.scope = {stage.arn, session.id, pid.value_or("")};
             if (items != nullptr) {

@@ -186,38 +186,24 @@ struct Shape {
     }
     return word(a.data() + n - 8) == word(b.data() + n - 8);  // the last 8 (may overlap)
   }
-  // The first (up to) 8 bytes of `name` as a number, zero padded.
+  // A number that, with the length, determines the first (up to) 8 bytes of `name`: equal names
+  // give equal heads, and names of one length whose first 8 bytes differ give different heads.
   static uint64_t name_head(std::string_view name) {
     const size_t n = name.size();
     if (n >= 8) {
       uint64_t head;
       std::memcpy(&head, name.data(), 8);
-      return le64(head);
+      return head;
     }
-    if (n >= 4) {  // two overlapping 4-byte reads: bytes [0, 4) and [n - 4, n)
+    if (n >= 4) {  // bytes [0, 4) and [n - 4, n): together all n bytes
       uint32_t low, high;
       std::memcpy(&low, name.data(), 4);
       std::memcpy(&high, name.data() + n - 4, 4);
-      return uint64_t{le32(low)} | (uint64_t{le32(high)} << (8 * (n - 4)));
+      return (uint64_t{low} << 32) | high;
     }
     uint64_t head = 0;
     for (size_t i = 0; i < n; ++i) head |= uint64_t{static_cast<unsigned char>(name[i])} << (8 * i);
     return head;
-  }
-  // Little-endian byte order (the head numbers put byte i at bits 8i).
-  static uint64_t le64(uint64_t v) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap64(v);
-#else
-    return v;
-#endif
-  }
-  static uint32_t le32(uint32_t v) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap32(v);
-#else
-    return v;
-#endif
   }
   // The simple name (after '#').
   std::string_view name() const;

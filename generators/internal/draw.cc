@@ -197,6 +197,8 @@ nlohmann::ordered_json draw_valid(const ValuePlan& plan, const DrawOptions& opti
   if (depth > 4 * options.max_depth + 16) {
     throw rc::GenerationFailure(plan.label + ": required members nest without end");
   }
+  if (plan.is_integer()) return draw_int(plan);
+  if (plan.is_float()) return draw_float(plan);
   switch (plan.type()) {
     case ShapeType::kString:
     case ShapeType::kEnum:
@@ -204,17 +206,6 @@ nlohmann::ordered_json draw_valid(const ValuePlan& plan, const DrawOptions& opti
       return *(*plan.valid_text);
     case ShapeType::kBoolean:
       return *chance(1, 2);
-    case ShapeType::kByte:
-    case ShapeType::kShort:
-    case ShapeType::kInteger:
-    case ShapeType::kLong:
-    case ShapeType::kBigInteger:
-    case ShapeType::kIntEnum:
-      return draw_int(plan);
-    case ShapeType::kFloat:
-    case ShapeType::kDouble:
-    case ShapeType::kBigDecimal:
-      return draw_float(plan);
     case ShapeType::kTimestamp:
       return draw_timestamp(plan);
     case ShapeType::kBlob: {

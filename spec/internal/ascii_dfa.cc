@@ -556,8 +556,7 @@ void AsciiDfa::build_chain() {
     step.accept_at_end = accepting_[s] != 0;
     if (info.literal_length != 0) {
       step.kind = Step::Kind::kLiteral;
-      step.literal_length = info.literal_length;
-      step.literal_offset = info.literal_offset;
+      step.state = static_cast<uint16_t>(s);
       program.push_back(step);
       s = info.literal_end;
       continue;
@@ -693,19 +692,24 @@ bool same_bytes(const unsigned char* a, const unsigned char* b, size_t n) {
 
 }  // namespace
 
+inline bool AsciiDfa::take_literal(const StateInfo& info, const unsigned char*& p,
+                                   const unsigned char* end) const {
+  if (static_cast<size_t>(end - p) < info.literal_length) return false;
+  const auto* literal =
+      reinterpret_cast<const unsigned char*>(literals_.data()) + info.literal_offset;
+  if (!same_bytes(p, literal, info.literal_length)) return false;
+  p += info.literal_length;
+  return true;
+}
+
 bool AsciiDfa::match_chain(const unsigned char* p, const unsigned char* const end,
                            bool padded) const {
   for (const Step& step : program_) {
     if (p == end) return step.accept_at_end;
     switch (step.kind) {
-      case Step::Kind::kLiteral: {
-        if (static_cast<size_t>(end - p) < step.literal_length) return false;
-        const auto* literal =
-            reinterpret_cast<const unsigned char*>(literals_.data()) + step.literal_offset;
-        if (!same_bytes(p, literal, step.literal_length)) return false;
-        p += step.literal_length;
+      case Step::Kind::kLiteral:
+        if (!take_literal(info_[step.state], p, end)) return false;
         break;
-      }
       case Step::Kind::kRun: {
         const size_t run = loop_run(info_[step.state], p, end, padded);
         if (run < step.min_run) return false;
@@ -727,11 +731,7 @@ bool AsciiDfa::match_range(const unsigned char* p, const unsigned char* const en
   while (p != end) {
     const StateInfo& info = info_[state];
     if (info.literal_length != 0) {
-      if (static_cast<size_t>(end - p) < info.literal_length) return false;
-      const auto* literal =
-          reinterpret_cast<const unsigned char*>(literals_.data()) + info.literal_offset;
-      if (!same_bytes(p, literal, info.literal_length)) return false;
-      p += info.literal_length;
+      if (!take_literal(info, p, end)) return false;
       state = info.literal_end;
       continue;
     }

@@ -60,16 +60,19 @@ class AsciiDfa {
     Kind kind = Kind::kLiteral;
     bool accept_at_end = false;  // the answer when the text ends before this step
     uint8_t min_run = 0;         // kRun: the run must have at least this many bytes
-    uint16_t state = 0;          // kRun: the loop state scanned; kExit: the loop state left
-    uint16_t to = 0;             // kExit: where the byte after the run must lead
-    uint16_t literal_length = 0;
-    uint32_t literal_offset = 0;
+    uint16_t state = 0;  // kLiteral: the state whose forced bytes follow; kRun: the loop state
+                         // scanned; kExit: the loop state left
+    uint16_t to = 0;     // kExit: where the byte after the run must lead
   };
   // Fills info_ and literals_ from the table.
   void analyse();
   // Builds program_ when the automaton is a chain of literals and runs; else leaves chain_ false.
   void build_chain();
   bool match_chain(const unsigned char* p, const unsigned char* end, bool padded) const;
+  // Compares the forced bytes of `info` at p and moves p past them; false on a mismatch or when
+  // the text ends first (the states inside them do not accept).
+  [[gnu::always_inline]] bool take_literal(const StateInfo& info, const unsigned char*& p,
+                                           const unsigned char* end) const;
   // Matches [p, end). `padded`: 16 bytes can be read from any p < end (a local copy of a short
   // text); otherwise the text is at least 16 bytes long and reads stay inside it.
   bool match_range(const unsigned char* p, const unsigned char* end, bool padded) const;
