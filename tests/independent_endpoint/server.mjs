@@ -17,6 +17,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import process from 'node:process';
+import { pathToFileURL } from 'node:url';
 
 // ---------------------------------------------------------------------------------------------
 // Command line
@@ -371,7 +372,7 @@ const DEFAULT_PAGE_SIZE = 50; // R3: the API page's "Default: 50"
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
 
-class RequestError extends Error {
+export class RequestError extends Error {
   constructor(status, type, message) {
     super(message);
     this.status = status;
@@ -538,7 +539,7 @@ function pageBody(dataset, secret, input) {
 // ---------------------------------------------------------------------------------------------
 // R13: SigV4 verification (AWS4-HMAC-SHA256, service `ivs`, the configured region).
 
-const SIGV4_SERVICE = 'ivs';
+const SIGV4_SERVICE = 'ivs'; // the service's signing name
 const SIGV4_WINDOW_MS = 15 * 60 * 1000;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
@@ -612,7 +613,8 @@ function parseAmzDate(text) {
 }
 
 // Returns nothing when the request is signed by the configured key; throws a 403 RequestError.
-function verifySigV4(req, body, options, now) {
+// `req` needs method, url and rawHeaders; `now` is milliseconds since the epoch.
+export function verifySigV4(req, body, options, now, service = SIGV4_SERVICE) {
   const authorizations = headerValues(req, 'authorization');
   if (authorizations.length === 0) {
     throw authError('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -669,7 +671,7 @@ function verifySigV4(req, body, options, now) {
   if (!signedHeaders.includes('x-amz-date')) throw invalid('x-amz-date must be a signed header');
   if (scopeDate !== amzDate.slice(0, 8)) throw invalid('Credential date does not match X-Amz-Date');
   if (scopeRegion !== options.region) throw invalid(`Credential should be scoped to region '${options.region}'`);
-  if (scopeService !== SIGV4_SERVICE) throw invalid(`Credential should be scoped to service '${SIGV4_SERVICE}'`);
+  if (scopeService !== service) throw invalid(`Credential should be scoped to service '${service}'`);
   if (Math.abs(now - signedAt) > SIGV4_WINDOW_MS) {
     throw invalid('Signature expired or not yet valid: X-Amz-Date is more than 15 minutes from the server time');
   }
@@ -859,4 +861,5 @@ function main() {
   });
 }
 
-main();
+// Runs as a program; a test may import the module for verifySigV4 alone.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
