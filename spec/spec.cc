@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "spec/derive.h"
 #include "spec/internal/ascii_dfa.h"
 
 #include <algorithm>
@@ -19,6 +20,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kPrelude = "smithy.api#";
+constexpr std::string_view kBundledModelName = "<bundled>/ivs-realtime-list-participant-events.json";
+constexpr std::string_view kBundledOverlayName = "<bundled>/lpe-overlay.json";
+constexpr std::string_view kBundledErrorsName = "<bundled>/aws-common-errors.json";
 
 struct TypeName {
   std::string_view name;
@@ -220,6 +224,9 @@ class ModelBuilder {
     }
     if (const auto meta = doc.find("metadata"); meta != doc.end()) {
       if (!meta->is_object()) fail("/metadata", "metadata must be an object");
+      if (const auto d = meta->find("lpe.derivedFrom"); d != meta->end() && d->is_object()) {
+        model_.contract_.derived_from = *d;
+      }
       if (const auto pe = meta->find("lpe.protocolErrors"); pe != meta->end()) {
         if (!pe->is_array()) fail("/metadata/lpe.protocolErrors", "must be an array of shape ids");
         for (size_t i = 0; i < pe->size(); ++i) {
@@ -238,9 +245,6 @@ class ModelBuilder {
     if (!shapes->is_object()) fail("/shapes", "\"shapes\" must be an object of shape id -> shape");
     for (const auto& [id, body] : shapes->items()) {
       const std::string ptr = "/shapes/" + escape_pointer(id);
-      if (!is_absolute_shape_id(id)) {
-        fail(ptr, "'" + id + "' is not an absolute shape id (namespace#Name)");
-      }
       if (!body.is_object()) fail(ptr, "a shape must be a JSON object");
       const auto type_it = body.find("type");
       if (type_it == body.end() || !type_it->is_string()) {
@@ -248,8 +252,20 @@ class ModelBuilder {
       }
       const std::string type_name = type_it->get<std::string>();
       if (type_name == "apply") {
-        applies_.push_back({current_file_, ptr, id, body});
+        // "ns#Shape" or "ns#Shape$member" (Smithy apply to a member).
+        const auto dollar = id.find('$');
+        const std::string shape_id = id.substr(0, dollar);
+        const std::string member =
+            dollar == std::string::npos ? std::string() : id.substr(dollar + 1);
+        if (!is_absolute_shape_id(shape_id) ||
+            (dollar != std::string::npos && !is_identifier(member))) {
+          fail(ptr, "'" + id + "' is not an absolute shape id (namespace#Name[$member])");
+        }
+        applies_.push_back({current_file_, ptr, shape_id, member, body});
         continue;
+      }
+      if (!is_absolute_shape_id(id)) {
+        fail(ptr, "'" + id + "' is not an absolute shape id (namespace#Name)");
       }
       const auto type = parse_type(type_name);
       if (!type) fail(ptr + "/type", "unknown shape type '" + type_name + "'");
@@ -268,13 +284,28 @@ class ModelBuilder {
     add_prelude();
     for (const auto& a : applies_) {
       current_file_ = a.file;
-      Shape* target = find_mutable(a.id);
-      if (target == nullptr) fail(a.pointer, "apply targets unknown shape '" + a.id + "'");
-      const auto traits = a.body.find("traits");
-      if (traits != a.body.end()) {
-        if (!traits->is_object()) fail(a.pointer + "/traits", "traits must be an object");
-        for (const auto& [k, v] : traits->items()) apply_traits_[a.id][k] = v;
+      const auto pending = std::find_if(pending_.begin(), pending_.end(),
+                                        [&](const Pending& p) { return p.shape->id == a.id; });
+      if (pending == pending_.end()) {
+        fail(a.pointer, "apply targets unknown shape '" + a.id + "'");
       }
+      if (!a.member.empty()) {
+        const auto members = pending->body.find("members");
+        const bool element = pending->body.contains(a.member) &&
+                             (a.member == "member" || a.member == "key" || a.member == "value");
+        if (!element && (members == pending->body.end() || !members->is_object() ||
+                         !members->contains(a.member))) {
+          fail(a.pointer, "apply targets unknown member '" + a.member + "' of '" + a.id + "'");
+        }
+      }
+      const auto traits = a.body.find("traits");
+      if (traits == a.body.end()) continue;
+      if (!traits->is_object()) fail(a.pointer + "/traits", "traits must be an object");
+      Json& into = a.member.empty() ? apply_traits_[a.id] : apply_member_traits_[a.id][a.member];
+      for (const auto& [k, v] : traits->items()) {
+        merge_applied_trait(into, k, v, a.pointer + "/traits/" + escape_pointer(k));
+      }
+      applied_from_[a.id + (a.member.empty() ? "" : "$" + a.member)] = a.file;
     }
     // Traits first (members need their targets' constraints), then members and references.
     for (auto& p : pending_) {
@@ -285,7 +316,9 @@ class ModelBuilder {
         traits = *t;
       }
       if (const auto a = apply_traits_.find(p.shape->id); a != apply_traits_.end()) {
-        for (const auto& [k, v] : a->second.items()) traits[k] = v;
+        for (const auto& [k, v] : a->second.items()) {
+          merge_applied_trait(traits, k, v, p.pointer + "/traits/" + escape_pointer(k));
+        }
       }
       p.shape->traits = traits;
       read_shape_traits(*p.shape, traits, p.pointer + "/traits");
@@ -327,9 +360,27 @@ class ModelBuilder {
   struct Apply {
     std::string file;
     std::string pointer;
-    std::string id;
+    std::string id;      // the shape
+    std::string member;  // empty: the shape itself
     Json body;
   };
+
+  // Smithy apply semantics: a trait the shape lacks is added; an equal value is fine; two lists
+  // are concatenated; any other difference is a conflict (the overlay disagrees with the model).
+  void merge_applied_trait(Json& traits, const std::string& name, const Json& value,
+                           const std::string& ptr) {
+    const auto it = traits.find(name);
+    if (it == traits.end()) {
+      traits[name] = value;
+    } else if (*it == value) {
+      return;
+    } else if (it->is_array() && value.is_array()) {
+      for (const auto& v : value) it->push_back(v);
+    } else {
+      fail(ptr, "applied trait '" + name + "' conflicts with the value the shape already has (" +
+                    it->dump().substr(0, 80) + " vs " + value.dump().substr(0, 80) + ")");
+    }
+  }
   struct ProtocolErrorRef {
     std::string file;
     std::string pointer;
@@ -558,8 +609,23 @@ class ModelBuilder {
     if (const auto d = target.traits.find("smithy.api#default"); d != target.traits.end()) {
       m.default_value = *d;
     }
+    Json member_traits = Json::object();
     if (const auto t = ref.find("traits"); t != ref.end()) {
       if (!t->is_object()) fail(ptr + "/traits", "traits must be an object");
+      member_traits = *t;
+    }
+    if (current_shape_ != nullptr) {
+      if (const auto a = apply_member_traits_.find(current_shape_->id);
+          a != apply_member_traits_.end()) {
+        if (const auto mt = a->second.find(name); mt != a->second.end()) {
+          for (const auto& [k, v] : mt->second.items()) {
+            merge_applied_trait(member_traits, k, v, ptr + "/traits/" + escape_pointer(k));
+          }
+        }
+      }
+    }
+    if (!member_traits.empty()) {
+      const Json* t = &member_traits;
       m.traits = *t;
       for (const auto& [key, value] : t->items()) {
         const std::string tptr = ptr + "/traits/" + escape_pointer(key);
@@ -568,6 +634,8 @@ class ModelBuilder {
         }
         if (key == "smithy.api#required") m.required = true;
         if (key == "smithy.api#default") m.default_value = value;
+        read_member_binding(m, key, value, tptr);
+        read_overlay_member_trait(m, key, value, tptr);
         if (key == "smithy.api#documentation") {
           if (!value.is_string()) fail(tptr, "documentation must be a string");
           m.documentation = value.get<std::string>();
@@ -583,6 +651,78 @@ class ModelBuilder {
       if (own.sparse) m.constraints.sparse = true;
     }
     return m;
+  }
+
+  // restJson1 HTTP binding traits: where the member travels (body by default).
+  static void read_member_binding(Member& m, const std::string& key, const Json& value,
+                                  const std::string& ptr) {
+    static const std::pair<std::string_view, HttpBinding> kBindings[] = {
+        {"smithy.api#httpHeader", HttpBinding::kHeader},
+        {"smithy.api#httpPrefixHeaders", HttpBinding::kPrefixHeaders},
+        {"smithy.api#httpQuery", HttpBinding::kQuery},
+        {"smithy.api#httpQueryParams", HttpBinding::kQueryParams},
+        {"smithy.api#httpLabel", HttpBinding::kLabel},
+        {"smithy.api#httpPayload", HttpBinding::kPayload},
+        {"smithy.api#httpResponseCode", HttpBinding::kResponseCode},
+    };
+    for (const auto& [name, binding] : kBindings) {
+      if (key != name) continue;
+      m.binding = binding;
+      if (binding == HttpBinding::kHeader || binding == HttpBinding::kQuery ||
+          binding == HttpBinding::kPrefixHeaders) {
+        if (!value.is_string()) fail(ptr, std::string(name) + " needs a string value");
+        m.binding_name = value.get<std::string>();
+      }
+    }
+  }
+
+  // Our overlay's member traits (spec/lpe-overlay.json); their cross-member checks run once the
+  // shape's members are all known (check_overlay_members, check_operation).
+  void read_overlay_member_trait(Member& m, const std::string& key, const Json& value,
+                                 const std::string& ptr) {
+    if (key == "lpe.conformance#presentWhen") {
+      const auto sibling = value.is_object() ? value.find("member") : value.end();
+      const auto pattern = value.is_object() ? value.find("pattern") : value.end();
+      if (sibling == value.end() || !sibling->is_string() || pattern == value.end() ||
+          !pattern->is_string()) {
+        fail(ptr, "presentWhen needs {\"member\": name, \"pattern\": regex}");
+      }
+      Constraints c;
+      read_constraints(c, Json{{"smithy.api#pattern", *pattern}}, ptr);
+      m.present_when = PresenceRule{sibling->get<std::string>(), std::move(*c.pattern)};
+    } else if (key == "lpe.conformance#echoesInput") {
+      const auto member = value.is_object() ? value.find("member") : value.end();
+      if (member == value.end() || !member->is_string()) {
+        fail(ptr, "echoesInput needs {\"member\": input member name}");
+      }
+      m.echoes_input = member->get<std::string>();
+    } else if (key == "lpe.conformance#documentedDefault") {
+      m.documented_default = read_int(value, ptr, "documentedDefault");
+    }
+  }
+
+  // presentWhen names a sibling string member, and its pattern matches some value of the
+  // sibling's enum (a rule that can never hold means the overlay no longer fits the model).
+  static void check_overlay_members(const Shape& s, const std::string& ptr) {
+    for (const Member& m : s.members) {
+      if (!m.present_when) continue;
+      const std::string tptr =
+          ptr + "/members/" + escape_pointer(m.name) + "/traits/lpe.conformance#presentWhen";
+      const Member* sibling = s.member(m.present_when->sibling);
+      if (sibling == nullptr || (sibling->target->type != ShapeType::kString &&
+                                 sibling->target->type != ShapeType::kEnum)) {
+        fail(tptr, "presentWhen member '" + m.present_when->sibling + "' is not a string member of " +
+                       s.id);
+      }
+      const auto& values = sibling->target->enum_values;
+      if (!values.empty() &&
+          std::none_of(values.begin(), values.end(), [&](const EnumValue& v) {
+            return pattern_matches(m.present_when->pattern, v.string_value);
+          })) {
+        fail(tptr, "presentWhen pattern '" + m.present_when->pattern.source +
+                       "' matches no value of " + sibling->target->id);
+      }
+    }
   }
 
   std::vector<const Shape*> resolve_refs(const Json& body, const char* key, const std::string& ptr,
@@ -624,6 +764,7 @@ class ModelBuilder {
           break;
         }
         if (!members->is_object()) fail(ptr + "/members", "members must be an object");
+        current_shape_ = &s;
         for (const auto& [name, ref] : members->items()) {
           const std::string mptr = ptr + "/members/" + escape_pointer(name);
           if (!is_identifier(name)) fail(mptr, "member name '" + name + "' is not an identifier");
@@ -646,16 +787,20 @@ class ModelBuilder {
           }
           s.members.push_back(std::move(m));
         }
+        current_shape_ = nullptr;
         for (const auto& m : s.members) {
           s.member_keys.push_back({Shape::name_head(m.name), static_cast<uint32_t>(m.name.size())});
         }
+        check_overlay_members(s, ptr);
         break;
       }
       case ShapeType::kList:
       case ShapeType::kSet: {
         const auto member = body.find("member");
         if (member == body.end()) fail(ptr + "/member", "a list needs a member");
+        current_shape_ = &s;
         s.members.push_back(make_member("member", *member, ptr + "/member"));
+        current_shape_ = nullptr;
         break;
       }
       case ShapeType::kMap: {
@@ -663,12 +808,14 @@ class ModelBuilder {
         const auto value = body.find("value");
         if (key == body.end()) fail(ptr + "/key", "a map needs a key");
         if (value == body.end()) fail(ptr + "/value", "a map needs a value");
+        current_shape_ = &s;
         s.members.push_back(make_member("key", *key, ptr + "/key"));
         const ShapeType kt = s.members.back().target->type;
         if (kt != ShapeType::kString && kt != ShapeType::kEnum) {
           fail(ptr + "/key/target", "a map key must target a string or enum");
         }
         s.members.push_back(make_member("value", *value, ptr + "/value"));
+        current_shape_ = nullptr;
         break;
       }
       case ShapeType::kOperation: {
@@ -760,8 +907,69 @@ class ModelBuilder {
       need(op.input, p.page_size, "pageSize",
            {ShapeType::kInteger, ShapeType::kShort, ShapeType::kByte, ShapeType::kLong});
     }
-    if (!p.items.empty())
+    if (!p.items.empty()) {
       need(op.output, p.items, "items", {ShapeType::kList, ShapeType::kMap, ShapeType::kSet});
+    } else {
+      infer_items(op);
+    }
+    check_overlay_operation(op, ptr);
+  }
+
+  // Smithy: without `items`, the paginated items are the output's one list or map member.
+  static void infer_items(Shape& op) {
+    auto& p = *op.paginated;
+    std::vector<std::string> candidates;
+    if (op.output != nullptr) {
+      for (const auto& m : op.output->members) {
+        const ShapeType t = m.target->type;
+        if (m.binding == HttpBinding::kBody &&
+            (t == ShapeType::kList || t == ShapeType::kSet || t == ShapeType::kMap)) {
+          candidates.push_back(m.name);
+        }
+      }
+    }
+    if (candidates.size() == 1) {
+      p.items = candidates.front();
+      p.items_inferred = true;
+      return;
+    }
+    std::string names;
+    for (const auto& c : candidates) names += (names.empty() ? "'" : ", '") + c + "'";
+    p.items_problem =
+        "smithy.api#paginated of " + op.id + " names no items member, and it cannot be inferred: " +
+        (candidates.empty() ? std::string("the output has no list or map member")
+                            : "the output has several list or map members (" + names +
+                                  "); name one with \"items\" (in an overlay: --overlay)");
+  }
+
+  // Our overlay's traits that refer to the operation: echoesInput names an input member, and a
+  // documented default lies within the page size's range.
+  void check_overlay_operation(const Shape& op, const std::string& ptr) {
+    const auto& p = *op.paginated;
+    if (op.input != nullptr && !p.page_size.empty()) {
+      const Member* size = op.input->member(p.page_size);
+      if (size != nullptr && size->documented_default) {
+        const auto& r = size->constraints.range;
+        const double d = static_cast<double>(*size->documented_default);
+        if (r && ((r->min && d < *r->min) || (r->max && d > *r->max))) {
+          fail(ptr, "documentedDefault " + std::to_string(*size->documented_default) + " of " +
+                        op.input->id + "$" + size->name + " is outside its range");
+        }
+      }
+    }
+    if (p.items.empty() || op.output == nullptr) return;
+    const Member* items = op.output->member(p.items);
+    const Shape* item = items == nullptr || items->target->members.empty()
+                            ? nullptr
+                            : items->target->members.back().target;
+    if (item == nullptr) return;
+    for (const Member& m : item->members) {
+      if (m.echoes_input.empty()) continue;
+      if (op.input == nullptr || op.input->member(m.echoes_input) == nullptr) {
+        fail(ptr, "echoesInput of " + item->id + "$" + m.name + " names '" + m.echoes_input +
+                      "', which is not an input member of " + op.id);
+      }
+    }
   }
 
  public:
@@ -785,6 +993,9 @@ class ModelBuilder {
   std::vector<Apply> applies_;
   std::vector<ProtocolErrorRef> protocol_error_ids_;
   std::map<std::string, Json> apply_traits_;
+  std::map<std::string, std::map<std::string, Json>> apply_member_traits_;
+  std::map<std::string, std::string> applied_from_;
+  const Shape* current_shape_ = nullptr;  // the shape whose members make_member resolves
   std::map<std::string, std::string> origin_;
   std::map<std::string, std::vector<const Shape*>> resources_;
 
@@ -828,16 +1039,49 @@ const Shape* OperationView::find_error(std::string_view error_name) const {
 std::optional<int64_t> OperationView::default_page_size() const {
   if (operation == nullptr || !operation->paginated || input == nullptr) return std::nullopt;
   const Member* m = input->member(operation->paginated->page_size);
-  if (m == nullptr || !m->default_value || !m->default_value->is_number_integer()) {
-    return std::nullopt;
+  if (m == nullptr) return std::nullopt;
+  if (m->default_value && m->default_value->is_number_integer()) {
+    return m->default_value->get<int64_t>();
   }
-  return m->default_value->get<int64_t>();
+  return m->documented_default;
+}
+
+std::string ContractInfo::summary() const {
+  std::string out = origin == "bundled" ? "bundled model" : "model";
+  for (const auto& s : sources) {
+    out += (&s == &sources.front() ? ": " : " + ") + s.role + " " + s.name + " (sha256 " +
+           s.sha256.substr(0, 12) + ")";
+  }
+  if (derived_from.is_object()) {
+    out += "; derived from " + derived_from.value("repository", std::string()) + "@" +
+           derived_from.value("commit", std::string()) + " " +
+           derived_from.value("path", std::string()) + " (sha256 " +
+           derived_from.value("sha256", std::string()).substr(0, 12) + ")";
+  }
+  return out;
+}
+
+nlohmann::ordered_json ContractInfo::to_json() const {
+  auto files = nlohmann::ordered_json::array();
+  for (const auto& s : sources) {
+    files.push_back({{"name", s.name}, {"role", s.role}, {"sha256", s.sha256}});
+  }
+  nlohmann::ordered_json out = {{"origin", origin}, {"files", std::move(files)}};
+  if (derived_from.is_object()) out["derivedFrom"] = derived_from;
+  return out;
 }
 
 std::variant<std::shared_ptr<const Model>, ModelError> Model::load(
     const std::vector<Source>& sources) {
   auto model = std::make_shared<Model>();
   ModelBuilder builder(*model);
+  model->contract_.origin = "file";
+  for (const auto& s : sources) {
+    model->contract_.sources.push_back({s.name, s.role, sha256_hex(s.text)});
+    if (s.name.rfind("<bundled>/", 0) == 0 && s.role == "model") {
+      model->contract_.origin = "bundled";
+    }
+  }
   try {
     for (const auto& s : sources) builder.add_document(s);
     builder.resolve();
@@ -851,10 +1095,11 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load(
 
 std::shared_ptr<const Model> Model::bundled() {
   static const std::shared_ptr<const Model> model = [] {
-    auto loaded =
-        load({{"<bundled>/ivs-realtime-list-participant-events.json",
-               std::string(bundled_operation_model())},
-              {"<bundled>/aws-common-errors.json", std::string(bundled_protocol_errors_model())}});
+    auto loaded = load({{std::string(kBundledModelName), std::string(bundled_operation_model())},
+                        {std::string(kBundledOverlayName), std::string(bundled_overlay_model()),
+                         "overlay"},
+                        {std::string(kBundledErrorsName),
+                         std::string(bundled_protocol_errors_model()), "protocol errors"}});
     if (auto* error = std::get_if<ModelError>(&loaded)) {
       // The bundled model is checked by the tests; failing here means a broken build.
       std::fprintf(stderr, "lpe: bundled model is invalid: %s\n", error->to_string().c_str());
@@ -865,17 +1110,57 @@ std::shared_ptr<const Model> Model::bundled() {
   return model;
 }
 
-std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(const std::string& path) {
+namespace {
+
+std::optional<std::string> read_whole_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return ModelError{path, "", "cannot open the model file"};
+  if (!in) return std::nullopt;
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) return ModelError{path, "", "cannot read the model file"};
-  std::vector<Source> sources{{path, text.str()}};
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+// True when every shape an overlay applies to is defined by the model text (AWS's published
+// model and our derived one share their shape ids).
+bool overlay_fits(std::string_view overlay_text, std::string_view model_text) {
+  try {
+    const auto overlay = nlohmann::json::parse(overlay_text);
+    const auto model = nlohmann::json::parse(model_text);
+    const auto shapes = model.find("shapes");
+    if (shapes == model.end() || !shapes->is_object()) return false;
+    for (const auto& [id, body] : overlay.at("shapes").items()) {
+      if (!shapes->contains(id.substr(0, id.find('$')))) return false;
+    }
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(
+    const std::string& path, const std::vector<std::string>& overlay_paths) {
+  const auto text = read_whole_file(path);
+  if (!text) return ModelError{path, "", "cannot open or read the model file"};
+  std::vector<Source> sources{{path, *text}};
+  if (overlay_paths.empty()) {
+    if (overlay_fits(bundled_overlay_model(), *text)) {
+      sources.push_back({std::string(kBundledOverlayName), std::string(bundled_overlay_model()),
+                         "overlay"});
+    }
+  } else {
+    for (const auto& overlay : overlay_paths) {
+      const auto overlay_text = read_whole_file(overlay);
+      if (!overlay_text) return ModelError{overlay, "", "cannot open or read the overlay file"};
+      sources.push_back({overlay, *overlay_text, "overlay"});
+    }
+  }
   // The protocol errors come along unless the user's file defines them itself.
-  if (text.str().find("aws.protocols.common#SerializationException") == std::string::npos) {
-    sources.push_back(
-        {"<bundled>/aws-common-errors.json", std::string(bundled_protocol_errors_model())});
+  if (text->find("aws.protocols.common#SerializationException") == std::string::npos) {
+    sources.push_back({std::string(kBundledErrorsName),
+                       std::string(bundled_protocol_errors_model()), "protocol errors"});
   }
   return load(sources);
 }
@@ -895,8 +1180,12 @@ std::vector<std::string> Model::operation_names() const {
 
 std::variant<OperationView, std::string> Model::operation(std::string_view wanted) const {
   const Shape* op = nullptr;
+  size_t count = 0;
+  std::string paginated;
   for (const auto& [id, s] : shapes_) {
     if (s.type != ShapeType::kOperation) continue;
+    ++count;
+    if (s.paginated) paginated += (paginated.empty() ? "" : ", ") + std::string(s.name());
     if (wanted.empty() || s.name() == wanted || s.id == wanted) {
       if (op != nullptr && !wanted.empty()) {
         return "operation name '" + std::string(wanted) + "' is ambiguous; use its absolute id";
@@ -904,11 +1193,19 @@ std::variant<OperationView, std::string> Model::operation(std::string_view wante
       if (op == nullptr) op = &s;
     }
   }
+  if (wanted.empty() && count > 1) {
+    return "the model defines " + std::to_string(count) +
+           " operations; choose one with --operation (paginated: " +
+           (paginated.empty() ? std::string("none") : paginated) + ")";
+  }
   if (op == nullptr) {
     if (wanted.empty()) return std::string("the model defines no operation");
     std::string known;
     for (const auto& n : operation_names()) known += (known.empty() ? "" : ", ") + n;
     return "no operation '" + std::string(wanted) + "' in the model (has: " + known + ")";
+  }
+  if (op->paginated && op->paginated->items.empty() && !op->paginated->items_problem.empty()) {
+    return op->paginated->items_problem;
   }
   OperationView view;
   view.operation = op;

@@ -97,6 +97,24 @@ struct PaginatedTrait {
   std::string output_token;
   std::string page_size;
   std::string items;
+  // True when the model names no `items` and the loader inferred it as Smithy defines the member:
+  // the output's one list or map member.
+  bool items_inferred = false;
+  // Why `items` could not be inferred (no list/map member, or several candidates named). Only an
+  // error for the operation it belongs to: Model::operation() reports it when that one is chosen.
+  std::string items_problem;
+};
+
+// Where a member travels on the wire (restJson1 HTTP binding traits). Only body members are part
+// of a JSON document; the others are headers, query strings, labels or the status code.
+enum class HttpBinding { kBody, kHeader, kPrefixHeaders, kQuery, kQueryParams, kLabel, kPayload,
+                         kResponseCode };
+
+// `lpe.conformance#presentWhen` (our overlay, R9): the member is present exactly when a sibling
+// member's string value matches `pattern` ("errorCode only on *_ERROR events").
+struct PresenceRule {
+  std::string sibling;
+  PatternTrait pattern;
 };
 
 struct Shape;
@@ -120,6 +138,16 @@ struct Member {
   std::string documentation;
   Constraints constraints;  // effective: target traits overlaid with the member's own
   nlohmann::ordered_json traits = nlohmann::ordered_json::object();  // the member's raw traits
+  HttpBinding binding = HttpBinding::kBody;
+  std::string binding_name;  // header name / query key for header and query bindings
+  // Our overlay's additions (spec/lpe-overlay.json):
+  std::optional<PresenceRule> present_when;  // lpe.conformance#presentWhen
+  // lpe.conformance#echoesInput: an item member that should equal this input member of the
+  // request that listed it (each event's participantId is the requested participant, R9).
+  std::string echoes_input;
+  // lpe.conformance#documentedDefault: a default the service documents but does not model
+  // (maxResults "Default: 50", R3); unlike smithy.api#default, clients do not send it.
+  std::optional<int64_t> documented_default;
 };
 
 // One enum value (enum: string value; intEnum: integer value).
@@ -232,7 +260,8 @@ struct OperationView {
 
   // The error shape whose simple name is `name` (declared or protocol), or nullptr.
   const Shape* find_error(std::string_view name) const;
-  // The default page size: the `default` trait of the paginated pageSize member, if any.
+  // The default page size: the `default` trait of the paginated pageSize member, else its
+  // documented default (our overlay, R3), if any.
   std::optional<int64_t> default_page_size() const;
   // The input members that select the list being paged, outermost first (R10 token binding):
   // the `lpe.conformance#listScope` trait of the operation, else the required string input
@@ -240,13 +269,33 @@ struct OperationView {
   std::vector<const Member*> list_scope;
 };
 
+// What a model was loaded from, so that every report can name the contract it judged against.
+struct ContractSource {
+  std::string name;    // file path, or "<bundled>/..." for the embedded files
+  std::string role;    // "model", "overlay" or "protocol errors"
+  std::string sha256;  // of the file's bytes
+};
+struct ContractInfo {
+  std::vector<ContractSource> sources;  // in load order
+  // The `lpe.derivedFrom` metadata of a derived model (repository, path, commit, sha256 of AWS's
+  // file), or null.
+  nlohmann::ordered_json derived_from;
+  // "bundled" or "file".
+  std::string origin;
+  // One line: "bundled (AWS aws/api-models-aws@7b72fb5, sha256 be08...) + overlay ...".
+  std::string summary() const;
+  nlohmann::ordered_json to_json() const;
+};
+
 // The immutable model. Thread-safe to share once loaded.
 class Model {
  public:
-  // One model file to load: a name for messages and its text.
+  // One model file to load: a name for messages and its text. `role` is "model" (default),
+  // "overlay" or "protocol errors" (recorded in contract()).
   struct Source {
     std::string name;
     std::string text;
+    std::string role = "model";
   };
 
   // Loads and merges Smithy 2.0 JSON AST documents (shapes with the same id are an error),
@@ -254,24 +303,32 @@ class Model {
   static std::variant<std::shared_ptr<const Model>, ModelError> load(
       const std::vector<Source>& sources);
 
-  // Loads the bundled model (the operation plus the AWS protocol errors), embedded in the binary.
+  // Loads the bundled model: the operation derived from AWS's model, our overlay, and the AWS
+  // protocol errors, embedded in the binary.
   static std::shared_ptr<const Model> bundled();
 
-  // Loads a user model file from disk together with the bundled protocol errors.
-  static std::variant<std::shared_ptr<const Model>, ModelError> load_file(const std::string& path);
+  // Loads a user model file from disk together with the bundled protocol errors (unless the file
+  // defines them) and overlays: `overlay_paths` when given; otherwise the bundled overlay when
+  // every shape it applies to is in the file (AWS's published model: its shape ids match), else
+  // none (checks that need an overlay's traits then say so, R14).
+  static std::variant<std::shared_ptr<const Model>, ModelError> load_file(
+      const std::string& path, const std::vector<std::string>& overlay_paths = {});
 
   // The shape with this absolute id, or nullptr.
   const Shape* find(std::string_view id) const;
   // Every shape, in id order.
   const std::map<std::string, Shape, std::less<>>& shapes() const { return shapes_; }
-  // Operations by simple or absolute name. An empty name picks the only operation (or the first
-  // by id when there are several and `name` is empty).
+  // Operations by simple or absolute name. An empty name picks the only operation; with several it
+  // is an error that names the paginated ones (the caller asks for --operation).
   std::variant<OperationView, std::string> operation(std::string_view name = {}) const;
   // The names of all operations in the model.
   std::vector<std::string> operation_names() const;
+  // What the model was loaded from (files, hashes, provenance).
+  const ContractInfo& contract() const { return contract_; }
 
  private:
   friend class ModelBuilder;
+  ContractInfo contract_;
   std::map<std::string, Shape, std::less<>> shapes_;
   std::vector<const Shape*> protocol_errors_;
   std::map<std::string, const Shape*, std::less<>> service_of_;  // operation id -> its service
@@ -279,6 +336,7 @@ class Model {
 
 // The bundled model file texts (embedded at build time).
 std::string_view bundled_operation_model();
+std::string_view bundled_overlay_model();
 std::string_view bundled_protocol_errors_model();
 
 // The helpers below are used per request and response (spec/values.cc); everything above loads

@@ -41,8 +41,9 @@ TEST(BundledModel, InputMembersInModelOrderWithConstraints) {
   ASSERT_NE(in, nullptr);
   std::vector<std::string> names;
   for (const auto& m : in->members) names.push_back(m.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"maxResults", "nextToken", "participantId",
-                                             "sessionId", "stageArn"}));
+  // AWS's model order, which R7 messages follow.
+  EXPECT_EQ(names, (std::vector<std::string>{"stageArn", "sessionId", "participantId",
+                                             "nextToken", "maxResults"}));
   const Member* max = in->member("maxResults");
   ASSERT_TRUE(max->constraints.range.has_value());
   EXPECT_EQ(max->constraints.range->min, 1);
@@ -77,19 +78,37 @@ TEST(BundledModel, OutputEventsAndEnums) {
 
 TEST(BundledModel, ErrorsDeclaredAndProtocol) {
   const auto& op = lpe_operation();
-  EXPECT_EQ(op.declared_errors.size(), 7u);
+  // AWS's model declares two errors on the operation and none on the service.
+  ASSERT_EQ(op.declared_errors.size(), 2u);
   ASSERT_NE(op.find_error("ValidationException"), nullptr);
   EXPECT_EQ(op.find_error("ValidationException")->http_error, 400);
   EXPECT_EQ(op.find_error("AccessDeniedException")->http_error, 403);
-  EXPECT_EQ(op.find_error("ResourceNotFoundException")->http_error, 404);
-  EXPECT_EQ(op.find_error("InternalServerException")->http_error, 500);
-  EXPECT_EQ(op.find_error("ServiceQuotaExceededException")->http_error, 402);
-  EXPECT_EQ(op.find_error("PendingVerification")->http_error, 403);
-  EXPECT_EQ(op.find_error("ConflictException")->http_error, 409);
+  EXPECT_EQ(op.find_error("ResourceNotFoundException"), nullptr);
   EXPECT_EQ(op.find_error("SerializationException")->http_error, 400);
   EXPECT_EQ(op.find_error("UnsupportedMediaTypeException")->http_error, 415);
   EXPECT_EQ(op.find_error("InvalidSignatureException")->http_error, 403);
   EXPECT_EQ(op.find_error("NoSuchThing"), nullptr);
+}
+
+TEST(BundledModel, EventHasAwsTenMembersInAwsOrder) {
+  const Shape* event = lpe_operation().output->member("events")->target->members.at(0).target;
+  std::vector<std::string> names;
+  for (const auto& m : event->members) names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"name", "participantId", "eventTime",
+                                             "remoteParticipantId", "errorCode",
+                                             "destinationStageArn", "destinationSessionId",
+                                             "replica", "previousToken", "newToken"}));
+  EXPECT_EQ(event->member("replica")->default_value, nlohmann::ordered_json(false));
+  const Shape* token = event->member("newToken")->target;
+  EXPECT_EQ(token->member("capabilities")->constraints.length->max, 2);
+  EXPECT_EQ(token->member("userId")->constraints.length->max, 128);
+  EXPECT_EQ(token->member("expirationTime")->constraints.timestamp_format,
+            TimestampFormat::kDateTime);
+  EXPECT_EQ(event->member("destinationSessionId")->constraints.pattern->source,
+            "^st-[a-zA-Z0-9]+$");
+  // EventName uses the legacy smithy.api#enum trait on a string; AWS's order is kept.
+  EXPECT_EQ(event->member("name")->target->type, ShapeType::kString);
+  EXPECT_EQ(event->member("name")->target->enum_values.back().string_value, "TOKEN_EXCHANGED");
 }
 
 TEST(CodePoints, CountsUnicodeScalars) {
