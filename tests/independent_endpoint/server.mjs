@@ -122,11 +122,17 @@ class DataError extends Error {}
 
 // Returns Map("arn\nsession\nparticipant" -> array of events, each already serialized to JSON).
 function loadDataset(file) {
-  let text;
+  let bytes;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (error) {
     throw new DataError(`${file}: cannot read: ${error.code ?? error.message}`);
+  }
+  let text;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new DataError(`${file}: not valid UTF-8`);
   }
   let root;
   try {
@@ -147,36 +153,120 @@ function loadDataset(file) {
     return object[member];
   };
   if (!isObject(root)) fail('', 'the file must hold a JSON object');
+  const raw = new RawJson(text);
+  const rawMember = (span, name) => raw.members(span).get(name);
   const lists = new Map();
   const stageArns = new Set();
-  arrayAt(root, 'stages', '').forEach((stage, s) => {
+  const stages = arrayAt(root, 'stages', '');
+  const rawStages = raw.elements(rawMember(raw.root(), 'stages'));
+  stages.forEach((stage, s) => {
     const stagePointer = `/stages/${s}`;
     if (!isObject(stage)) fail(stagePointer, 'must be an object');
     const arn = stringAt(stage, 'arn', stagePointer);
     if (stageArns.has(arn)) fail(`${stagePointer}/arn`, `stage '${arn}' appears twice`);
     stageArns.add(arn);
     const sessionIds = new Set();
-    arrayAt(stage, 'sessions', stagePointer).forEach((session, k) => {
+    const sessions = arrayAt(stage, 'sessions', stagePointer);
+    const rawSessions = raw.elements(rawMember(rawStages[s], 'sessions'));
+    sessions.forEach((session, k) => {
       const sessionPointer = `${stagePointer}/sessions/${k}`;
       if (!isObject(session)) fail(sessionPointer, 'must be an object');
       const sessionId = stringAt(session, 'id', sessionPointer);
       if (sessionIds.has(sessionId)) fail(`${sessionPointer}/id`, `session '${sessionId}' appears twice`);
       sessionIds.add(sessionId);
-      arrayAt(session, 'participants', sessionPointer).forEach((participant, p) => {
+      const participants = arrayAt(session, 'participants', sessionPointer);
+      const rawParticipants = raw.elements(rawMember(rawSessions[k], 'participants'));
+      participants.forEach((participant, p) => {
         const participantPointer = `${sessionPointer}/participants/${p}`;
         if (!isObject(participant)) fail(participantPointer, 'must be an object');
         const participantId = stringAt(participant, 'id', participantPointer);
         const key = listKey(arn, sessionId, participantId);
         if (lists.has(key)) fail(`${participantPointer}/id`, `participant '${participantId}' appears twice`);
-        const events = arrayAt(participant, 'events', participantPointer).map((event, e) => {
+        const events = arrayAt(participant, 'events', participantPointer);
+        const rawEvents = raw.elements(rawMember(rawParticipants[p], 'events'));
+        const served = events.map((event, e) => {
           if (!isObject(event)) fail(`${participantPointer}/events/${e}`, 'must be an object');
-          return JSON.stringify(event);
+          return raw.text(rawEvents[e]); // the event's own bytes: numbers keep their spelling
         });
-        lists.set(key, events);
+        lists.set(key, served);
       });
     });
   });
   return lists;
+}
+
+// Spans [start, end) of values inside a JSON text that JSON.parse has already accepted, so that
+// events are served with their bytes as stored (JSON.parse + JSON.stringify would rewrite `1.0`
+// as `1`). Duplicate member names: the last wins, as in JSON.parse. No recursion.
+class RawJson {
+  constructor(text) {
+    this.source = text;
+  }
+  text([start, end]) {
+    return this.source.slice(start, end);
+  }
+  skipWhitespace(i) {
+    while (i < this.source.length && ' \t\n\r'.includes(this.source[i])) i++;
+    return i;
+  }
+  // End of the string starting at i (a quote).
+  stringEnd(i) {
+    for (i++; this.source[i] !== '"'; i++) if (this.source[i] === '\\') i++;
+    return i + 1;
+  }
+  // End of the value starting at i.
+  valueEnd(i) {
+    const c = this.source[i];
+    if (c === '"') return this.stringEnd(i);
+    if (c !== '{' && c !== '[') {
+      while (i < this.source.length && !',]} \t\n\r'.includes(this.source[i])) i++;
+      return i;
+    }
+    let depth = 0;
+    for (;;) {
+      const d = this.source[i];
+      if (d === '"') {
+        i = this.stringEnd(i);
+        continue;
+      }
+      if (d === '{' || d === '[') depth++;
+      else if (d === '}' || d === ']') depth--;
+      i++;
+      if (depth === 0) return i;
+    }
+  }
+  root() {
+    const start = this.skipWhitespace(0);
+    return [start, this.valueEnd(start)];
+  }
+  // Map(name -> span) of an object's members.
+  members([start]) {
+    const out = new Map();
+    let i = this.skipWhitespace(start + 1);
+    while (this.source[i] === '"') {
+      const nameEnd = this.stringEnd(i);
+      const name = JSON.parse(this.source.slice(i, nameEnd));
+      const valueStart = this.skipWhitespace(this.skipWhitespace(nameEnd) + 1);
+      const valueEnd = this.valueEnd(valueStart);
+      out.delete(name);
+      out.set(name, [valueStart, valueEnd]);
+      i = this.skipWhitespace(valueEnd);
+      if (this.source[i] === ',') i = this.skipWhitespace(i + 1);
+    }
+    return out;
+  }
+  // Spans of an array's elements.
+  elements([start]) {
+    const out = [];
+    let i = this.skipWhitespace(start + 1);
+    while (this.source[i] !== ']') {
+      const end = this.valueEnd(i);
+      out.push([i, end]);
+      i = this.skipWhitespace(end);
+      if (this.source[i] === ',') i = this.skipWhitespace(i + 1);
+    }
+    return out;
+  }
 }
 
 function listKey(stageArn, sessionId, participantId) {
