@@ -23,7 +23,8 @@ std::string read(const std::string& path) {
 }
 
 const std::string& aws_model_text() {
-  static const std::string text = read(std::string(LPE_SPEC_DIR) + "/testdata/ivs-realtime-2020-07-14.json");
+  static const std::string text =
+      read(std::string(LPE_SPEC_DIR) + "/testdata/ivs-realtime-2020-07-14.json");
   return text;
 }
 
@@ -33,7 +34,8 @@ TEST(DerivedModel, BundledFileIsExactlyWhatTheScriptDerivesFromTheAwsFixture) {
   DeriveSource source{provenance["repository"], provenance["path"], provenance["commit"]};
   auto derived = derive_operation_model(aws_model_text(), "ListParticipantEvents", source);
   ASSERT_TRUE(std::holds_alternative<Json>(derived)) << std::get<std::string>(derived);
-  EXPECT_EQ(serialize_derived_model(std::get<Json>(derived)), std::string(bundled_operation_model()))
+  EXPECT_EQ(serialize_derived_model(std::get<Json>(derived)),
+            std::string(bundled_operation_model()))
       << "spec/ivs-realtime-list-participant-events.json is not what scripts/refresh-model.sh "
          "derives from spec/testdata/ivs-realtime-2020-07-14.json: run the script";
 }
@@ -161,22 +163,23 @@ TEST(Overlay, DisagreementsAreModelErrors) {
                 .find("matches no value of com.amazonaws.ivsrealtime#EventName"),
             std::string::npos);
   // A trait AWS sets to another value (apply semantics: a conflict).
-  EXPECT_NE(load_error({aws_source(),
-                        {"bad-overlay.json",
-                         overlay_with("com.amazonaws.ivsrealtime#ListParticipantEventsRequest$stageArn",
-                                      R"({"smithy.api#required":{"x":1}})"),
-                         "overlay"}})
-                .find("conflicts"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error({aws_source(),
+                  {"bad-overlay.json",
+                   overlay_with("com.amazonaws.ivsrealtime#ListParticipantEventsRequest$stageArn",
+                                R"({"smithy.api#required":{"x":1}})"),
+                   "overlay"}})
+          .find("conflicts"),
+      std::string::npos);
   // A documented default outside the range.
-  EXPECT_NE(load_error({aws_source(),
-                        {"bad-overlay.json",
-                         overlay_with(
-                             "com.amazonaws.ivsrealtime#ListParticipantEventsRequest$maxResults",
-                             R"({"lpe.conformance#documentedDefault":500})"),
-                         "overlay"}})
-                .find("outside its range"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error({aws_source(),
+                  {"bad-overlay.json",
+                   overlay_with("com.amazonaws.ivsrealtime#ListParticipantEventsRequest$maxResults",
+                                R"({"lpe.conformance#documentedDefault":500})"),
+                   "overlay"}})
+          .find("outside its range"),
+      std::string::npos);
   // echoesInput naming no input member.
   EXPECT_NE(load_error({aws_source(),
                         {"bad-overlay.json",
@@ -237,7 +240,8 @@ TEST(AwsModel, ItemsInferenceNamesTheCandidates) {
 }
 
 TEST(AwsModel, LoadFileAppliesTheBundledOverlayWhenItFits) {
-  auto loaded = Model::load_file(std::string(LPE_SPEC_DIR) + "/testdata/ivs-realtime-2020-07-14.json");
+  auto loaded =
+      Model::load_file(std::string(LPE_SPEC_DIR) + "/testdata/ivs-realtime-2020-07-14.json");
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded))
       << std::get<ModelError>(loaded).to_string();
   const auto model = std::get<std::shared_ptr<const Model>>(loaded);

@@ -20,7 +20,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kPrelude = "smithy.api#";
-constexpr std::string_view kBundledModelName = "<bundled>/ivs-realtime-list-participant-events.json";
+constexpr std::string_view kBundledModelName =
+    "<bundled>/ivs-realtime-list-participant-events.json";
 constexpr std::string_view kBundledOverlayName = "<bundled>/lpe-overlay.json";
 constexpr std::string_view kBundledErrorsName = "<bundled>/aws-common-errors.json";
 
@@ -711,12 +712,11 @@ class ModelBuilder {
       const Member* sibling = s.member(m.present_when->sibling);
       if (sibling == nullptr || (sibling->target->type != ShapeType::kString &&
                                  sibling->target->type != ShapeType::kEnum)) {
-        fail(tptr, "presentWhen member '" + m.present_when->sibling + "' is not a string member of " +
-                       s.id);
+        fail(tptr, "presentWhen member '" + m.present_when->sibling +
+                       "' is not a string member of " + s.id);
       }
       const auto& values = sibling->target->enum_values;
-      if (!values.empty() &&
-          std::none_of(values.begin(), values.end(), [&](const EnumValue& v) {
+      if (!values.empty() && std::none_of(values.begin(), values.end(), [&](const EnumValue& v) {
             return pattern_matches(m.present_when->pattern, v.string_value);
           })) {
         fail(tptr, "presentWhen pattern '" + m.present_when->pattern.source +
@@ -1095,11 +1095,11 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load(
 
 std::shared_ptr<const Model> Model::bundled() {
   static const std::shared_ptr<const Model> model = [] {
-    auto loaded = load({{std::string(kBundledModelName), std::string(bundled_operation_model())},
-                        {std::string(kBundledOverlayName), std::string(bundled_overlay_model()),
-                         "overlay"},
-                        {std::string(kBundledErrorsName),
-                         std::string(bundled_protocol_errors_model()), "protocol errors"}});
+    auto loaded =
+        load({{std::string(kBundledModelName), std::string(bundled_operation_model())},
+              {std::string(kBundledOverlayName), std::string(bundled_overlay_model()), "overlay"},
+              {std::string(kBundledErrorsName), std::string(bundled_protocol_errors_model()),
+               "protocol errors"}});
     if (auto* error = std::get_if<ModelError>(&loaded)) {
       // The bundled model is checked by the tests; failing here means a broken build.
       std::fprintf(stderr, "lpe: bundled model is invalid: %s\n", error->to_string().c_str());
@@ -1147,8 +1147,8 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(
   std::vector<Source> sources{{path, *text}};
   if (overlay_paths.empty()) {
     if (overlay_fits(bundled_overlay_model(), *text)) {
-      sources.push_back({std::string(kBundledOverlayName), std::string(bundled_overlay_model()),
-                         "overlay"});
+      sources.push_back(
+          {std::string(kBundledOverlayName), std::string(bundled_overlay_model()), "overlay"});
     }
   } else {
     for (const auto& overlay : overlay_paths) {

@@ -107,8 +107,16 @@ struct PaginatedTrait {
 
 // Where a member travels on the wire (restJson1 HTTP binding traits). Only body members are part
 // of a JSON document; the others are headers, query strings, labels or the status code.
-enum class HttpBinding { kBody, kHeader, kPrefixHeaders, kQuery, kQueryParams, kLabel, kPayload,
-                         kResponseCode };
+enum class HttpBinding {
+  kBody,
+  kHeader,
+  kPrefixHeaders,
+  kQuery,
+  kQueryParams,
+  kLabel,
+  kPayload,
+  kResponseCode
+};
 
 // `lpe.conformance#presentWhen` (our overlay, R9): the member is present exactly when a sibling
 // member's string value matches `pattern` ("errorCode only on *_ERROR events").

@@ -42,8 +42,8 @@ TEST(BundledModel, InputMembersInModelOrderWithConstraints) {
   std::vector<std::string> names;
   for (const auto& m : in->members) names.push_back(m.name);
   // AWS's model order, which R7 messages follow.
-  EXPECT_EQ(names, (std::vector<std::string>{"stageArn", "sessionId", "participantId",
-                                             "nextToken", "maxResults"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"stageArn", "sessionId", "participantId", "nextToken",
+                                             "maxResults"}));
   const Member* max = in->member("maxResults");
   ASSERT_TRUE(max->constraints.range.has_value());
   EXPECT_EQ(max->constraints.range->min, 1);
@@ -94,10 +94,10 @@ TEST(BundledModel, EventHasAwsTenMembersInAwsOrder) {
   const Shape* event = lpe_operation().output->member("events")->target->members.at(0).target;
   std::vector<std::string> names;
   for (const auto& m : event->members) names.push_back(m.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"name", "participantId", "eventTime",
-                                             "remoteParticipantId", "errorCode",
-                                             "destinationStageArn", "destinationSessionId",
-                                             "replica", "previousToken", "newToken"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"name", "participantId", "eventTime", "remoteParticipantId",
+                                      "errorCode", "destinationStageArn", "destinationSessionId",
+                                      "replica", "previousToken", "newToken"}));
   EXPECT_EQ(event->member("replica")->default_value, nlohmann::ordered_json(false));
   const Shape* token = event->member("newToken")->target;
   EXPECT_EQ(token->member("capabilities")->constraints.length->max, 2);

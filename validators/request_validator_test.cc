@@ -325,26 +325,27 @@ TEST(RequestPatterns, EmojiIsOneCodePoint) {
 TEST(RequestMultiple, EveryViolationInModelOrder) {
   expect_validation(
       R"({"maxResults":0})",
-      {"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value "
-       "greater than or equal to 1",
-       not_null("participantId"), not_null("sessionId"), not_null("stageArn")},
-      {ConstraintKind::kRange, ConstraintKind::kRequired, ConstraintKind::kRequired,
-       ConstraintKind::kRequired});
-  // The R7 example, exactly.
+      {not_null("stageArn"), not_null("sessionId"), not_null("participantId"),
+       "Value '0' at 'maxResults' failed to satisfy constraint: Member must have value "
+       "greater than or equal to 1"},
+      {ConstraintKind::kRequired, ConstraintKind::kRequired, ConstraintKind::kRequired,
+       ConstraintKind::kRange});
+  // Two violations in AWS's model order (stageArn, sessionId, participantId, nextToken,
+  // maxResults), whatever the body's order.
   const auto v = validate_both(
       R"({"maxResults":0,"sessionId":"st-a1b2c3d4e5f6g","participantId":"p","stageArn":null})");
   EXPECT_EQ(v.message,
-            "2 validation errors detected: Value '0' at 'maxResults' failed to satisfy constraint: "
-            "Member must have value greater than or equal to 1; Value null at 'stageArn' failed to "
-            "satisfy constraint: Member must not be null");
+            "2 validation errors detected: Value null at 'stageArn' failed to satisfy constraint: "
+            "Member must not be null; Value '0' at 'maxResults' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 1");
   // Several members, several violations each, in model order regardless of body order.
   expect_validation(
       R"({"stageArn":"","sessionId":"st_","participantId":"a b","nextToken":"#","maxResults":101})",
-      {"Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than "
-       "or equal to 100",
-       pattern("nextToken", "#", kTokenPattern), pattern("participantId", "a b", kIdPattern),
+      {length_min("stageArn", "", 1), pattern("stageArn", "", kArnPattern),
        length_min("sessionId", "st_", 16), pattern("sessionId", "st_", kSessionPattern),
-       length_min("stageArn", "", 1), pattern("stageArn", "", kArnPattern)});
+       pattern("participantId", "a b", kIdPattern), pattern("nextToken", "#", kTokenPattern),
+       "Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than "
+       "or equal to 100"});
 }
 
 TEST(RequestRequired, MissingAndNullMembers) {
@@ -356,7 +357,7 @@ TEST(RequestRequired, MissingAndNullMembers) {
   // Empty body is {} (R6), then R4.
   for (const std::string body : {"", "   \n", "\xEF\xBB\xBF"}) {
     expect_validation(body,
-                      {not_null("participantId"), not_null("sessionId"), not_null("stageArn")});
+                      {not_null("stageArn"), not_null("sessionId"), not_null("participantId")});
   }
   // An empty participantId is present and valid (length 0 allowed).
   expect_valid(body_with("participantId", ""));
@@ -372,8 +373,8 @@ TEST(RequestOptional, NullIsAbsentAndUnknownMembersIgnored) {
   v = validate_both(body_with("somethingNew", ordered_json{{"deep", {1, 2, {{"x", nullptr}}}}}));
   ASSERT_TRUE(v.accepted());
   EXPECT_FALSE(v.decoded.contains("somethingNew"));
-  EXPECT_EQ(v.decoded.dump(),
-            R"({"participantId":"p1","sessionId":"st-a1b2c3d4e5f6g","stageArn":")" + kArn + "\"}");
+  EXPECT_EQ(v.decoded.dump(), R"({"stageArn":")" + kArn +
+                                  R"(","sessionId":"st-a1b2c3d4e5f6g","participantId":"p1"})");
 }
 
 TEST(RequestDuplicates, LastKeyWins) {
@@ -471,10 +472,9 @@ TEST(RequestVerdictJson, MatchesTheCliFormat) {
       v.to_json().dump(),
       R"({"valid":false,"status":400,"errorType":"ValidationException","message":"1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1","violations":[{"path":"/maxResults","member":"maxResults","constraint":"range","message":"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"}]})");
   const auto ok = validator().validate(body_with("maxResults", 5));
-  EXPECT_EQ(
-      ok.to_json().dump(),
-      R"({"valid":true,"status":200,"request":{"maxResults":5,"participantId":"p1","sessionId":")" +
-          kSession + R"(","stageArn":")" + kArn + "\"}}");
+  EXPECT_EQ(ok.to_json().dump(), R"({"valid":true,"status":200,"request":{"stageArn":")" + kArn +
+                                     R"(","sessionId":")" + kSession +
+                                     R"(","participantId":"p1","maxResults":5}})");
 }
 
 }  // namespace

@@ -292,7 +292,7 @@ void ResponseChecker::check_success(const HttpResponse& response, std::vector<Fi
   if (operation_.output == nullptr) return;
   internal::IssueList issues;
   internal::WalkOptions options;
-  options.response = true;
+  options.mode = ValueMode::kResponse;
   internal::walk_structure(tape, 0, *operation_.output, options, issues);
   const std::string token_pointer =
       operation_.operation->paginated ? "/" + operation_.operation->paginated->output_token : "";
@@ -326,6 +326,14 @@ void ResponseChecker::check_success(const HttpResponse& response, std::vector<Fi
         break;
       case internal::IssueKind::kBadTimestamp:
         f.rule = "R9.timestamp_format";
+        break;
+      case internal::IssueKind::kPresentWhenExcluded:
+        f.rule = "R9.presence";
+        break;
+      case internal::IssueKind::kAbsentWhenExpected:
+        // AWS documents when each member is given; a missing one is not malformed (a should).
+        f.rule = "R9.presence_expected";
+        f.severity = Severity::kShould;
         break;
     }
     out.push_back(std::move(f));
@@ -374,7 +382,9 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
   // errors), or one of the names SDKs read (`message`, `Message`).
   std::vector<std::string> names = {"exceptionMessage", "message", "Message"};
   for (const auto& m : shape->members) {
-    if (m.target->type == spec::ShapeType::kString) names.push_back(m.name);
+    if (m.target->type == spec::ShapeType::kString && m.binding == spec::HttpBinding::kBody) {
+      names.push_back(m.name);
+    }
   }
   const bool has_message = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
     return root_string(tape, n).has_value();

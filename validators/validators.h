@@ -33,6 +33,30 @@ struct Violation {
   friend bool operator==(const Violation&, const Violation&) = default;
 };
 
+// How a value is judged (the one constraint engine serves all three):
+// - request: R4-R7 (unknown members ignored, unknown enum values are violations);
+// - response: R9 (unknown members and enum values are notes, presence rules checked);
+// - data: fixture files and --target values (anything the model does not define is an error,
+//   presence rules checked).
+enum class ValueMode { kRequest, kResponse, kData };
+
+// One problem with a value checked by check_value / check_structure_value.
+struct ValueIssue {
+  std::string pointer;  // JSON pointer into the value
+  std::string message;  // "Value 'x' at 'events.0.name' failed to satisfy constraint: ..."
+  bool note = false;    // response mode: unknown members/enum values, optional nulls (R9)
+  bool should = false;  // response mode: an expected member is absent (presence rules)
+};
+
+// `json_text` checked as a value of `member` (its target shape and effective constraints), by
+// the walker that validates requests and responses; `member_path` names it in messages. A text
+// that is not JSON is one issue saying why.
+std::vector<ValueIssue> check_value(const spec::Member& member, std::string_view json_text,
+                                    ValueMode mode, std::string_view member_path = {});
+// `json_text` checked as a value of structure `shape`.
+std::vector<ValueIssue> check_structure_value(const spec::Shape& shape, std::string_view json_text,
+                                              ValueMode mode);
+
 // What the endpoint must answer to a request body.
 enum class Outcome { kAccepted, kSerializationError, kValidationError };
 

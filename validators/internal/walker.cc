@@ -131,22 +131,27 @@ class Walker {
     for (uint32_t i = 0; i < object.size; ++i) {
       const std::string_view key = tape_.text(tape_.nodes[child]);
       const uint32_t value = child + 1;
-      if (const int m = shape.find_member(key); m >= 0) {
+      const int m = shape.find_member(key);
+      if (m >= 0 && shape.members[static_cast<size_t>(m)].binding == spec::HttpBinding::kBody) {
         found[m] = value;
       } else {
-        unknown_member(key);
+        unknown_member(key);  // header-, query- and label-bound members are not body members
       }
       child = tape_.nodes[value].end;
     }
+    const bool response = options_.mode != ValueMode::kRequest;
     size_t set_members = 0;
+    bool has_presence_rules = false;
     for (size_t m = 0; m < count; ++m) {
       const Member& mem = shape.members[m];
+      if (mem.binding != spec::HttpBinding::kBody) continue;
+      has_presence_rules = has_presence_rules || mem.present_when.has_value();
       path_.emplace_back().name = mem.name;
       const uint32_t value = found[m];
       if (value == 0 || tape_.nodes[value].kind == NodeKind::kNull) {
-        if (mem.required && !(value == 0 && mem.default_value && !options_.response)) {
+        if (mem.required && !(value == 0 && mem.default_value && !response)) {
           not_null();
-        } else if (value != 0 && options_.response) {
+        } else if (value != 0 && options_.mode == ValueMode::kResponse) {
           const std::string member = member_path();
           issues_.push_back({IssueKind::kNullOptional, pointer(), member, ConstraintKind::kRequired,
                              "optional member '" + member + "' is null (omit it instead)"});
@@ -157,6 +162,7 @@ class Walker {
       }
       path_.pop_back();
     }
+    if (has_presence_rules && response) presence(shape, found);
     if (shape.type == ShapeType::kUnion && set_members != 1) {
       const std::string member = member_path();
       issues_.push_back({IssueKind::kTypeMismatch, pointer(), member, ConstraintKind::kRequired,
@@ -218,14 +224,61 @@ class Walker {
   }
 
   void unknown_member(std::string_view key) {
-    if (!options_.response) return;  // requests ignore unknown members (R5)
+    if (options_.mode == ValueMode::kRequest) return;  // requests ignore unknown members (R5)
     path_.push_back({key, 0, false});
     const std::string m = member_path();
-    issues_.push_back({IssueKind::kUnknownMember, pointer(), m, ConstraintKind::kRequired,
-                       "member '" + m + "' is not in the model (a newer API version may add it)"});
+    issues_.push_back(
+        {IssueKind::kUnknownMember, pointer(), m, ConstraintKind::kRequired,
+         options_.mode == ValueMode::kData
+             ? "member '" + m + "' is not in the model"
+             : "member '" + m + "' is not in the model (a newer API version may add it)"});
     path_.pop_back();
   }
 
+  // Presence rules (lpe.conformance#presentWhen, R9): a member is present exactly when its
+  // sibling's value matches the rule's pattern. `found` holds each member's value node (0: absent).
+  void presence(const Shape& shape, const uint32_t* found) {
+    for (size_t m = 0; m < shape.members.size(); ++m) {
+      const Member& mem = shape.members[m];
+      if (!mem.present_when) continue;
+      const int s = shape.find_member(mem.present_when->sibling);
+      const uint32_t sibling = s < 0 ? 0 : found[s];
+      if (sibling == 0 || tape_.nodes[sibling].kind != NodeKind::kString) continue;
+      const std::string_view sibling_text = tape_.text(tape_.nodes[sibling]);
+      const bool expected = spec::pattern_matches(mem.present_when->pattern, sibling_text);
+      const bool present = found[m] != 0 && tape_.nodes[found[m]].kind != NodeKind::kNull;
+      if (present == expected) continue;
+      path_.emplace_back().name = mem.name;
+      const std::string member = member_path();
+      const std::string when = "'" + mem.present_when->sibling + "' matches " +
+                               mem.present_when->pattern.source + ", here '" +
+                               cut(sibling_text, 64) + "'";
+      if (present) {
+        issues_.push_back(
+            {IssueKind::kPresentWhenExcluded, pointer(), member, ConstraintKind::kRequired,
+             "member '" + member + "' is present, but it belongs only where " + when});
+      } else {
+        issues_.push_back({IssueKind::kAbsentWhenExpected, pointer(), member,
+                           ConstraintKind::kRequired,
+                           "member '" + member + "' is absent, but it is expected where " + when});
+      }
+      path_.pop_back();
+    }
+  }
+
+ public:
+  // A value of `member`, named `name` in messages (its pointers start with "/<name>").
+  void member_value(uint32_t index, const Member& member, std::string_view name) {
+    path_.push_back({name, 0, false});
+    if (tape_.nodes[index].kind == NodeKind::kNull) {
+      if (member.required) not_null();
+    } else {
+      value(index, *member.target, member.constraints);
+    }
+    path_.pop_back();
+  }
+
+ private:
   void not_null() {
     Issue& issue = issues_.add();
     issue.kind = IssueKind::kConstraint;
@@ -365,7 +418,7 @@ class Walker {
     for (const auto& v : target.enum_values) {
       if (v.string_value == text) return;
     }
-    if (options_.response) {
+    if (options_.mode == ValueMode::kResponse) {
       const std::string member = member_path();
       issues_.push_back({IssueKind::kUnknownEnumValue, pointer(), member, ConstraintKind::kEnum,
                          "value '" + cut(text, 64) + "' at '" + member + "' is not in enum " +
@@ -419,7 +472,7 @@ class Walker {
         if (target.type == ShapeType::kIntEnum) {
           bool known = false;
           for (const auto& v : target.enum_values) known = known || v.int_value == n.int_value;
-          if (!known && !options_.response) {
+          if (!known && options_.mode != ValueMode::kResponse) {
             std::string set;
             for (const auto& v : target.enum_values) {
               set += (set.empty() ? "" : ", ") + std::to_string(v.int_value);
@@ -635,6 +688,12 @@ void walk_structure(const Tape& tape, uint32_t index, const Shape& shape,
   walker.structure(index, shape);
 }
 
+void walk_member(const Tape& tape, uint32_t index, const Member& member,
+                 std::string_view member_path, const WalkOptions& options, IssueList& issues) {
+  Walker walker(tape, options, issues);
+  walker.member_value(index, member, member_path);
+}
+
 nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const Shape& shape) {
   auto out = nlohmann::ordered_json::object();
   const Node& object = tape.nodes[index];
@@ -643,7 +702,10 @@ nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const 
   uint32_t child = index + 1;
   for (uint32_t i = 0; i < object.size; ++i) {
     const std::string_view key = tape.text(tape.nodes[child]);
-    if (const int m = shape.find_member(key); m >= 0) found[m] = child + 1;
+    if (const int m = shape.find_member(key);
+        m >= 0 && shape.members[static_cast<size_t>(m)].binding == spec::HttpBinding::kBody) {
+      found[m] = child + 1;
+    }
     child = tape.nodes[child + 1].end;
   }
   for (size_t m = 0; m < shape.members.size(); ++m) {

@@ -20,6 +20,12 @@ enum class IssueKind {
   kUnknownEnumValue,  // responses only: a value not in the enum (a note: newer API versions)
   kNullOptional,  // an optional member written as null (absent in requests, a note in responses)
   kBadTimestamp,  // a timestamp not in its format
+  // A member with a presence rule (lpe.conformance#presentWhen, R9) present where its sibling
+  // does not match ("errorCode on a JOINED event").
+  kPresentWhenExcluded,
+  // The same member absent where its sibling matches ("a SUBSCRIBE_STARTED event without
+  // remoteParticipantId").
+  kAbsentWhenExpected,
 };
 
 struct Issue {
@@ -60,7 +66,11 @@ class IssueList {
 };
 
 struct WalkOptions {
-  bool response = false;  // enum values: unknown is a note (response) or a violation (request)
+  // request: unknown members ignored (R5), unknown enum values are violations, presence rules
+  //   not checked; response: unknown members and enum values are notes (R9), presence rules
+  //   checked; data (fixture files): unknown members and enum values are errors, presence rules
+  //   checked.
+  ValueMode mode = ValueMode::kRequest;
   // Default timestamp format for members without timestampFormat (restJson1: epoch-seconds).
   spec::TimestampFormat default_timestamp_format = spec::TimestampFormat::kEpochSeconds;
 };
@@ -69,6 +79,11 @@ struct WalkOptions {
 // order (each member's issues in the order length, pattern, enum, range).
 void walk_structure(const Tape& tape, uint32_t index, const spec::Shape& shape,
                     const WalkOptions& options, IssueList& issues);
+
+// Walks `tape` from node `index` as a value of `member` (its target and effective constraints).
+// Issues are reported under `member_path` (pointers start with "/<member_path>").
+void walk_member(const Tape& tape, uint32_t index, const spec::Member& member,
+                 std::string_view member_path, const WalkOptions& options, IssueList& issues);
 
 // The model-known members of a structure value as JSON (model order, nulls dropped, last duplicate
 // wins). Only meaningful for a value that walked without type mismatches.
