@@ -924,7 +924,7 @@ function main() {
     keepAliveTimeout: 5_000,
     maxHeaderSize: 16 * 1024,
   });
-  server.maxHeadersCount = 200;
+  server.maxHeadersCount = 0; // never drop headers silently (SigV4 needs them all); maxHeaderSize bounds them
   server.on('request', (req, res) => handleRequest(options, dataset, tokenSecret, req, res, false));
   server.on('checkContinue', (req, res) => handleRequest(options, dataset, tokenSecret, req, res, true));
   server.on('clientError', answerClientError);
@@ -946,6 +946,9 @@ function main() {
 
   server.listen(options.port, options.host, () => {
     const address = server.address();
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(address.address)) {
+      process.stderr.write(`server.mjs: warning: ${address.address} may be reachable from other machines (no TLS)\n`);
+    }
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     process.stdout.write(`listening http://${host}:${address.port}\n`);
   });
