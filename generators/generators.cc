@@ -112,6 +112,17 @@ std::string joined(const std::vector<std::string>& path) {
   return out;
 }
 
+// Why a nesting depth is not contract: RFC 8259 section 9 lets a parser limit it, and R6 says so.
+constexpr const char* kNestingIsImplementationDefined =
+    "R6 leaves the nesting depth a server accepts to the implementation (RFC 8259 section 9)";
+
+// Malformed-value tokens that RFC 8259 allows a parser to accept inside a member the operation
+// does not define: numbers beyond any range, lone surrogate escapes.
+bool leaves_to_implementation(std::string_view token) {
+  return token == "1e400" || token == "-1e400" || token.find("\\ud800") != std::string_view::npos ||
+         token.find("\\udc00") != std::string_view::npos;
+}
+
 // Names no model member has, for unknown members (R5); plus a case variant of a real member.
 std::vector<std::string> unknown_names(const ValuePlan& plan) {
   std::vector<std::string> names = {"unknownMember", "newerField", "x",      "_meta", "",
@@ -828,6 +839,11 @@ LabelledRequest draw_serialization_error(const RequestState& state) {
                               {"zz", RawJson::verbatim(token)});
           out.body = internal::write(tree, draw_style(6));
           out.description = "serialization error: malformed value " + token;
+          if (leaves_to_implementation(token)) {
+            out.implementation_defined =
+                "R6 leaves the range of numbers and lone surrogate escapes inside members the "
+                "operation does not define to the implementation (RFC 8259 sections 6 and 8.2)";
+          }
           break;
         }
         default: {
@@ -881,6 +897,7 @@ LabelledRequest draw_serialization_error(const RequestState& state) {
       out.body = internal::write(tree);
       out.description = "serialization error: nesting " + std::to_string(depth + 1) +
                         " levels deep (limit " + std::to_string(validators::kMaxJsonDepth) + ")";
+      out.implementation_defined = kNestingIsImplementationDefined;
       break;
     }
   }
@@ -964,6 +981,7 @@ rc::Gen<LabelledRequest> RequestGenerators::unusual_valid_request() const {
             unknown_names(s.root()).front(),
             RawJson::verbatim(std::string(depth, '[') + std::string(depth, ']')));
         notes.push_back("unknown member nested " + std::to_string(depth + 1) + " levels deep");
+        out.implementation_defined = kNestingIsImplementationDefined;
       }
       const TextStyle style = draw_style(1);
       out.body = internal::write(tree, style);

@@ -50,6 +50,11 @@ struct LabelledRequest {
   std::string content_type = "application/json";
   ExpectedOutcome expected;
   std::string description;
+  // Non-empty when R6 leaves the outcome to the implementation: nesting depth, the range of
+  // numbers and lone surrogate escapes inside a member the operation does not define. `expected`
+  // is what our validator answers; an endpoint may equally accept the request (200). The text
+  // says why, for reports.
+  std::string implementation_defined;
 };
 
 // Knobs for request generation.

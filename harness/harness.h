@@ -118,6 +118,8 @@ struct CheckTally {
   uint64_t failed = 0;
   uint64_t notes = 0;
   bool ran = false;
+  // Why a selected check did not run (every report form shows it; R14: no silent skips).
+  std::string skip_reason;
 };
 
 // A note (informational: unknown members or enum values a newer API adds, R9).
@@ -135,6 +137,13 @@ struct RunResult {
   double seconds = 0;
   bool completed = true;    // false: stopped at --max-time
   std::string setup_error;  // non-empty: the run could not start (exit 2)
+  // The contract judged against (R14): the operation, and the model's files with their sha256
+  // and provenance (spec::ContractInfo::to_json), one line for the console.
+  std::string operation;
+  nlohmann::ordered_json contract;
+  std::string contract_summary;
+  // Selected checks that ran.
+  size_t checks_ran() const;
   // 0 all must checks passed (and should ones with strict), 1 a finding, 2 could not run.
   int exit_code(bool strict) const;
 };

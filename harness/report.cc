@@ -85,8 +85,8 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
   for (const auto& t : result.tallies) {
     if (!t.ran) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "%-30s %s\n", t.check.c_str(), "not applicable");
-      os << buf;
+      std::snprintf(buf, sizeof buf, "%-30s %s", t.check.c_str(), "did not run: ");
+      os << buf << t.skip_reason << "\n";
       continue;
     }
     char buf[160];
@@ -97,7 +97,8 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     os << buf;
   }
   if (!result.notes.empty()) {
-    os << "\nNotes (informational, R9: newer API versions add members and enum values)\n";
+    os << "\nNotes (informational: members and enum values newer API versions add, R9; choices R6 "
+          "leaves to the endpoint)\n";
     size_t shown = 0;
     for (const auto& note : result.notes) {
       if (++shown > 10) {
@@ -118,8 +119,12 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
       static_cast<unsigned long long>(options.seed),
       result.completed ? "" : "; stopped at --max-time before every check ran");
   os << buf;
+  os << "contract: " << result.operation << " against the " << result.contract_summary << "\n";
   const int code = result.exit_code(options.strict);
-  os << (code == 0 ? "PASSED" : code == 1 ? "FAILED" : "INCOMPLETE") << "\n";
+  os << (code == 0   ? "PASSED"
+         : code == 1 ? "FAILED"
+                     : "INCOMPLETE")
+     << ": " << result.checks_ran() << " of " << result.tallies.size() << " selected checks ran\n";
   return os.str();
 }
 
@@ -171,7 +176,18 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
      << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << result.seconds
      << "\">\n";
   os << "    <properties><property name=\"seed\" value=\"" << options.seed
-     << "\"/><property name=\"requests\" value=\"" << result.requests << "\"/></properties>\n";
+     << "\"/><property name=\"requests\" value=\"" << result.requests
+     << "\"/><property name=\"operation\" value=\"" << xml_escape(result.operation)
+     << "\"/><property name=\"contract\" value=\"" << xml_escape(result.contract_summary) << "\"/>";
+  if (result.contract.contains("files")) {
+    for (const auto& file : result.contract["files"]) {
+      os << "<property name=\"model." << xml_escape(file.value("role", std::string()))
+         << ".sha256\" value=\"" << xml_escape(file.value("sha256", std::string())) << "\"/>";
+    }
+  }
+  os << "</properties>\n";
+  std::map<std::string, std::string> skip_reason;
+  for (const auto& t : result.tallies) skip_reason[t.check] = t.skip_reason;
   std::map<std::string, bool> ran;
   for (const auto& t : result.tallies) ran[t.check] = t.ran;
   for (const auto& c : cases) {
@@ -179,7 +195,7 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
        << xml_escape(c.name) << "\">\n";
     const std::string check = c.name.substr(0, c.name.find(' '));
     if (!ran[check] && c.findings.empty())
-      os << "      <skipped message=\"not applicable to this endpoint\"/>\n";
+      os << "      <skipped message=\"" << xml_escape(skip_reason[check]) << "\"/>\n";
     for (const auto* f : c.findings) {
       const bool fail = f->level == Level::kMust || options.strict;
       if (fail) {
@@ -199,6 +215,8 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
 nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions& options) {
   nlohmann::ordered_json out;
   out["endpoint"] = options.endpoint;
+  out["operation"] = result.operation;
+  out["contract"] = result.contract;
   out["seed"] = options.seed;
   out["cases"] = options.cases;
   out["strict"] = options.strict;
@@ -219,8 +237,10 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
                       {"passed", t.passed},
                       {"failed", t.failed},
                       {"notes", t.notes}});
+    if (!t.ran) checks.back()["skipReason"] = t.skip_reason;
   }
   out["checks"] = checks;
+  out["checksRan"] = result.checks_ran();
   auto findings = nlohmann::ordered_json::array();
   for (const auto& f : result.findings) findings.push_back(f.to_json());
   out["findings"] = findings;
