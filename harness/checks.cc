@@ -18,6 +18,9 @@ const std::vector<CheckInfo>& all_checks() {
        "no request gets a 5xx, a dropped connection or a malformed HTTP response"},
       {"unknown_members_ignored", "R4/R5/R12", Level::kMust, "requests",
        "unknown members, optional nulls, duplicate keys and charset parameters are accepted"},
+      {"implementation_limits", "R6", Level::kShould, "requests",
+       "bodies whose handling R6 leaves to the implementation (nesting depth, huge numbers and "
+       "lone surrogates inside unknown members) get 200 or their R6 error; which one is a note"},
       {"content_type", "R12", Level::kShould, "requests",
        "a non-JSON Content-Type gets 415, an unknown path 404, another method 405"},
       {"response_schema", "R9", Level::kMust, "responses",
@@ -28,6 +31,9 @@ const std::vector<CheckInfo>& all_checks() {
        "timestamps are RFC 3339 UTC date-times"},
       {"request_id_header", "R8", Level::kShould, "responses",
        "every response carries x-amzn-RequestId"},
+      {"items_match_request", "R9", Level::kShould, "responses",
+       "each item's members that echo the request (overlay echoesInput: an event's participantId) "
+       "equal the values asked for"},
       {"page_size_bound", "R10", Level::kMust, "pagination",
        "no page holds more items than the page size (or the model default when it is omitted)"},
       {"token_format", "R10", Level::kMust, "pagination", "tokens match their pattern and length"},
@@ -187,6 +193,11 @@ std::variant<std::vector<Target>, std::string> targets_from_dataset(
   if (!error.empty()) return error;
   if (out.empty()) return file_name + ": no participants";
   return out;
+}
+
+size_t RunResult::checks_ran() const {
+  return static_cast<size_t>(
+      std::count_if(tallies.begin(), tallies.end(), [](const CheckTally& t) { return t.ran; }));
 }
 
 int RunResult::exit_code(bool strict) const {
