@@ -19,6 +19,7 @@
 #include "generators/pattern.h"
 #include "harness/harness.h"
 #include "harness/internal/http_client.h"
+#include "harness/internal/replay_file.h"
 
 namespace lpe::harness {
 namespace {
@@ -129,10 +130,13 @@ class Runner {
     }
     return false;
   }
-  bool out_of_time() const {
-    return options_.max_time.count() > 0 &&
-           std::chrono::steady_clock::now() - started_ > options_.max_time;
+  // The run's stop time (--max-time): no new request after it, and a request in flight then is
+  // interrupted (its exchange is neither judged nor recorded).
+  internal::SteadyTime stop_time() const {
+    return options_.max_time.count() > 0 ? started_ + options_.max_time
+                                         : internal::SteadyTime::max();
   }
+  bool out_of_time() const { return std::chrono::steady_clock::now() >= stop_time(); }
   std::unique_ptr<HttpClient> new_client() const { return std::make_unique<HttpClient>(settings_); }
 
   // --- judging ------------------------------------------------------------------------------
@@ -279,6 +283,7 @@ class Runner {
                                   const std::string& target,
                                   const std::string& original_body = "") {
     std::vector<Observation> failed;
+    if (r.interrupted) return failed;  // stopped by --max-time: says nothing about the endpoint
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& o : observations) {
       if (!selected(o.check)) continue;
@@ -318,7 +323,7 @@ class Runner {
   }
 
   void write_record(const Received& r, const Expectation& e, const std::string& target) {
-    if (!record_) return;
+    if (!record_ || r.interrupted) return;
     Json line = {{"check", e.check}};
     if (!target.empty()) line["target"] = target;
     line["exchange"] = r.exchange.to_json();
@@ -328,8 +333,8 @@ class Runner {
   }
 
   Received send(HttpClient& client, const OutgoingRequest& request) {
-    Received r = client.send(request);
-    requests_.fetch_add(1, std::memory_order_relaxed);
+    Received r = client.send(request, stop_time());
+    if (!r.interrupted) requests_.fetch_add(1, std::memory_order_relaxed);
     return r;
   }
 
@@ -375,9 +380,9 @@ class Runner {
   void run_protocol_probes();
 
   // --- replay -------------------------------------------------------------------------------
-  // Reads the --replay file; a malformed line is an error ("file:line: ...").
-  std::string load_replay(std::vector<Json>& lines) const;
-  void run_replay(const std::vector<Json>& lines);
+  // Reads the --replay file (validated by internal/replay_file); errors: "file:line: field: what".
+  std::string load_replay(std::vector<internal::ReplayCase>& cases) const;
+  void run_replay(const std::vector<internal::ReplayCase>& cases);
 
   // --- progress -----------------------------------------------------------------------------
   void progress_loop();
@@ -1038,69 +1043,40 @@ void Runner::run_auth() {
   }
 }
 
-std::string Runner::load_replay(std::vector<Json>& lines) const {
-  std::ifstream in(options_.replay_path);
-  if (!in) return "cannot open --replay file " + options_.replay_path;
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    auto j = Json::parse(line, nullptr, false);
-    const auto where = options_.replay_path + ":" + std::to_string(line_no) + ": ";
-    if (j.is_discarded()) return where + "not JSON";
-    if (!j.is_object() || !j.contains("exchange") || !j["exchange"].is_object() ||
-        !j["exchange"].contains("request") || !j["exchange"]["request"].is_object() ||
-        !j.contains("expectation") || !j["expectation"].is_object()) {
-      return where + "not a recorded case (an object with exchange.request and expectation)";
-    }
-    const auto& status = j["expectation"].find("status");
-    if (status == j["expectation"].end() || !status->is_number_integer())
-      return where + "expectation.status must be an integer";
-    lines.push_back(std::move(j));
-  }
-  if (lines.empty()) return options_.replay_path + ": no recorded cases";
+std::string Runner::load_replay(std::vector<internal::ReplayCase>& cases) const {
+  auto read = internal::read_replay_file(options_.replay_path);
+  if (auto* error = std::get_if<std::string>(&read)) return *error;
+  cases = std::move(std::get<std::vector<internal::ReplayCase>>(read));
   return "";
 }
 
-void Runner::run_replay(const std::vector<Json>& lines) {
-  jobs_planned_ += lines.size();
+void Runner::run_replay(const std::vector<internal::ReplayCase>& cases) {
+  jobs_planned_ += cases.size();
   parallel_for(
-      lines.size(), options_.workers, [this] { return new_client(); },
+      cases.size(), options_.workers, [this] { return new_client(); },
       [this] { return out_of_time(); },
       [&](HttpClient& client, size_t i) {
-        const Json& j = lines[i];
-        const Json& request = j["exchange"]["request"];
+        const internal::ReplayCase& c = cases[i];
         OutgoingRequest req;
-        req.method = request.value("method", "POST");
+        req.method = c.method;
         // Recorded paths include the recording endpoint's base path; replay the operation's own.
-        req.path = op_.operation->http ? op_.operation->http->uri : request.value("path", "/");
-        if (request.contains("headers") && request["headers"].is_object()) {
-          for (const auto& [k, v] : request["headers"].items()) {
-            std::string lower = k;
-            std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-            // Signatures, dates and Host are made afresh for this endpoint.
-            if (lower == "authorization" || lower == "host" || lower.rfind("x-amz-", 0) == 0 ||
-                !v.is_string())
-              continue;
-            req.headers.emplace_back(k, v.get<std::string>());
-          }
-        }
-        req.body = request.value("body", "");
-        const Json& ej = j["expectation"];
+        req.path = op_.operation->http ? op_.operation->http->uri : c.path.empty() ? "/" : c.path;
+        req.headers = c.headers;
+        req.body = c.body;
         Expectation e;
-        e.check = ej.value("check", "negative_data_rejection");
-        if (!find_check(e.check)) e.check = "negative_data_rejection";
-        e.status = ej.value("status", 200);
-        e.error_type = ej.value("errorType", "");
+        e.check = c.check;
+        e.status = c.status;
+        e.error_type = c.error_type;
         const Received r = send(client, req);
         std::vector<Observation> obs;
         judge_response(r, obs);
         const auto problem = expectation_problem(r, e);
         obs.push_back({e.check, problem.has_value(), find_check(e.check)->level,
-                       problem ? "replayed case " + std::to_string(i + 1) + ": " + *problem : ""});
-        write_record(r, e, j.value("target", ""));
-        record(obs, r, j.value("target", ""));
+                       problem ? "replayed case " + std::to_string(i + 1) + " (line " +
+                                     std::to_string(c.line) + "): " + *problem
+                               : ""});
+        write_record(r, e, c.target);
+        record(obs, r, c.target);
         jobs_done_++;
       });
 }
@@ -1174,7 +1150,7 @@ RunResult Runner::run() {
   for (const auto& c : all_checks()) {
     if (selected(c.name)) tallies_[c.name].check = c.name;
   }
-  std::vector<Json> replay_lines;
+  std::vector<internal::ReplayCase> replay_lines;
   if (!options_.replay_path.empty()) {
     if (auto error = load_replay(replay_lines); !error.empty()) {
       result.setup_error = error;

@@ -1,5 +1,9 @@
-// The harness's HTTP side: one keep-alive connection per worker (TCP_NODELAY), optional SigV4
-// signing through wire/, a shared rate limiter, per-request timeouts and a response size cap.
+// The harness's HTTP side: a bounded HTTP/1.1 client of its own (non-blocking socket, poll with
+// deadlines), one keep-alive connection per worker (TCP_NODELAY), optional SigV4 signing through
+// wire/ and a shared rate limiter. A hostile endpoint cannot hang or bloat it: every exchange
+// (connect, send, interim responses, headers, body) has one hard deadline, the header block is
+// bounded in size and count, interim (1xx) responses are capped, bodies are capped, and a
+// run-wide stop time (--max-time) interrupts an exchange in flight.
 #pragma once
 
 #include <chrono>
@@ -12,11 +16,9 @@
 #include <vector>
 
 #include "harness/harness.h"
+#include "harness/internal/endpoint.h"
+#include "harness/internal/text_safety.h"
 #include "validators/validators.h"
-
-namespace httplib {
-class Client;
-}
 
 namespace lpe::harness::internal {
 
@@ -38,14 +40,19 @@ struct OutgoingRequest {
 struct Received {
   Exchange exchange;
   validators::HttpResponse response;
+  // The run's stop time (--max-time) came first: no verdict on the endpoint can be drawn.
+  bool interrupted = false;
   bool transport_ok() const { return exchange.status != 0; }
 };
+
+using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Spaces requests out to at most `rate` per second across all workers.
 class RateLimiter {
  public:
   explicit RateLimiter(double rate) : rate_(rate) {}
-  void acquire();
+  // Waits for the next slot; false (without waiting past it) when the slot is after `stop_at`.
+  bool acquire(SteadyTime stop_at = SteadyTime::max());
 
  private:
   double rate_;
@@ -53,24 +60,13 @@ class RateLimiter {
   std::chrono::steady_clock::time_point next_ = std::chrono::steady_clock::now();
 };
 
-// The parts of an endpoint URL.
-struct Endpoint {
-  std::string scheme;  // "http" / "https"
-  std::string host;    // without brackets for IPv6
-  int port = 0;
-  std::string base_path;  // "" or "/prefix"
-  std::string host_header() const;
-  std::string origin() const;  // scheme://host:port
-  bool is_loopback() const;
-};
-
-// Parses "http(s)://host[:port][/base]"; the error says what is wrong.
-std::variant<Endpoint, std::string> parse_endpoint(std::string_view url);
-
 struct ClientSettings {
   Endpoint endpoint;
-  std::chrono::milliseconds timeout{10000};
-  size_t max_response_bytes = 8u << 20;
+  std::chrono::milliseconds timeout{10000};  // the whole exchange, connect to last body byte
+  size_t max_response_bytes = 8u << 20;      // body (decoded)
+  size_t max_header_bytes = 64u << 10;       // status line + header block of one response
+  size_t max_header_count = 100;
+  int max_interim_responses = 10;  // 1xx responses before the final one
   std::optional<SigningOptions> sigv4;
   std::shared_ptr<RateLimiter> limiter;  // may be null
 };
@@ -83,16 +79,25 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  Received send(const OutgoingRequest& request);
+  // One exchange. `stop_at` is the run's stop time: reaching it interrupts the exchange
+  // (Received::interrupted). Transport problems come back as Exchange::transport_error.
+  Received send(const OutgoingRequest& request, SteadyTime stop_at = SteadyTime::max());
   uint64_t requests_sent() const { return sent_; }
+
+  // The socket and its read buffer (defined in http_client.cc).
+  struct Connection;
 
  private:
   ClientSettings settings_;
-  std::unique_ptr<httplib::Client> client_;
+  SecretMasker masker_;
+  std::unique_ptr<Connection> connection_;
   uint64_t sent_ = 0;
 };
 
 // Headers with secrets masked (Authorization, security tokens), for exchanges in reports.
 HeaderList redact(const HeaderList& headers);
+
+// The secret values of a run (secret access key, session token) as a masker.
+SecretMasker secret_masker(const std::optional<SigningOptions>& sigv4);
 
 }  // namespace lpe::harness::internal
