@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "harness/internal/text_safety.h"
 
 namespace lpe::cli {
 
@@ -9,14 +10,21 @@ std::vector<OptionSpec> model_options() {
       {"model", true, false,
        "--model FILE        a Smithy JSON AST model (default: the bundled one)"},
       {"operation", true, false,
-       "--operation NAME    the operation to use (default: the model's only one)"},
+       "--operation NAME    the operation to use (required when the model has several)"},
+      {"overlay", true, true,
+       "--overlay FILE      a Smithy overlay of `apply` shapes (repeatable; default: the "
+       "bundled one when its shape ids are in --model)"},
   };
 }
 
 std::optional<SelectedOperation> select_operation(const Args& args, std::string& error) {
   SelectedOperation out;
+  if (args.has("overlay") && !args.has("model")) {
+    error = "--overlay needs --model (the bundled model has its overlay already)";
+    return std::nullopt;
+  }
   if (args.has("model")) {
-    auto loaded = spec::Model::load_file(args.get("model"));
+    auto loaded = spec::Model::load_file(args.get("model"), args.all("overlay"));
     if (auto* e = std::get_if<spec::ModelError>(&loaded)) {
       error = e->to_string();
       return std::nullopt;
@@ -35,7 +43,9 @@ std::optional<SelectedOperation> select_operation(const Args& args, std::string&
 }
 
 int usage_error(const std::string& command, const std::string& message) {
-  std::fprintf(stderr, "lpe %s: %s\n", command.c_str(), message.c_str());
+  // One line, and nothing in it (file names, peer text) can drive the terminal.
+  std::fprintf(stderr, "lpe %s: %s\n", command.c_str(),
+               harness::internal::escape_for_terminal(message, false).c_str());
   return 2;
 }
 

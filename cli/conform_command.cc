@@ -1,8 +1,12 @@
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -10,6 +14,10 @@
 
 #include "cli/commands.h"
 #include "harness/harness.h"
+#include "harness/internal/endpoint.h"
+#include "harness/internal/http_client.h"
+#include "harness/internal/replay_file.h"
+#include "harness/internal/text_safety.h"
 #include "mock/mock.h"
 
 namespace lpe::cli {
@@ -44,8 +52,10 @@ constexpr const char* kHelp =
     "  --workers N              parallel keep-alive connections (default 4)\n"
     "  --rate-limit R           requests per second (default: unlimited on loopback, 10 "
     "elsewhere)\n"
-    "  --timeout S              per-request timeout in seconds (default 10)\n"
-    "  --max-time S             stop the whole run after S seconds (default: no limit)\n"
+    "  --timeout S              deadline of each whole exchange (connect, send, headers, body) in\n"
+    "                           seconds (default 10)\n"
+    "  --max-time S             stop the whole run after S seconds, requests in flight included\n"
+    "                           (default: no limit)\n"
     "  --max-pages N            page cap per pagination walk (default 20000)\n"
     "  --max-shrink-steps N     requests spent shrinking each failure (default 300)\n"
     "  --record FILE            write every exchange with its expectation as JSONL\n"
@@ -95,6 +105,37 @@ bool write_file(const std::string& path, const std::string& text, std::string& e
     return false;
   }
   return true;
+}
+
+// Checks that `path` can be created or opened for writing, without changing an existing file
+// and without leaving a new one behind. The error names the option and the reason.
+bool check_writable(const char* option, const std::string& path, std::string& error) {
+  if (path.empty()) {
+    error = std::string("--") + option + " needs a file name";
+    return false;
+  }
+  struct stat before {};
+  const bool existed = ::stat(path.c_str(), &before) == 0;
+  if (existed && S_ISDIR(before.st_mode)) {
+    error = std::string("cannot write --") + option + " " + path + ": it is a directory";
+    return false;
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = std::string("cannot write --") + option + " " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  if (!existed) ::unlink(path.c_str());
+  return true;
+}
+
+// True when both paths name the same existing file.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
 }
 
 }  // namespace
@@ -227,6 +268,9 @@ int run_conform(int argc, char** argv) {
   if (args->has("operation")) reproduce += " --operation " + shell_quote(args->get("operation"));
   if (args->has("endpoint")) {
     options.endpoint = args->get("endpoint");
+    const auto parsed = harness::internal::parse_endpoint(options.endpoint);
+    if (auto* e = std::get_if<std::string>(&parsed))
+      return usage_error("conform", "--endpoint: " + *e);
     reproduce += " --endpoint " + shell_quote(options.endpoint);
     for (const auto& text : args->all("target")) {
       auto t = harness::parse_target(op, text);
@@ -293,37 +337,68 @@ int run_conform(int argc, char** argv) {
   options.reproduce_prefix = reproduce;
 
   // Safety: no signed requests over plain http to a remote host; polite default rate remotely.
-  const bool loopback = [&] {
-    const auto scheme_end = options.endpoint.find("://");
-    std::string rest = scheme_end == std::string::npos ? options.endpoint
-                                                       : options.endpoint.substr(scheme_end + 3);
-    return rest.rfind("127.", 0) == 0 || rest.rfind("localhost", 0) == 0 ||
-           rest.rfind("[::1]", 0) == 0;
-  }();
-  if (options.sigv4 && options.endpoint.rfind("http://", 0) == 0 && !loopback &&
-      !args->has("allow-insecure-http")) {
+  // Loopback is a literal loopback address or exactly "localhost" (harness/internal/endpoint.h).
+  const auto endpoint = harness::internal::parse_endpoint(options.endpoint);
+  if (auto* e = std::get_if<std::string>(&endpoint))
+    return usage_error("conform", "--endpoint: " + *e);
+  const bool loopback = std::get<harness::internal::Endpoint>(endpoint).is_loopback();
+  const bool plain_http = std::get<harness::internal::Endpoint>(endpoint).scheme == "http";
+  if (options.sigv4 && plain_http && !loopback && !args->has("allow-insecure-http")) {
     return usage_error("conform",
                        "refusing to send signed requests over plain http to a non-loopback host "
                        "(use https, or --allow-insecure-http)");
   }
-  if (!args->has("rate-limit") && !loopback) options.rate_limit = 10;
+  if (!args->has("rate-limit") && !loopback) {
+    options.rate_limit = 10;
+    std::fprintf(stderr,
+                 "lpe conform: %s is not a loopback host: at most 10 requests/s (--rate-limit "
+                 "to change)\n",
+                 std::get<harness::internal::Endpoint>(endpoint).host.c_str());
+  }
+
+  // Every output must be writable and every input valid before anything is sent.
+  std::vector<std::pair<const char*, std::string>> outputs;
+  for (const char* name : {"record", "report-junit", "report-json"}) {
+    if (args->has(name)) outputs.emplace_back(name, args->get(name));
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (!check_writable(outputs[i].first, outputs[i].second, error))
+      return usage_error("conform", error);
+    for (size_t j = 0; j < i; ++j) {
+      if (outputs[i].second == outputs[j].second || same_file(outputs[i].second, outputs[j].second))
+        return usage_error("conform", std::string("--") + outputs[j].first + " and --" +
+                                          outputs[i].first + " name the same file");
+    }
+  }
+  if (!options.replay_path.empty()) {
+    if (!options.record_path.empty() && (options.record_path == options.replay_path ||
+                                         same_file(options.record_path, options.replay_path))) {
+      return usage_error("conform", "--record and --replay name the same file");
+    }
+    const auto replay = harness::internal::read_replay_file(options.replay_path);
+    if (auto* e = std::get_if<std::string>(&replay)) return usage_error("conform", *e);
+  }
 
   std::fprintf(stderr, "lpe conform: %s, %zu targets, seed %llu%s\n", options.endpoint.c_str(),
                options.targets.size(), static_cast<unsigned long long>(options.seed),
                embedded ? " (embedded reference mock)" : "");
   const auto result = harness::run_conformance(selected->model, op, options);
   if (embedded) embedded->stop();
-  if (!result.setup_error.empty()) return usage_error("conform", result.setup_error);
-  std::cout << harness::console_summary(result, options);
+  // The secret key and session token never reach output, whatever a server reflects.
+  const auto masker = harness::internal::secret_masker(options.sigv4);
+  if (!result.setup_error.empty()) return usage_error("conform", masker.mask(result.setup_error));
+  std::cout << harness::internal::escape_for_terminal(
+      masker.mask(harness::console_summary(result, options)));
   std::cout.flush();
   if (args->has("report-junit") &&
-      !write_file(args->get("report-junit"), harness::junit_report(result, options), error)) {
+      !write_file(args->get("report-junit"), masker.mask(harness::junit_report(result, options)),
+                  error)) {
     return usage_error("conform", error);
   }
   if (args->has("report-json") &&
       !write_file(args->get("report-json"),
-                  harness::json_report(result, options)
-                          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                  masker.mask(harness::json_report(result, options)
+                                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) +
                       "\n",
                   error)) {
     return usage_error("conform", error);

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "harness/internal/text_safety.h"
 #include "validators/validators.h"
 
 namespace lpe::cli {
@@ -70,7 +71,9 @@ int run_validate(int argc, char** argv) {
     const auto verdict =
         validator.validate(*input, reader == "fast" ? validators::JsonReader::kFast
                                                     : validators::JsonReader::kNlohmann);
-    std::cout << verdict.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+    // Peer or file text inside the verdict never reaches the terminal raw.
+    std::cout << harness::internal::escape_json_for_terminal(verdict.to_json().dump(
+                     -1, ' ', false, nlohmann::json::error_handler_t::replace))
               << "\n";
     return verdict.accepted() ? 0 : 1;
   }
@@ -117,7 +120,9 @@ int run_validate(int argc, char** argv) {
   auto list = nlohmann::ordered_json::array();
   for (const auto& f : findings) list.push_back(f.to_json());
   out["findings"] = std::move(list);
-  std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  std::cout << harness::internal::escape_json_for_terminal(
+                   out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            << "\n";
   return out["valid"].get<bool>() ? 0 : 1;
 }
 
