@@ -379,7 +379,10 @@ std::string format_amz_date(Clock::time_point t) {
   return out;
 }
 
-std::optional<Clock::time_point> parse_amz_date(std::string_view s) {
+namespace {
+
+// An X-Amz-Date value as a timestamp (`YYYYMMDDThhmmssZ`, real calendar date), whatever its year.
+std::optional<Timestamp> parse_amz_timestamp(std::string_view s) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
   for (std::size_t i = 0; i < 15; ++i) {
     if (i != 8 && (s[i] < '0' || s[i] > '9')) return std::nullopt;
@@ -389,7 +392,13 @@ std::optional<Clock::time_point> parse_amz_date(std::string_view s) {
   iso.append(s.substr(0, 4)).append("-").append(s.substr(4, 2)).append("-").append(s.substr(6, 2));
   iso.append("T").append(s.substr(9, 2)).append(":").append(s.substr(11, 2)).append(":");
   iso.append(s.substr(13, 2)).append("Z");
-  const auto ts = parse_rfc3339(iso);
+  return parse_rfc3339(iso);
+}
+
+}  // namespace
+
+std::optional<Clock::time_point> parse_amz_date(std::string_view s) {
+  const auto ts = parse_amz_timestamp(s);
   if (!ts) return std::nullopt;
   // system_clock counts nanoseconds on common platforms (about years 1678-2261): outside its
   // range the date cannot be a current one, and converting would overflow.
@@ -635,8 +644,11 @@ VerifyResult verify_request(const HttpRequestView& req, const CredentialStore& s
                 "The request carries more than one X-Amz-Date header", akid);
   }
   const std::string_view amz_date = trim(dates.front());
+  // A well-formed date outside system_clock's range (such as 99991231T235959Z) is a date outside
+  // the window (step 5), not a malformed header.
   const auto signed_at = parse_amz_date(amz_date);
-  if (!signed_at) {
+  const auto signed_stamp = signed_at ? std::nullopt : parse_amz_timestamp(amz_date);
+  if (!signed_at && !signed_stamp) {
     return fail(kIncompleteSignatureException,
                 "X-Amz-Date must be in ISO-8601 basic format (YYYYMMDD'T'HHMMSS'Z'). Got '" +
                     sanitize_for_message(amz_date) + "'.",
@@ -691,7 +703,20 @@ VerifyResult verify_request(const HttpRequestView& req, const CredentialStore& s
   }
 
   // 5. Freshness. Compared without `now - signed_at`: that difference overflows for dates far
-  // from now (X-Amz-Date may be anywhere in years 1678-2261).
+  // from now (X-Amz-Date may be anywhere in years 1678-2261; beyond, it is outside any window).
+  if (!signed_at) {
+    return signed_stamp->epoch_millis < 0
+               ? fail(kInvalidSignatureException,
+                      "Signature expired: " + std::string(amz_date) + " is now earlier than " +
+                          format_amz_date(now - window) + " (" + format_amz_date(now) + " - " +
+                          window_text(window) + ")",
+                      akid)
+               : fail(kInvalidSignatureException,
+                      "Signature not yet current: " + std::string(amz_date) +
+                          " is still later than " + format_amz_date(now + window) + " (" +
+                          format_amz_date(now) + " + " + window_text(window) + ")",
+                      akid);
+  }
   if (*signed_at < now - window) {
     return fail(kInvalidSignatureException,
                 "Signature expired: " + std::string(amz_date) + " is now earlier than " +

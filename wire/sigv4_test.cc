@@ -985,6 +985,36 @@ std::vector<VerifyCase> verify_cases() {
        "InvalidSignatureException",
        "Signature not yet current: 20150830T123600Z is still later than 20150830T123559Z "
        "(20150830T122059Z + 15 min.)"},
+      // A well-formed date beyond system_clock's range is outside the window, not malformed.
+      {"DateBeyondTheClockRange",
+       [](HttpRequestView& r) { set_header(r, "X-Amz-Date", "99991231T235959Z"); }, t,
+       "InvalidSignatureException",
+       "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+       "'20150830' != '99991231', from '99991231T235959Z'."},
+      {"DateBeyondTheClockRangeInScopeToo",
+       [](HttpRequestView& r) {
+         set_header(r, "X-Amz-Date", "99991231T235959Z");
+         for (auto& [name, value] : r.headers) {
+           if (name != "Authorization") continue;
+           const auto at = value.find("/20150830/");
+           if (at != std::string::npos) value.replace(at, 10, "/99991231/");
+         }
+       },
+       t, "InvalidSignatureException",
+       "Signature not yet current: 99991231T235959Z is still later than 20150830T125100Z "
+       "(20150830T123600Z + 15 min.)"},
+      {"DateBeforeTheClockRangeInScopeToo",
+       [](HttpRequestView& r) {
+         set_header(r, "X-Amz-Date", "10000101T000000Z");
+         for (auto& [name, value] : r.headers) {
+           if (name != "Authorization") continue;
+           const auto at = value.find("/20150830/");
+           if (at != std::string::npos) value.replace(at, 10, "/10000101/");
+         }
+       },
+       t, "InvalidSignatureException",
+       "Signature expired: 10000101T000000Z is now earlier than 20150830T122100Z "
+       "(20150830T123600Z - 15 min.)"},
       // InvalidSignatureException: tampering
       {"TamperedBody", [](HttpRequestView& r) { r.body += " "; }, t, "InvalidSignatureException",
        kMismatch},
