@@ -1,7 +1,10 @@
 // `lpe mock`: the reference endpoint.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +13,8 @@
 #include <limits>
 #include <mutex>
 #include <random>
+#include <string_view>
+#include <thread>
 
 #include "cli/commands.h"
 #include "mock/mock.h"
@@ -25,13 +30,14 @@ constexpr const char* kHelp =
     "\n"
     "Serves the operation of the model (default: IVS real-time ListParticipantEvents) as the\n"
     "contract says. The first line on stdout is `listening http://HOST:PORT`. SIGINT/SIGTERM stop\n"
-    "it cleanly (requests already received are answered).\n"
+    "it cleanly within seconds (requests already received are answered, a pending latency fault\n"
+    "is cut short); a second signal stops it at once (exit 128+signal).\n"
     "\n"
     "serving:\n"
     "  --host ADDR            address to bind (default 127.0.0.1)\n"
     "  --port N               port (default 8080; 0 picks a free port)\n"
-    "  --threads N            worker threads = connections served at once (default: 4 per core,\n"
-    "                         at least 16)\n"
+    "  --threads N            worker threads = requests answered at once; idle and slow\n"
+    "                         connections hold none (default: 4 per core, at least 16)\n"
     "  --max-body-bytes N     larger request bodies get 413 before being read (default 1048576)\n"
     "  --log FILE|-           access log, one line per request, secrets masked ('-' = stdout)\n"
     "data:\n"
@@ -56,7 +62,8 @@ constexpr const char* kHelp =
     "  --model FILE           a Smithy JSON AST model (default: the bundled one)\n"
     "  --operation NAME       the operation to serve (default: the model's only one)\n"
     "\n"
-    "exit: 0 after a clean stop or --dump-data, 2 usage, data, model or bind error\n";
+    "exit: 0 after a clean stop or --dump-data, 2 usage, data, model or bind error,\n"
+    "      128+signal when a second signal cut the stop short\n";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -118,6 +125,36 @@ class LogSink {
   std::mutex mutex_;
 };
 
+const char* signal_name(int signal) { return signal == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+// Enough descriptors for thousands of connections (the soft limit is often 1024).
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, 65536);
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = wanted;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// A NUL byte in a data file: JSON never holds one, and a parser reading C strings would stop
+// there and ignore the rest. "FILE:LINE:COLUMN: ..." or "" when there is none.
+std::string nul_byte_error(std::string_view text, const std::string& path) {
+  const size_t at = text.find('\0');
+  if (at == std::string_view::npos) return "";
+  size_t line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return path + ":" + std::to_string(line) + ":" + std::to_string(at - line_start + 1) +
+         ": a NUL byte is not allowed in a data file (JSON text never holds one)";
+}
+
 }  // namespace
 
 int run_mock(int argc, char** argv) {
@@ -148,6 +185,11 @@ int run_mock(int argc, char** argv) {
     const std::string path = args->get("data");
     const auto text = read_input(path, kMaxDataBytes, error);
     if (!text) return usage_error("mock", error);
+    if (const std::string nul = nul_byte_error(*text, path); !nul.empty()) {
+      std::fprintf(stderr, "lpe mock: %s is not a valid data file:\n  %s\n", path.c_str(),
+                   nul.c_str());
+      return 2;
+    }
     auto loaded = mock::Dataset::load(*text, path, selected->operation);
     if (auto* errors = std::get_if<std::vector<mock::DataError>>(&loaded)) {
       std::fprintf(stderr, "lpe mock: %s is not a valid data file:\n", path.c_str());
@@ -291,6 +333,7 @@ int run_mock(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  raise_descriptor_limit();
   mock::MockServer server(std::get<std::shared_ptr<const mock::MockHandler>>(created),
                           server_options);
   if (!server.start(error)) return usage_error("mock", error);
@@ -304,10 +347,27 @@ int run_mock(int argc, char** argv) {
   }
   int received = 0;
   sigwait(&stop_signals, &received);
-  std::fprintf(stderr, "lpe mock: %s received, stopping\n",
-               received == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fprintf(stderr, "lpe mock: %s received, stopping (send it again to stop at once)\n",
+               signal_name(received));
+  // The stop answers requests already received and gives requests still arriving a short grace;
+  // a second signal ends the process at once.
   server.stop();
-  server.wait();
+  std::atomic<bool> stopped{false};
+  std::thread waiter([&] {
+    server.wait();
+    stopped.store(true);
+  });
+  while (!stopped.load()) {
+    timespec tick{0, 50 * 1000 * 1000};
+    const int again = sigtimedwait(&stop_signals, nullptr, &tick);
+    if (again == SIGINT || again == SIGTERM) {
+      std::fprintf(stderr, "lpe mock: second %s, stopping at once\n", signal_name(again));
+      std::fflush(stderr);
+      std::fflush(stdout);
+      std::_Exit(128 + again);
+    }
+  }
+  waiter.join();
   return 0;
 }
 

@@ -7,8 +7,8 @@
 // - MockHandler: one request in, one response out. No sockets, no sleeping, never throws, bounded
 //   work, deterministic given its inputs, its seed and the order of calls. Used by the server, by
 //   tests and by fuzz targets.
-// - MockServer: the cpp-httplib adapter (keep-alive, TCP_NODELAY, body limit before buffering,
-//   faults, access log, graceful stop).
+// - MockServer: the epoll transport (bounded strict HTTP/1.1 framing, keep-alive, TCP_NODELAY,
+//   deadlines, body limit before buffering, faults, access log, graceful stop).
 #pragma once
 
 #include <atomic>
@@ -283,27 +283,44 @@ class MockHandler {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 picks a free port
-  // Worker threads; 0 means default_thread_count(). Each open keep-alive connection holds one
-  // worker while it is served, so this is also the number of connections served at once.
+  // Worker threads that read, frame and answer requests; 0 means default_thread_count().
+  // Connections wait for bytes in epoll, never on a worker, so this bounds the requests answered
+  // at once, not the connections open.
   int threads = 0;
   // Receives one line per request (no trailing newline), from worker threads: must be
   // thread-safe. Null: no access log. Lines never hold secrets (see MockServer).
   std::function<void(const std::string& line)> access_log;
-  std::chrono::seconds keep_alive_timeout{5};
+  // An idle connection (no request in progress) is closed after this long.
+  std::chrono::milliseconds keep_alive_timeout{5000};
   size_t keep_alive_max_requests = 1000;
-  std::chrono::seconds read_timeout{5};
-  std::chrono::seconds write_timeout{5};
+  // A whole request (line, headers, body) must arrive within this long after its first byte,
+  // however slowly it drips; otherwise 408 RequestTimeoutException and the connection closes.
+  std::chrono::milliseconds request_timeout{10000};
+  // A response must drain to the peer within this long, or the connection closes.
+  std::chrono::milliseconds write_timeout{5000};
+  // After stop(), requests still arriving get at most this long; then every connection closes.
+  std::chrono::milliseconds stop_grace{2000};
+  // Bounds of the request head: a longer request line is 400, a longer or larger header block
+  // 431, both in the R8 form, and the connection closes.
+  size_t max_request_line_bytes = 8192;
+  size_t max_header_bytes = 16384;
+  size_t max_header_count = 100;
+  // Connections beyond this are accepted and closed at once.
+  size_t max_connections = 10000;
 };
 
 // The default worker count: four per hardware thread, at least 16.
 int default_thread_count();
 
-// `lpe mock`'s server: cpp-httplib with TCP_NODELAY and keep-alive, routing every request through
-// a MockHandler. A body over the limit is refused from its Content-Length (or, when chunked, as
-// soon as the limit is passed) without being buffered whole. Access log lines read
+// `lpe mock`'s server: an epoll transport (keep-alive, pipelining, TCP_NODELAY) that frames
+// requests strictly and within bounds (mock/internal/http_framing.h) and routes each complete one
+// through a MockHandler. Idle and slow connections hold no worker; every request has a deadline;
+// every framing error is answered in the R8 form and closes the connection. A body over the limit
+// is refused from its Content-Length (or, when chunked, as soon as the limit is passed) without
+// being buffered whole. Access log lines read
 //   <time> <method> <path> <status> <bytes>B <latency>ms id=<request id> key=<masked key id>
 //   [error=<type>] [fault=<kind>]
-// (no query string, no header values).
+// (no query string, no header values; `-` for a method or path a framing error left unknown).
 class MockServer {
  public:
   MockServer(std::shared_ptr<const MockHandler> handler, ServerOptions options);
@@ -319,8 +336,9 @@ class MockServer {
   int port() const;
   // "http://HOST:PORT" (IPv6 hosts in brackets).
   std::string url() const;
-  // Stops accepting; requests already received are answered (then their connections close),
-  // idle keep-alive connections are closed. Thread-safe and idempotent; returns at once.
+  // Stops accepting; requests already received are answered at once (a latency fault is cut
+  // short; then their connections close), idle connections are closed, requests still arriving
+  // get ServerOptions::stop_grace. Thread-safe and idempotent; returns at once.
   void stop();
   // Blocks until the server has stopped and every worker has finished.
   void wait();

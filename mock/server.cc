@@ -1,283 +1,65 @@
-// MockServer: the cpp-httplib adapter around MockHandler.
+// MockServer: an epoll transport around MockHandler.
 //
-// cpp-httplib 0.11 serves each connection on one pool thread. This adapter replaces its
-// per-connection loop (Server::process_and_close_socket, a virtual hook) with one that
-// - buffers each response and writes it with a single send (headers and body in one segment),
-// - can close a connection without writing anything (the `drop` fault) or right after a response
-//   (a request body left unread),
-// - sets TCP_NODELAY on every accepted socket,
-// - notices a stop while a keep-alive connection idles, so stopping takes milliseconds, and still
-//   answers a request that had already arrived.
-// Bodies are read only for requests that reach the operation, through a content reader that stops
-// at the limit; a Content-Length over the limit is refused before anything is read.
+// Why not cpp-httplib's server loop: it serves a connection on one pool thread from its first
+// byte to its close, so an idle keep-alive connection or a client dripping one byte a second
+// holds a worker, and its header reader has no size bound. Here connections wait in epoll, never
+// on a thread:
+// - every worker thread waits on one shared epoll set (EPOLLONESHOT: one thread at a time owns a
+//   connection) and, when a socket is readable, reads what is there without blocking, feeds it to
+//   the connection's RequestFramer (mock/internal/http_framing.h: bounded, strict HTTP/1.1
+//   framing) and answers every complete request through the handler on the same thread (no
+//   hand-off between threads per request), writing the response with one non-blocking send;
+// - a sweeper thread enforces the deadlines (a whole request within `request_timeout` however
+//   slowly it drips, then 408; an idle connection closed after `keep_alive_timeout`; a response
+//   drained within `write_timeout`), writes responses held back by a latency fault when they are
+//   due (a timer, not a sleeping worker), and runs the stop;
+// - a stop closes the listener and idle connections at once, answers requests already received
+//   (held-back responses go out immediately, with `Connection: close`), gives requests still
+//   arriving at most `stop_grace`, then closes whatever is left.
+// Every framing error is answered in the R8 form (x-amzn-ErrorType, x-amzn-RequestId, JSON body),
+// logged, and ends the connection: nothing after it is read as another request.
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
-#include <httplib.h>
 
 #include <cerrno>
-#include <charconv>
 #include <condition_variable>
 #include <cstring>
-#include <deque>
+#include <map>
 #include <thread>
 
+#include "mock/internal/http_framing.h"
 #include "mock/mock.h"
 
 namespace lpe::mock {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using internal::FramedRequest;
+using internal::FramingError;
+using internal::RequestFramer;
 
-constexpr size_t kFlushThreshold = 64 * 1024;
-constexpr int kIdlePollMillis = 20;
-// How long a keep-alive connection may idle on a worker that other connections wait for.
-constexpr std::chrono::milliseconds kYieldAfterIdle{200};
-
-// What the current request asks of its connection. One per connection, reached from the
-// handlers through a thread-local pointer (a connection is served on one thread).
-struct ConnectionState {
-  Clock::time_point request_start;
-  bool drop = false;   // close without writing the buffered response
-  bool close = false;  // write the response, then close
-
-  void reset() {
-    request_start = Clock::now();
-    drop = false;
-    close = false;
-  }
-};
-
-thread_local ConnectionState* current_connection = nullptr;
-
-std::string address_text(const sockaddr_storage& addr, int& port) {
-  char text[INET6_ADDRSTRLEN] = {0};
-  port = -1;
-  if (addr.ss_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-    port = ntohs(in->sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
-    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
-    port = ntohs(in6->sin6_port);
-  }
-  return text;
-}
-
-// A socket stream that buffers reads (cpp-httplib reads request lines byte by byte) and writes
-// (flushed after each request, or before reading more, so `100 Continue` still goes out).
-class BufferedSocketStream final : public httplib::Stream {
- public:
-  BufferedSocketStream(int sock, std::chrono::seconds read_timeout)
-      : sock_(sock), read_timeout_ms_(static_cast<int>(read_timeout.count() * 1000)) {}
-
-  bool is_readable() const override {
-    return in_pos_ < in_len_ || wait(POLLIN, read_timeout_ms_) > 0;
-  }
-  bool is_writable() const override { return !failed_; }
-
-  ssize_t read(char* ptr, size_t size) override {
-    if (!out_.empty() && !flush()) return -1;
-    if (in_pos_ == in_len_) {
-      if (wait(POLLIN, read_timeout_ms_) <= 0) return -1;
-      ssize_t n;
-      do {
-        n = ::recv(sock_, in_, sizeof in_, 0);
-      } while (n < 0 && errno == EINTR);
-      if (n <= 0) return n;
-      in_pos_ = 0;
-      in_len_ = static_cast<size_t>(n);
-    }
-    const size_t take = std::min(size, in_len_ - in_pos_);
-    std::memcpy(ptr, in_ + in_pos_, take);
-    in_pos_ += take;
-    return static_cast<ssize_t>(take);
-  }
-
-  ssize_t write(const char* ptr, size_t size) override {
-    if (failed_) return -1;
-    out_.append(ptr, size);
-    if (out_.size() >= kFlushThreshold && !flush()) return -1;
-    return static_cast<ssize_t>(size);
-  }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = address_text(addr, port);
-    }
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = address_text(addr, port);
-    }
-  }
-  socket_t socket() const override { return sock_; }
-
-  // Sends everything buffered; false when the peer is gone or the write timed out.
-  bool flush() {
-    size_t sent = 0;
-    while (sent < out_.size() && !failed_) {
-      const ssize_t n = ::send(sock_, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else {
-        failed_ = true;
-      }
-    }
-    out_.clear();
-    return !failed_;
-  }
-  void discard() { out_.clear(); }
-  bool has_buffered_input() const { return in_pos_ < in_len_; }
-
-  // poll() on the socket: >0 ready, 0 timeout, <0 error.
-  int wait(short events, int timeout_ms) const {
-    pollfd pfd{sock_, events, 0};
-    int r;
-    do {
-      r = ::poll(&pfd, 1, timeout_ms);
-    } while (r < 0 && errno == EINTR);
-    return r;
-  }
-
- private:
-  int sock_;
-  int read_timeout_ms_;
-  char in_[16 * 1024];
-  size_t in_pos_ = 0;
-  size_t in_len_ = 0;
-  std::string out_;
-  bool failed_ = false;
-};
-
-// A fixed pool of workers that also says how many connections wait for one, so that busy
-// keep-alive connections can make room (cpp-httplib holds a worker per open connection).
-class FairThreadPool final : public httplib::TaskQueue {
- public:
-  FairThreadPool(size_t threads, std::atomic<size_t>& waiting) : waiting_(waiting) {
-    for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-  }
-  ~FairThreadPool() override { shutdown(); }
-
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      jobs_.push_back(std::move(fn));
-      waiting_.fetch_add(1);
-    }
-    ready_.notify_one();
-  }
-
-  // Runs every queued job, then joins the workers.
-  void shutdown() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (shutdown_) return;
-      shutdown_ = true;
-    }
-    ready_.notify_all();
-    for (auto& t : workers_) t.join();
-  }
-
- private:
-  void work() {
-    while (true) {
-      std::function<void()> job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-        waiting_.fetch_sub(1);
-      }
-      job();
-    }
-  }
-
-  std::atomic<size_t>& waiting_;
-  std::vector<std::thread> workers_;
-  std::deque<std::function<void()>> jobs_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  bool shutdown_ = false;
-};
-
-// cpp-httplib's server with this adapter's connection loop.
-class HttpServer final : public httplib::Server {
- public:
-  HttpServer(const ServerOptions& options, const std::atomic<bool>& stopping,
-             const std::atomic<size_t>& waiting)
-      : options_(options), stopping_(stopping), waiting_(waiting) {}
-
- private:
-  bool process_and_close_socket(socket_t sock) override {
-    const int one = 1;
-    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    BufferedSocketStream stream(sock, options_.read_timeout);
-    ConnectionState state;
-    current_connection = &state;
-    bool ok = true;
-    size_t remaining = std::max<size_t>(options_.keep_alive_max_requests, 1);
-    while (remaining > 0) {
-      // When connections wait for a worker, answer this request and make room.
-      bool last = remaining == 1 || waiting_.load() > 0;
-      if (!wait_for_request(stream, last)) break;
-      state.reset();
-      bool connection_closed = false;
-      ok = process_request(stream, last, connection_closed, nullptr);
-      if (state.drop) {
-        stream.discard();
-        break;
-      }
-      if (!stream.flush() || !ok || connection_closed || state.close || last) break;
-      --remaining;
-    }
-    current_connection = nullptr;
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-    return ok;
-  }
-
-  // Waits until the next request starts to arrive. On a stop, a request already arriving is
-  // still served (as the connection's last); an idle connection is closed.
-  bool wait_for_request(BufferedSocketStream& stream, bool& last) {
-    if (stream.has_buffered_input()) {
-      last = last || stopping_.load();
-      return true;
-    }
-    const auto idle_since = Clock::now();
-    const auto deadline = idle_since + options_.keep_alive_timeout;
-    while (true) {
-      // Stopping, or other connections have waited for a worker while this one idles: serve what
-      // already arrived, then close. (An active client is not cut off mid-send: while connections
-      // wait, its responses say `Connection: close` instead.)
-      if (stopping_.load() ||
-          (waiting_.load() > 0 && Clock::now() - idle_since >= kYieldAfterIdle)) {
-        last = true;
-        return stream.wait(POLLIN, 0) > 0;
-      }
-      const int r = stream.wait(POLLIN, kIdlePollMillis);
-      if (r > 0) return true;
-      if (r < 0 || Clock::now() >= deadline) return false;
-    }
-  }
-
-  const ServerOptions& options_;
-  const std::atomic<bool>& stopping_;
-  const std::atomic<size_t>& waiting_;
-};
+// epoll data of the two descriptors that are not connections; connection ids start above.
+constexpr uint64_t kListenerId = 0;
+constexpr uint64_t kWakeId = 1;
+// Bytes read from one connection per wake-up, so that a fast client cannot keep a worker.
+constexpr size_t kReadBudget = size_t{256} << 10;
+// Pipelined requests are not parsed further while this much output waits for the peer.
+constexpr size_t kMaxPendingOutput = size_t{256} << 10;
+constexpr auto kSweepInterval = std::chrono::milliseconds(50);
+constexpr auto kStoppingSweepInterval = std::chrono::milliseconds(10);
+constexpr int kAcceptBatch = 64;
+// After the server ends a connection it reads and discards what the peer still sends for at most
+// this long, so that closing with unread bytes does not reset the connection before the peer has
+// read the answer (a lingering close).
+constexpr auto kLingerTime = std::chrono::milliseconds(1000);
 
 // Printable ASCII for logs; anything else as %XX (no log injection).
 std::string log_safe(std::string_view text, size_t max = 512) {
@@ -297,12 +79,156 @@ std::string log_safe(std::string_view text, size_t max = 512) {
   return out;
 }
 
-std::optional<uint64_t> parse_length(std::string_view text) {
-  uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
-  return v;
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 402:
+      return "Payment Required";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return status >= 200 && status < 300 ? "OK" : "Error";
+  }
 }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The response bytes: status line, the handler's headers, Content-Length, `Connection: close`
+// when the connection ends after it (else `Keep-Alive: <keep_alive>`), then the body (none for
+// HEAD).
+void serialize(const MockResponse& answer, bool close, bool head_only, std::string_view keep_alive,
+               std::string& out) {
+  out += "HTTP/1.1 ";
+  out += std::to_string(answer.status);
+  out += ' ';
+  out += reason_phrase(answer.status);
+  out += "\r\n";
+  for (const auto& [name, value] : answer.headers) {
+    // Framing is the transport's: never taken from the handler.
+    if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
+        iequals(name, "Connection")) {
+      continue;
+    }
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(answer.body.size());
+  out += "\r\n";
+  if (close) {
+    out += "Connection: close\r\n";
+  } else {
+    out += "Keep-Alive: ";
+    out += keep_alive;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (!head_only) out += answer.body;
+}
+
+// What the access log says about one answered request, kept until the answer is written.
+struct LogRecord {
+  std::string method;  // "-" when the request line was not read
+  std::string path;    // the target without its query; "-" when unknown
+  Clock::time_point start;
+  int status = 0;
+  bool dropped = false;
+  size_t body_bytes = 0;
+  std::string request_id;
+  std::string access_key_id;
+  std::string error_type;
+  std::string fault;
+};
+
+LogRecord record_of(std::string_view method, std::string_view target, Clock::time_point start,
+                    const MockResponse& answer) {
+  LogRecord r;
+  r.method = method.empty() ? "-" : std::string(method);
+  r.path = target.empty() ? "-" : std::string(target.substr(0, target.find('?')));
+  r.start = start;
+  r.status = answer.status;
+  r.dropped = answer.drop_connection;
+  r.body_bytes = answer.body.size();
+  r.request_id = answer.request_id;
+  r.access_key_id = answer.access_key_id;
+  r.error_type = answer.error_type;
+  r.fault = answer.fault;
+  return r;
+}
+
+// One accepted connection. Its mutex is held by whoever works on it: the worker that epoll woke
+// (EPOLLONESHOT makes that one thread) or the sweeper.
+struct Connection {
+  Connection(int socket, uint64_t connection_id, internal::FramingLimits limits,
+             RequestFramer::BodyPolicy policy)
+      : fd(socket),
+        id(connection_id),
+        framer(limits, std::move(policy)),
+        idle_since(Clock::now()) {}
+
+  std::mutex mutex;
+  const int fd;
+  const uint64_t id;
+  RequestFramer framer;
+  std::string out;  // response bytes not yet sent
+  size_t out_pos = 0;
+  Clock::time_point idle_since;                    // no request in progress since then
+  std::optional<Clock::time_point> request_start;  // first byte of the request in progress
+  Clock::time_point output_since;                  // output has waited for the peer since then
+  // A response held back by a latency fault: the connection is out of epoll until it is sent.
+  bool delayed = false;
+  Clock::time_point release_at;
+  std::string delayed_bytes;
+  LogRecord delayed_log;
+  bool close_after_output = false;
+  bool lingering = false;  // answered and shut down for writing; input is discarded
+  Clock::time_point linger_since;
+  bool peer_closed = false;
+  bool closed = false;
+  size_t served = 0;
+
+  bool output_pending() const { return out_pos < out.size(); }
+};
 
 }  // namespace
 
@@ -313,183 +239,513 @@ int default_thread_count() {
 
 struct MockServer::Impl {
   Impl(std::shared_ptr<const MockHandler> h, ServerOptions o)
-      : handler(std::move(h)), options(std::move(o)), server(options, stopping, waiting) {}
-
-  // The request as the handler sees it (cpp-httplib's own pseudo headers removed).
-  MockRequest to_mock_request(const httplib::Request& req, std::string body) const {
-    MockRequest out;
-    out.method = req.method;
-    out.target = req.target;
-    out.headers.reserve(req.headers.size());
-    for (const auto& [name, value] : req.headers) {
-      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-          name == "LOCAL_PORT") {
-        continue;
-      }
-      out.headers.emplace_back(name, value);
-    }
-    out.body = std::move(body);
-    return out;
+      : handler(std::move(h)), options(std::move(o)) {
+    limits.max_request_line = options.max_request_line_bytes;
+    limits.max_header_bytes = options.max_header_bytes;
+    limits.max_header_count = options.max_header_count;
+    limits.max_body_bytes = handler->options().max_body_bytes;
   }
 
-  // Copies `answer` into cpp-httplib's response, applies the transport flags, logs the request.
-  void respond(const httplib::Request& req, httplib::Response& res, MockResponse answer) const {
-    if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
-    ConnectionState* state = current_connection;
-    if (state != nullptr) {
-      state->drop = state->drop || answer.drop_connection;
-      state->close = state->close || answer.close_connection;
+  ~Impl() {
+    for (const int fd : {listen_fd, epoll_fd, wake_fd}) {
+      if (fd >= 0) ::close(fd);
     }
-    log(req, answer);
-    res.status = answer.drop_connection ? 500 : answer.status;
-    for (auto& [name, value] : answer.headers) res.set_header(name, value);
-    if (answer.close_connection) res.set_header("Connection", "close");
-    res.body = std::move(answer.body);
   }
 
-  void log(const httplib::Request& req, const MockResponse& answer) const {
+  // ---- Access log ----
+
+  void log(const LogRecord& r) const {
     if (!options.access_log) return;
     const auto now = std::chrono::system_clock::now();
-    const ConnectionState* state = current_connection;
     const double latency_ms =
-        state == nullptr
-            ? 0.0
-            : std::chrono::duration<double, std::milli>(Clock::now() - state->request_start)
-                  .count();
+        std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
     char latency[32];
     std::snprintf(latency, sizeof latency, "%.3fms", latency_ms);
-    const std::string_view target = req.target;
     std::string line = wire::format_rfc3339(wire::Timestamp{
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()});
     line += ' ';
-    line += log_safe(req.method, 32);
+    line += log_safe(r.method, 32);
     line += ' ';
-    line += log_safe(target.substr(0, target.find('?')));
+    line += log_safe(r.path);
     line += ' ';
-    line += answer.drop_connection ? std::string("-") : std::to_string(answer.status);
+    line += r.dropped ? std::string("-") : std::to_string(r.status);
     line += ' ';
-    line += std::to_string(answer.drop_connection ? 0 : answer.body.size());
+    line += std::to_string(r.dropped ? 0 : r.body_bytes);
     line += "B ";
     line += latency;
     line += " id=";
-    line += answer.request_id.empty() ? std::string("-") : log_safe(answer.request_id, 64);
+    line += r.request_id.empty() ? std::string("-") : log_safe(r.request_id, 64);
     line += " key=";
-    line +=
-        answer.access_key_id.empty() ? std::string("-") : wire::mask_secret(answer.access_key_id);
-    if (!answer.error_type.empty()) line += " error=" + log_safe(answer.error_type, 64);
-    if (!answer.fault.empty()) line += " fault=" + answer.fault;
-    options.access_log(line);
-  }
-
-  // The declared body length: nullopt when absent, ~0 when unreadable.
-  static std::optional<uint64_t> declared_length(const httplib::Request& req) {
-    if (!req.has_header("Content-Length")) return std::nullopt;
-    return parse_length(req.get_header_value("Content-Length")).value_or(~uint64_t{0});
-  }
-
-  static bool chunked(const httplib::Request& req) { return req.has_header("Transfer-Encoding"); }
-
-  httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
-    const auto now = std::chrono::system_clock::now();
-    const auto length = declared_length(req);
-    const bool has_body = chunked(req) || (length && *length > 0);
-    if (handler->routes_to_operation(req.method, req.target)) {
-      if (length && *length == ~uint64_t{0} && !chunked(req)) {
-        auto answer = handler->error_response("SerializationException",
-                                              "The Content-Length header is not a number");
-        answer.close_connection = true;
-        respond(req, res, std::move(answer));
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (length && *length > handler->options().max_body_bytes && !chunked(req)) {
-        respond(req, res, too_large());
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (req.is_multipart_form_data()) {
-        // Never a JSON body; cpp-httplib would parse it as a form, so refuse it unread.
-        auto answer = handler->error_response(
-            "UnsupportedMediaTypeException",
-            "Unsupported Content-Type '" + log_safe(req.get_header_value("Content-Type"), 200) +
-                "': a request body must be application/json");
-        answer.close_connection = true;
-        respond(req, res, std::move(answer));
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (has_body) return httplib::Server::HandlerResponse::Unhandled;  // read by on_operation
-      // No Content-Length and not chunked: HTTP/1.1 says the body is empty (cpp-httplib would
-      // read until the peer closes).
-      respond(req, res, handler->handle(to_mock_request(req, {}), now));
-      return httplib::Server::HandlerResponse::Handled;
+    line += r.access_key_id.empty() ? std::string("-") : wire::mask_secret(r.access_key_id);
+    if (!r.error_type.empty()) line += " error=" + log_safe(r.error_type, 64);
+    if (!r.fault.empty()) line += " fault=" + r.fault;
+    try {
+      options.access_log(line);
+    } catch (...) {
+      // A failing log sink must not take a connection down.
     }
-    // Every other request is answered without reading its body (404 or 405).
-    auto answer = handler->handle(to_mock_request(req, {}), now);
-    if (has_body) answer.close_connection = true;
-    respond(req, res, std::move(answer));
-    return httplib::Server::HandlerResponse::Handled;
   }
 
-  MockResponse too_large() const {
-    auto answer =
-        handler->error_response("RequestEntityTooLargeException",
-                                "The request body is larger than the limit of " +
-                                    std::to_string(handler->options().max_body_bytes) + " bytes");
-    answer.close_connection = true;
-    return answer;
+  // ---- Connections ----
+
+  std::shared_ptr<Connection> find(uint64_t id) {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    const auto it = connections.find(id);
+    return it == connections.end() ? nullptr : it->second;
   }
 
-  void on_operation(const httplib::Request& req, httplib::Response& res,
-                    const httplib::ContentReader& reader) {
-    const size_t max = handler->options().max_body_bytes;
-    std::string body;
-    if (const auto length = declared_length(req); length && *length <= max) {
-      body.reserve(static_cast<size_t>(*length));
+  void arm(Connection& c, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events | EPOLLONESHOT | EPOLLRDHUP;
+    ev.data.u64 = c.id;
+    if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev) != 0) close(c);
+  }
+
+  // Closes the connection (its mutex held).
+  void close(Connection& c) {
+    if (c.closed) return;
+    c.closed = true;
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+    ::close(c.fd);
+    c.out.clear();
+    c.delayed_bytes.clear();
+    bool empty;
+    {
+      std::lock_guard<std::mutex> lock(registry_mutex);
+      connections.erase(c.id);
+      empty = connections.empty();
     }
-    bool too_big = false;
-    const bool read = reader([&](const char* data, size_t n) {
-      if (body.size() + n > max) {
-        too_big = true;
+    if (empty && stopping.load()) wake_sweeper();
+  }
+
+  // Ends a connection whose answer is out: a lingering close unless the peer already closed.
+  void finish(Connection& c) {
+    if (c.peer_closed || ::shutdown(c.fd, SHUT_WR) != 0) return close(c);
+    c.lingering = true;
+    c.linger_since = Clock::now();
+    arm(c, EPOLLIN);
+  }
+
+  // Reads and drops input of a lingering connection; closes it at the peer's end of stream.
+  void discard_input(Connection& c) {
+    char buffer[16 * 1024];
+    for (size_t total = 0; total < kReadBudget;) {
+      const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        total += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return arm(c, EPOLLIN);
+      } else {
+        return close(c);
+      }
+    }
+    arm(c, EPOLLIN);
+  }
+
+  // Sends buffered output without blocking; false when the peer is gone.
+  bool flush(Connection& c) {
+    while (c.output_pending()) {
+      const ssize_t n =
+          ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+      if (n > 0) {
+        c.out_pos += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return true;
+      } else {
         return false;
       }
-      body.append(data, n);
-      return true;
-    });
-    if (too_big) {
-      respond(req, res, too_large());
-      return;
     }
-    if (!read) {
-      auto answer = handler->error_response("SerializationException",
-                                            "The request body could not be read completely");
-      answer.close_connection = true;
-      respond(req, res, std::move(answer));
-      return;
-    }
-    respond(
-        req, res,
-        handler->handle(to_mock_request(req, std::move(body)), std::chrono::system_clock::now()));
+    c.out.clear();
+    c.out_pos = 0;
+    return true;
   }
 
-  int on_expect_continue(const httplib::Request& req, httplib::Response& res) {
-    const auto length = declared_length(req);
-    if (handler->routes_to_operation(req.method, req.target) && length && !chunked(req) &&
-        *length > handler->options().max_body_bytes) {
-      respond(req, res, too_large());
-      return res.status;
+  // Reads what the socket holds (up to the budget) into the framer; false on a socket error.
+  bool read_some(Connection& c) {
+    char buffer[16 * 1024];
+    size_t total = 0;
+    while (total < kReadBudget) {
+      const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        c.framer.feed(std::string_view(buffer, static_cast<size_t>(n)));
+        total += static_cast<size_t>(n);
+        if (static_cast<size_t>(n) < sizeof buffer) break;  // drained (epoll says if not)
+      } else if (n == 0) {
+        c.peer_closed = true;
+        break;
+      } else if (errno == EINTR) {
+        continue;
+      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        break;
+      } else {
+        return false;
+      }
     }
-    return 100;
+    return true;
+  }
+
+  // Answers one complete request. False when the connection must not be served further now
+  // (closed, or its answer is held back by a latency fault).
+  bool answer_request(Connection& c, FramedRequest& framed) {
+    const Clock::time_point start = c.request_start.value_or(Clock::now());
+    c.request_start.reset();
+    c.idle_since = Clock::now();
+    MockRequest request;
+    request.method = std::move(framed.method);
+    request.target = std::move(framed.target);
+    request.headers = std::move(framed.headers);
+    request.body = std::move(framed.body);
+    MockResponse answer = handler->handle(request, std::chrono::system_clock::now());
+    ++c.served;
+    const bool close_after = !framed.keep_alive || framed.body_unread || answer.close_connection ||
+                             stopping.load() ||
+                             c.served >= std::max<size_t>(options.keep_alive_max_requests, 1);
+    LogRecord record = record_of(request.method, request.target, start, answer);
+    if (answer.drop_connection) {
+      log(record);
+      close(c);
+      return false;
+    }
+    std::string bytes;
+    const size_t max_requests = std::max<size_t>(options.keep_alive_max_requests, 1);
+    const std::string keep_alive =
+        "timeout=" +
+        std::to_string(
+            std::chrono::ceil<std::chrono::seconds>(options.keep_alive_timeout).count()) +
+        ", max=" + std::to_string(max_requests - std::min(c.served, max_requests));
+    serialize(answer, close_after, request.method == "HEAD", keep_alive, bytes);
+    if (answer.delay.count() > 0 && !stopping.load()) {
+      c.delayed = true;
+      c.release_at = Clock::now() + answer.delay;
+      c.delayed_bytes = std::move(bytes);
+      c.delayed_log = std::move(record);
+      c.close_after_output = close_after;
+      schedule_release(c.release_at, c.id);
+      return false;
+    }
+    log(record);
+    c.out += bytes;
+    c.close_after_output = close_after;
+    return !close_after;
+  }
+
+  // Answers a framing error or a timeout in the R8 form; the connection ends after it.
+  void answer_error(Connection& c, const FramingError& e) {
+    MockResponse answer = handler->error_response(e.error_type, e.message);
+    answer.status = e.status;
+    log(record_of(e.method, e.target, c.request_start.value_or(Clock::now()), answer));
+    serialize(answer, true, false, "", c.out);
+    c.close_after_output = true;
+  }
+
+  // Everything a connection needs after epoll woke it or its held-back answer was released:
+  // drain output, read, answer complete requests, then wait for the next event (or close).
+  void serve(Connection& c) {
+    try {
+      serve_unguarded(c);
+    } catch (...) {
+      // Allocation failure: the connection goes, no exception text reaches the wire.
+      close(c);
+    }
+  }
+
+  void serve_unguarded(Connection& c) {
+    if (c.closed || c.delayed) return;
+    if (c.lingering) return discard_input(c);
+    if (!flush(c)) return close(c);
+    if (c.output_pending()) return arm(c, EPOLLOUT);
+    if (c.close_after_output) return finish(c);
+    if (!c.peer_closed && !c.framer.closed() && !read_some(c)) return close(c);
+    FramedRequest request;
+    FramingError error;
+    while (!c.closed && !c.delayed && !c.close_after_output &&
+           c.out.size() - c.out_pos <= kMaxPendingOutput) {
+      const auto step = c.framer.next(request, error);
+      if (step == RequestFramer::Step::kRequest) {
+        if (!answer_request(c, request)) break;
+        continue;
+      }
+      if (step == RequestFramer::Step::kError) {
+        answer_error(c, error);
+      } else if (step == RequestFramer::Step::kNeedMore && c.framer.take_continue()) {
+        c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+      }
+      break;
+    }
+    if (c.closed || c.delayed) return;
+    const auto now = Clock::now();
+    if (!flush(c)) return close(c);
+    if (c.output_pending()) {
+      c.output_since = now;
+      return arm(c, EPOLLOUT);
+    }
+    if (c.close_after_output || c.framer.closed() || c.peer_closed) return finish(c);
+    if (c.framer.in_request()) {
+      if (!c.request_start) c.request_start = now;
+    } else {
+      if (stopping.load()) return close(c);
+      if (c.request_start) c.idle_since = now;
+      c.request_start.reset();
+    }
+    arm(c, EPOLLIN);
+  }
+
+  // ---- Accepting ----
+
+  void accept_batch() {
+    for (int i = 0; i < kAcceptBatch && !stopping.load(); ++i) {
+      const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        // Out of descriptors or memory: the sweeper re-arms the listener on its next round.
+        listener_paused.store(true);
+        return;
+      }
+      const int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      std::shared_ptr<Connection> c;
+      {
+        std::lock_guard<std::mutex> lock(registry_mutex);
+        if (connections.size() >= std::max<size_t>(options.max_connections, 1)) {
+          ::close(fd);
+          continue;
+        }
+        c = std::make_shared<Connection>(fd, next_id++, limits, body_policy());
+        connections.emplace(c->id, c);
+      }
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLONESHOT | EPOLLRDHUP;
+      ev.data.u64 = c->id;
+      if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        std::lock_guard<std::mutex> lock(c->mutex);
+        close(*c);
+      }
+    }
+    if (!stopping.load() && !listener_paused.load()) arm_listener();
+  }
+
+  void arm_listener() {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.u64 = kListenerId;
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
+  }
+
+  RequestFramer::BodyPolicy body_policy() const {
+    // Only requests for the operation have their body read; others are answered (404/405)
+    // without it and the connection closes.
+    const MockHandler* h = handler.get();
+    return [h](std::string_view method, std::string_view target) {
+      return h->routes_to_operation(method, target);
+    };
+  }
+
+  // ---- Threads ----
+
+  void work() {
+    epoll_event ev{};
+    while (!finished.load()) {
+      const int n = ::epoll_wait(epoll_fd, &ev, 1, 1000);
+      if (n <= 0 || ev.data.u64 == kWakeId) continue;
+      if (ev.data.u64 == kListenerId) {
+        accept_batch();
+        continue;
+      }
+      const auto c = find(ev.data.u64);
+      if (c == nullptr) continue;
+      std::lock_guard<std::mutex> lock(c->mutex);
+      serve(*c);
+    }
+  }
+
+  void schedule_release(Clock::time_point when, uint64_t id) {
+    {
+      std::lock_guard<std::mutex> lock(timer_mutex);
+      releases.emplace(when, id);
+      ++timer_generation;
+    }
+    timer_cv.notify_one();
+  }
+
+  void wake_sweeper() {
+    {
+      std::lock_guard<std::mutex> lock(timer_mutex);
+      ++timer_generation;
+    }
+    timer_cv.notify_one();
+  }
+
+  // Sends a held-back answer now and serves the connection on (its mutex held).
+  void release(Connection& c) {
+    if (c.closed || !c.delayed) return;
+    c.delayed = false;
+    log(c.delayed_log);
+    c.out += c.delayed_bytes;
+    c.delayed_bytes.clear();
+    if (stopping.load()) c.close_after_output = true;
+    serve(c);
+  }
+
+  void sweep_loop() {
+    std::unique_lock<std::mutex> lock(timer_mutex);
+    auto next_scan = Clock::now();
+    while (true) {
+      auto wake = next_scan;
+      if (!releases.empty()) wake = std::min(wake, releases.begin()->first);
+      const uint64_t seen = timer_generation;
+      timer_cv.wait_until(lock, wake, [&] { return timer_generation != seen; });
+      const auto now = Clock::now();
+      const bool stop = stopping.load();
+      std::vector<uint64_t> due;
+      while (!releases.empty() && (stop || releases.begin()->first <= now)) {
+        due.push_back(releases.begin()->second);
+        releases.erase(releases.begin());
+      }
+      const auto deadline = stop_deadline;
+      lock.unlock();
+      for (const uint64_t id : due) {
+        if (const auto c = find(id)) {
+          std::lock_guard<std::mutex> guard(c->mutex);
+          release(*c);
+        }
+      }
+      if (now >= next_scan || stop) {
+        sweep(now, stop, deadline);
+        next_scan = now + (stop ? kStoppingSweepInterval : kSweepInterval);
+      }
+      if (stop) {
+        std::lock_guard<std::mutex> guard(registry_mutex);
+        if (connections.empty()) break;
+      }
+      lock.lock();
+    }
+    finished.store(true);
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(wake_fd, &one, sizeof one);
+  }
+
+  // One pass over every connection: deadlines, and the stop.
+  void sweep(Clock::time_point now, bool stop, Clock::time_point deadline) {
+    std::vector<std::shared_ptr<Connection>> all;
+    {
+      std::lock_guard<std::mutex> lock(registry_mutex);
+      all.reserve(connections.size());
+      for (const auto& [id, c] : connections) all.push_back(c);
+    }
+    const bool force = stop && now >= deadline;
+    for (const auto& c : all) {
+      std::unique_lock<std::mutex> lock(c->mutex, std::try_to_lock);
+      if (!lock.owns_lock()) {
+        if (!force) continue;  // a worker is on it; next round
+        lock.lock();
+      }
+      if (c->closed) continue;
+      if (c->delayed) {
+        if (stop) release(*c);
+        continue;
+      }
+      if (force || (c->lingering && (stop || now - c->linger_since > kLingerTime))) {
+        close(*c);
+      } else if (c->lingering) {
+        continue;
+      } else if (c->output_pending()) {
+        if (now - c->output_since > options.write_timeout) close(*c);
+      } else if (c->request_start) {
+        if (now - *c->request_start > options.request_timeout) time_out(*c);
+      } else if (stop || now - c->idle_since > options.keep_alive_timeout) {
+        close(*c);
+      }
+    }
+    if (!stop && listener_paused.exchange(false)) arm_listener();
+  }
+
+  // A request that did not arrive whole in time: 408 in the R8 form (best effort), then close.
+  void time_out(Connection& c) {
+    try {
+      FramingError e;
+      e.status = 408;
+      e.error_type = "RequestTimeoutException";
+      e.message = "The request did not arrive completely within " +
+                  std::to_string(options.request_timeout.count()) + " ms";
+      answer_error(c, e);
+      if (flush(c) && !c.output_pending()) return finish(c);
+    } catch (...) {
+      // Closing is what matters.
+    }
+    close(c);
+  }
+
+  bool listen(std::string& error) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(options.port);
+    const int rc = ::getaddrinfo(options.host.c_str(), service.c_str(), &hints, &found);
+    const std::string where = "cannot listen on " + options.host + ":" + service;
+    if (rc != 0) {
+      error = where + ": " + ::gai_strerror(rc);
+      return false;
+    }
+    int saved = 0;
+    for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+      const int fd =
+          ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+      if (fd < 0) {
+        saved = errno;
+        continue;
+      }
+      // SO_REUSEADDR only: SO_REUSEPORT would let a second server share the port silently.
+      const int yes = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+        listen_fd = fd;
+        break;
+      }
+      saved = errno;
+      ::close(fd);
+    }
+    ::freeaddrinfo(found);
+    if (listen_fd < 0) {
+      error = where + (saved != 0 ? std::string(": ") + std::strerror(saved) : std::string());
+      return false;
+    }
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                                            : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    return true;
   }
 
   std::shared_ptr<const MockHandler> handler;
   ServerOptions options;
-  std::atomic<bool> stopping{false};
-  std::atomic<size_t> waiting{0};  // accepted connections waiting for a worker
-  std::atomic<bool> stop_requested{false};
-  std::atomic<bool> started{false};
-  std::atomic<bool> listen_done{false};
-  HttpServer server;
-  std::thread thread;
-  std::mutex join_mutex;
+  internal::FramingLimits limits;
+  int listen_fd = -1;
+  int epoll_fd = -1;
+  int wake_fd = -1;
   int port = -1;
+  std::vector<std::thread> workers;
+  std::thread sweeper;
+  std::mutex registry_mutex;
+  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections;
+  uint64_t next_id = 2;
+  std::mutex timer_mutex;
+  std::condition_variable timer_cv;
+  std::multimap<Clock::time_point, uint64_t> releases;  // held-back answers by due time
+  uint64_t timer_generation = 0;
+  Clock::time_point stop_deadline = Clock::time_point::max();
+  std::atomic<bool> started{false};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> finished{false};
+  std::atomic<bool> listener_paused{false};
+  std::mutex join_mutex;
 };
 
 MockServer::MockServer(std::shared_ptr<const MockHandler> handler, ServerOptions options)
@@ -502,68 +758,32 @@ MockServer::~MockServer() {
 
 bool MockServer::start(std::string& error) {
   Impl& s = *impl_;
-  if (s.started.load() || s.port >= 0) {
+  if (s.started.load() || s.listen_fd >= 0) {
     error = "the server was already started";
     return false;
   }
-  const int threads = s.options.threads > 0 ? s.options.threads : default_thread_count();
-  s.server.new_task_queue = [threads, &s] {
-    return new FairThreadPool(static_cast<size_t>(threads), s.waiting);
-  };
-  s.server.set_tcp_nodelay(true);
-  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, which lets a second server bind
-  // the same port and silently share its traffic.
-  s.server.set_socket_options([](socket_t sock) {
-    const int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  s.server.set_keep_alive_max_count(std::max<size_t>(s.options.keep_alive_max_requests, 1));
-  s.server.set_keep_alive_timeout(s.options.keep_alive_timeout.count());
-  s.server.set_read_timeout(s.options.read_timeout.count(), 0);
-  s.server.set_write_timeout(s.options.write_timeout.count(), 0);
-  s.server.set_payload_max_length(s.handler->options().max_body_bytes);
-  s.server.set_pre_routing_handler(
-      [&s](const httplib::Request& req, httplib::Response& res) { return s.pre_route(req, res); });
-  s.server.set_expect_100_continue_handler(
-      [&s](const httplib::Request& req, httplib::Response& res) {
-        return s.on_expect_continue(req, res);
-      });
-  const auto reader_handler = [&s](const httplib::Request& req, httplib::Response& res,
-                                   const httplib::ContentReader& reader) {
-    s.on_operation(req, res, reader);
-  };
-  const std::string& method = s.handler->operation().operation->http->method;
-  // The pre-routing handler lets through only requests for the operation, so any path matches.
-  if (method == "PUT") {
-    s.server.Put(".*", reader_handler);
-  } else if (method == "PATCH") {
-    s.server.Patch(".*", reader_handler);
-  } else if (method == "DELETE") {
-    s.server.Delete(".*", reader_handler);
-  } else {
-    s.server.Post(".*", reader_handler);
-  }
-  errno = 0;
-  const int port =
-      s.options.port == 0
-          ? s.server.bind_to_any_port(s.options.host)
-          : (s.server.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
-  if (port < 0) {
-    const int saved = errno;
-    error = "cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) +
-            (saved != 0 ? std::string(": ") + std::strerror(saved) : std::string());
+  if (!s.listen(error)) return false;
+  s.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  s.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (s.epoll_fd < 0 || s.wake_fd < 0) {
+    error = std::string("cannot start the server: ") + std::strerror(errno);
     return false;
   }
-  s.port = port;
-  s.thread = std::thread([&s] {
-    s.server.listen_after_bind();
-    s.listen_done.store(true);
-  });
-  s.started.store(true);
-  // cpp-httplib ignores stop() until its accept loop runs: wait for it (bounded).
-  while (!s.server.is_running() && !s.listen_done.load()) {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLONESHOT;
+  ev.data.u64 = kListenerId;
+  epoll_event wake{};
+  wake.events = EPOLLIN;  // level-triggered and never read: wakes every worker once written
+  wake.data.u64 = kWakeId;
+  if (::epoll_ctl(s.epoll_fd, EPOLL_CTL_ADD, s.listen_fd, &ev) != 0 ||
+      ::epoll_ctl(s.epoll_fd, EPOLL_CTL_ADD, s.wake_fd, &wake) != 0) {
+    error = std::string("cannot start the server: ") + std::strerror(errno);
+    return false;
   }
+  const int threads = s.options.threads > 0 ? s.options.threads : default_thread_count();
+  for (int i = 0; i < threads; ++i) s.workers.emplace_back([&s] { s.work(); });
+  s.sweeper = std::thread([&s] { s.sweep_loop(); });
+  s.started.store(true);
   return true;
 }
 
@@ -577,15 +797,33 @@ std::string MockServer::url() const {
 
 void MockServer::stop() {
   Impl& s = *impl_;
-  s.stopping.store(true);
-  if (!s.started.load() || s.stop_requested.exchange(true)) return;
-  s.server.stop();
+  if (s.stopping.exchange(true) || !s.started.load()) return;
+  {
+    std::lock_guard<std::mutex> lock(s.timer_mutex);
+    s.stop_deadline = Clock::now() + s.options.stop_grace;
+    ++s.timer_generation;
+  }
+  // New connections are refused from now on (the descriptor closes in wait()).
+  ::shutdown(s.listen_fd, SHUT_RDWR);
+  s.timer_cv.notify_one();
 }
 
 void MockServer::wait() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.join_mutex);
-  if (s.thread.joinable()) s.thread.join();
+  if (!s.started.load()) return;
+  if (s.sweeper.joinable()) s.sweeper.join();
+  for (auto& t : s.workers) {
+    if (t.joinable()) t.join();
+  }
+  if (s.listen_fd >= 0) {
+    ::close(s.listen_fd);
+    s.listen_fd = -1;
+  }
+  // A connection accepted in the instant the stop began has no thread left to serve it.
+  std::lock_guard<std::mutex> registry(s.registry_mutex);
+  for (auto& [id, c] : s.connections) ::close(c->fd);
+  s.connections.clear();
 }
 
 }  // namespace lpe::mock
