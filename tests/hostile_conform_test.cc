@@ -149,20 +149,26 @@ class RawServer {
     if (!c.read_request(request, stop)) return false;
     std::lock_guard<std::mutex> lock(mutex_);
     ++requests;
-    if (seen.size() < 4096) seen.push_back(request);
+    if (seen_.size() < 4096) seen_.push_back(request);
     return true;
+  }
+
+  // The requests received so far (at most 4096), in order.
+  std::vector<std::string> seen() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_;
   }
 
   std::atomic<bool> stop{false};
   std::atomic<int> connections{0};
   std::atomic<int> requests{0};
-  std::vector<std::string> seen;  // requests as received (bounded)
 
  private:
   Serve serve_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::mutex mutex_;
+  std::vector<std::string> seen_;
   std::vector<int> fds_;
   std::thread acceptor_;
   std::vector<std::thread> workers_;
@@ -500,7 +506,8 @@ TEST(HostileConform, ReflectedSecretsAreMaskedEverywhere) {
   // Answers with a 500 that reflects the request headers (the session token among them) and the
   // secret key, in the body and in a header.
   RawServer server(good_then(1, [secret](Conn& c, RawServer& s) {
-    std::string request = s.seen.empty() ? "" : s.seen.back();
+    const auto seen = s.seen();
+    std::string request = seen.empty() ? "" : seen.back();
     do {
       std::string body = "{\"echo\":" + std::to_string(request.size()) + ",\"request\":\"";
       for (char ch : request) body += (ch == '\r' || ch == '\n' || ch == '"') ? ' ' : ch;
@@ -545,8 +552,9 @@ TEST(HostileConform, ReflectedSecretsAreMaskedEverywhere) {
                            60s);
   EXPECT_EQ(run.exit_code, 1) << describe(run);
   // The server did receive the token (signed requests carry it) and reflected it.
-  ASSERT_FALSE(server.seen.empty());
-  EXPECT_NE(server.seen.back().find(token), std::string::npos);
+  const auto seen = server.seen();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_NE(seen.back().find(token), std::string::npos);
   const std::string outputs[] = {run.out, run.err, read_file(json), read_file(junit),
                                  read_file(record)};
   for (const auto& text : outputs) {
