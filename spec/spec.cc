@@ -709,7 +709,8 @@ class ModelBuilder {
       if (!m.present_when) continue;
       const std::string tptr =
           ptr + "/members/" + escape_pointer(m.name) + "/traits/lpe.conformance#presentWhen";
-      const Member* sibling = s.member(m.present_when->sibling);
+      const Member* sibling =
+          m.present_when->sibling == m.name ? nullptr : s.member(m.present_when->sibling);
       if (sibling == nullptr || (sibling->target->type != ShapeType::kString &&
                                  sibling->target->type != ShapeType::kEnum)) {
         fail(tptr, "presentWhen member '" + m.present_when->sibling +

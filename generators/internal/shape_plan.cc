@@ -292,27 +292,11 @@ void PlanSet::fill(ValuePlan& plan, const std::string& path) {
     case ShapeType::kStructure:
     case ShapeType::kUnion:
       for (const auto& m : shape.members) plan.members.push_back(&plan_for(m, child_path(m.name)));
+      // Presence rules come resolved and checked from the loader (spec::Member::present_when).
       for (const auto& m : shape.members) {
-        const auto trait = m.traits.find("lpe.conformance#presentWhen");
-        if (trait == m.traits.end()) continue;
-        ValuePlan& dependent = *by_member_.at(&m);
-        const std::string where = "member '" + child_path(m.name) + "': presentWhen ";
-        if (!trait->is_object() || !trait->contains("member") || !(*trait)["member"].is_string() ||
-            !trait->contains("pattern") || !(*trait)["pattern"].is_string()) {
-          throw where + "needs {\"member\": <sibling name>, \"pattern\": <regex>}";
-        }
-        PresentWhen rule;
-        rule.member = (*trait)["member"].get<std::string>();
-        rule.source = (*trait)["pattern"].get<std::string>();
-        if (shape.member(rule.member) == nullptr || rule.member == m.name) {
-          throw where + "names no sibling member '" + rule.member + "'";
-        }
-        auto compiled = compile_re2(rule.source);
-        if (auto* limitation = std::get_if<PatternLimitation>(&compiled)) {
-          throw where + limitation->message;
-        }
-        rule.pattern = std::get<std::shared_ptr<const re2::RE2>>(std::move(compiled));
-        dependent.present_when = std::move(rule);
+        if (!m.present_when) continue;
+        by_member_.at(&m)->present_when = PresentWhen{
+            m.present_when->sibling, m.present_when->pattern.source, m.present_when->pattern.regex};
       }
       break;
     default:
