@@ -1,7 +1,8 @@
-// Dataset: the fixture format, its validation against the model, and lookups.
+// Dataset: the fixture format and lookups. Model constraints of scope values and items are
+// checked by the validators' one engine (validators::check_value / check_structure_value in data
+// mode: unknown members and enum values are errors, presence rules hold both ways); this file
+// checks only what the fixture format adds (its keys, nesting and duplicate scope entries).
 #include <algorithm>
-#include <limits>
-#include <unordered_set>
 
 #include "mock/internal/fixture_format.h"
 #include "mock/internal/operation_parts.h"
@@ -19,7 +20,6 @@ using internal::kSessionValueKey;
 using internal::kStagesKey;
 using internal::kStageValueKey;
 constexpr size_t kMaxErrors = 50;
-constexpr int kMaxDepth = 64;
 
 using Json = nlohmann::ordered_json;
 
@@ -52,14 +52,6 @@ std::string type_name(const Json& v) {
   }
 }
 
-// A value as messages quote it: strings in single quotes, cut at 80 code units.
-std::string quote(const Json& v) {
-  std::string text = v.is_string() ? v.get_ref<const std::string&>()
-                                   : v.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text.size() > 80) text = text.substr(0, 77) + "...";
-  return v.is_string() ? "'" + text + "'" : text;
-}
-
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -67,15 +59,6 @@ std::string join_names(const std::vector<std::string>& names) {
     out += names[i];
   }
   return out;
-}
-
-std::string enum_list(const spec::Shape& shape) {
-  std::vector<std::string> names;
-  for (const auto& e : shape.enum_values) {
-    names.push_back(shape.type == spec::ShapeType::kIntEnum ? std::to_string(e.int_value)
-                                                            : e.string_value);
-  }
-  return "[" + join_names(names) + "]";
 }
 
 // Collects errors, at most kMaxErrors, counting the rest.
@@ -104,211 +87,179 @@ class Collector {
   size_t dropped_ = 0;
 };
 
-bool in_int_bounds(spec::ShapeType type, int64_t v) {
-  switch (type) {
-    case spec::ShapeType::kByte:
-      return v >= -128 && v <= 127;
-    case spec::ShapeType::kShort:
-      return v >= -32768 && v <= 32767;
-    case spec::ShapeType::kInteger:
-    case spec::ShapeType::kIntEnum:
-      return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
-    default:
-      return true;
+// The engine's issues about the value at `pointer` (their pointers are relative to it) as errors;
+// true when there were none.
+bool report(const std::vector<validators::ValueIssue>& issues, const std::string& pointer,
+            Collector& errors) {
+  for (const auto& issue : issues) errors.add(pointer + issue.pointer, issue.message);
+  return issues.empty();
+}
+
+// True when `value` nests arrays and objects more than `limit` levels deep. Iterative, so that a
+// hostile file cannot exhaust the stack here (nor in the dump that follows, which recurses).
+bool nests_deeper_than(const Json& value, size_t limit) {
+  std::vector<std::pair<const Json*, size_t>> stack = {{&value, 1}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    if (depth > limit) return true;
+    for (const auto& element : *node) stack.emplace_back(&element, depth + 1);
+  }
+  return false;
+}
+
+// False (with an error) when `value` nests deeper than the engine reads: such a value is never
+// copied nor dumped (both recurse).
+bool within_depth(const Json& value, const std::string& pointer, Collector& errors) {
+  if (!nests_deeper_than(value, static_cast<size_t>(validators::kMaxJsonDepth))) return true;
+  errors.add(pointer,
+             "nested deeper than " + std::to_string(validators::kMaxJsonDepth) + " levels");
+  return false;
+}
+
+// The compact JSON text of `value` (within_depth) for the engine, or nullopt (with an error) when
+// it holds a string that is not UTF-8 (possible only for documents built in memory: parsed text
+// is checked by the reader).
+std::optional<std::string> engine_text(const Json& value, const std::string& pointer,
+                                       Collector& errors) {
+  try {
+    return value.dump();
+  } catch (const nlohmann::json::exception&) {
+    errors.add(pointer, "holds a string that is not valid UTF-8");
+    return std::nullopt;
   }
 }
 
-// Checks one value against a member (its target shape and effective constraints) and returns the
-// value as it is served (timestamps normalized to RFC 3339 with milliseconds). Problems go to
-// `errors`; the returned value is meaningless when there were any.
-Json check_value(const Json& v, const spec::Member& member, const std::string& pointer,
-                 Collector& errors, int depth);
+// How deep a fixture document may nest: the format's own levels (document, stages, a stage,
+// sessions, a session, participants, a participant, events) and an item as deep as the engine
+// reads one.
+constexpr size_t kFormatLevels = 8;
+constexpr size_t kMaxDocumentDepth = kFormatLevels + static_cast<size_t>(validators::kMaxJsonDepth);
 
-Json check_structure(const Json& v, const spec::Shape& shape, const std::string& pointer,
-                     Collector& errors, int depth, const spec::Member* defaulted = nullptr,
-                     const std::string* default_value = nullptr) {
-  if (!v.is_object()) {
-    errors.add(pointer,
-               "must be a JSON object (a " + std::string(shape.name()) + "), got " + type_name(v));
-    return nullptr;
-  }
-  for (auto it = v.begin(); it != v.end(); ++it) {
-    if (shape.member(it.key()) == nullptr) {
-      std::vector<std::string> names;
-      for (const auto& m : shape.members) names.push_back(m.name);
-      errors.add(child(pointer, it.key()), "unknown member '" + it.key() + "' (" +
-                                               std::string(shape.name()) +
-                                               " has: " + join_names(names) + ")");
+// Where `text` first nests arrays and objects deeper than `limit`, as "line L, column C", or "".
+// Checked before the document is read: nlohmann's DOM copies values recursively while it builds
+// objects, so deep input would exhaust the stack there.
+std::string too_deep_at(std::string_view text, size_t limit) {
+  size_t depth = 0;
+  size_t line = 1;
+  size_t line_start = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
     }
-  }
-  Json out = Json::object();
-  for (const auto& m : shape.members) {
-    const auto found = v.find(m.name);
-    if (found == v.end() || found->is_null()) {
-      if (defaulted == &m && default_value != nullptr) {
-        out[m.name] = *default_value;
-      } else if (m.required) {
-        errors.add(pointer, "missing required member '" + m.name + "'");
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
       }
       continue;
     }
-    out[m.name] = check_value(*found, m, child(pointer, m.name), errors, depth + 1);
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) {
+        return "line " + std::to_string(line) + ", column " + std::to_string(i - line_start + 1);
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return "";
+}
+
+// The item member that takes the list's innermost scope value when an item leaves it out: the one
+// the model says echoes that input member (lpe.conformance#echoesInput, R9), else the one named
+// like it (models without our overlay).
+const spec::Member* echo_member(const spec::Shape& item, const spec::Member& scope_member) {
+  for (const auto& m : item.members) {
+    if (m.echoes_input == scope_member.name) return &m;
+  }
+  return item.member(scope_member.name);
+}
+
+// A checked value as the endpoint serves it: structure members in model order, nulls left out,
+// date-time timestamps in the one RFC 3339 form (wire::format_rfc3339: milliseconds only when not
+// zero). Constraints are not looked at here: only values that passed the engine come this way, and
+// depth is bounded by the model's shapes (checked values have no deeper nesting than they allow).
+Json served_value(const Json& value, const spec::Shape& shape);
+
+Json served_structure(const Json& value, const spec::Shape& shape) {
+  Json out = Json::object();
+  for (const auto& m : shape.members) {
+    const auto it = value.find(m.name);
+    if (it == value.end() || it->is_null() || m.target == nullptr) continue;
+    out[m.name] = served_value(*it, *m.target);
   }
   return out;
 }
 
-Json check_value(const Json& v, const spec::Member& member, const std::string& pointer,
-                 Collector& errors, int depth) {
-  if (depth > kMaxDepth) {
-    errors.add(pointer, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    return nullptr;
-  }
-  const spec::Shape& shape = *member.target;
-  const spec::Constraints& c = member.constraints;
-  const std::string invalid = quote(v) + " is not a valid " + member.name + ": ";
-  const auto bad_type = [&](std::string_view expected) {
-    errors.add(pointer,
-               member.name + " must be " + std::string(expected) + ", got " + type_name(v));
-    return Json(nullptr);
-  };
+Json served_value(const Json& value, const spec::Shape& shape) {
   switch (shape.type) {
-    case spec::ShapeType::kString:
-    case spec::ShapeType::kEnum: {
-      if (!v.is_string()) return bad_type("a JSON string");
-      const std::string& s = v.get_ref<const std::string&>();
-      if (!shape.enum_values.empty()) {
-        const bool known =
-            std::any_of(shape.enum_values.begin(), shape.enum_values.end(),
-                        [&](const spec::EnumValue& e) { return e.string_value == s; });
-        if (!known) {
-          errors.add(pointer, invalid + "Member must satisfy enum value set: " + enum_list(shape));
-        }
-      }
-      if (c.length) {
-        const auto n = static_cast<int64_t>(spec::code_point_length(s));
-        if (c.length->min && n < *c.length->min) {
-          errors.add(pointer, invalid + "Member must have length greater than or equal to " +
-                                  std::to_string(*c.length->min));
-        }
-        if (c.length->max && n > *c.length->max) {
-          errors.add(pointer, invalid + "Member must have length less than or equal to " +
-                                  std::to_string(*c.length->max));
-        }
-      }
-      if (c.pattern && !spec::pattern_matches(*c.pattern, s)) {
-        errors.add(pointer, invalid + "Member must satisfy regular expression pattern: " +
-                                c.pattern->source);
-      }
-      return v;
-    }
     case spec::ShapeType::kTimestamp: {
-      const auto format = c.timestamp_format.value_or(spec::TimestampFormat::kDateTime);
-      if (format == spec::TimestampFormat::kEpochSeconds) {
-        if (!v.is_number()) return bad_type("a number of epoch seconds");
-        return v;
-      }
-      if (!v.is_string()) return bad_type("an RFC 3339 UTC date-time string");
-      if (format == spec::TimestampFormat::kHttpDate) return v;
-      wire::Rfc3339Problem problem;
-      const auto parsed = wire::parse_rfc3339(v.get_ref<const std::string&>(), &problem);
-      if (!parsed) {
-        errors.add(pointer, invalid +
-                                "not an RFC 3339 UTC date-time (YYYY-MM-DDThh:mm:ss[.fff]Z): " +
-                                problem.message);
-        return nullptr;
-      }
-      return wire::format_rfc3339(*parsed);
-    }
-    case spec::ShapeType::kBoolean:
-      if (!v.is_boolean()) return bad_type("true or false");
-      return v;
-    case spec::ShapeType::kByte:
-    case spec::ShapeType::kShort:
-    case spec::ShapeType::kInteger:
-    case spec::ShapeType::kLong:
-    case spec::ShapeType::kIntEnum: {
-      if (!v.is_number_integer() ||
-          (v.is_number_unsigned() &&
-           v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
-        return bad_type("an integer");
-      }
-      const int64_t n = v.get<int64_t>();
-      if (!in_int_bounds(shape.type, n)) {
-        errors.add(pointer,
-                   invalid + "out of range for a " + std::string(spec::to_string(shape.type)));
-        return v;
-      }
-      if (shape.type == spec::ShapeType::kIntEnum &&
-          std::none_of(shape.enum_values.begin(), shape.enum_values.end(),
-                       [&](const spec::EnumValue& e) { return e.int_value == n; })) {
-        errors.add(pointer, invalid + "Member must satisfy enum value set: " + enum_list(shape));
-      }
-      if (c.range && c.range->min && static_cast<double>(n) < *c.range->min) {
-        errors.add(pointer, invalid + "Member must have value greater than or equal to " +
-                                c.range->min_text);
-      }
-      if (c.range && c.range->max && static_cast<double>(n) > *c.range->max) {
-        errors.add(pointer,
-                   invalid + "Member must have value less than or equal to " + c.range->max_text);
-      }
-      return v;
-    }
-    case spec::ShapeType::kFloat:
-    case spec::ShapeType::kDouble:
-    case spec::ShapeType::kBigDecimal:
-    case spec::ShapeType::kBigInteger: {
-      if (!v.is_number()) return bad_type("a number");
-      const double n = v.get<double>();
-      if (c.range && c.range->min && n < *c.range->min) {
-        errors.add(pointer, invalid + "Member must have value greater than or equal to " +
-                                c.range->min_text);
-      }
-      if (c.range && c.range->max && n > *c.range->max) {
-        errors.add(pointer,
-                   invalid + "Member must have value less than or equal to " + c.range->max_text);
-      }
-      return v;
+      // A string the engine accepted is a date-time (then it parses) or an HTTP date (kept).
+      if (!value.is_string()) return value;
+      const auto parsed = wire::parse_rfc3339(value.get_ref<const std::string&>());
+      return parsed ? Json(wire::format_rfc3339(*parsed)) : value;
     }
     case spec::ShapeType::kList:
     case spec::ShapeType::kSet: {
-      if (!v.is_array()) return bad_type("a JSON array");
-      if (c.length) {
-        const auto n = static_cast<int64_t>(v.size());
-        if (c.length->min && n < *c.length->min) {
-          errors.add(pointer, invalid + "Member must have length greater than or equal to " +
-                                  std::to_string(*c.length->min));
-        }
-        if (c.length->max && n > *c.length->max) {
-          errors.add(pointer, invalid + "Member must have length less than or equal to " +
-                                  std::to_string(*c.length->max));
-        }
+      if (!value.is_array() || shape.members.empty() || shape.members[0].target == nullptr) {
+        return value;
       }
       Json out = Json::array();
-      if (shape.members.empty()) return v;
-      for (size_t i = 0; i < v.size(); ++i) {
-        if (v[i].is_null() && c.sparse) {
-          out.push_back(nullptr);
-          continue;
-        }
-        out.push_back(check_value(v[i], shape.members[0], child(pointer, i), errors, depth + 1));
+      for (const auto& element : value) {
+        out.push_back(element.is_null() ? element
+                                        : served_value(element, *shape.members[0].target));
+      }
+      return out;
+    }
+    case spec::ShapeType::kMap: {
+      if (!value.is_object() || shape.members.size() < 2 || shape.members[1].target == nullptr) {
+        return value;
+      }
+      Json out = Json::object();
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        out[it.key()] =
+            it->is_null() ? it.value() : served_value(it.value(), *shape.members[1].target);
       }
       return out;
     }
     case spec::ShapeType::kStructure:
-      return check_structure(v, shape, pointer, errors, depth + 1);
-    case spec::ShapeType::kMap: {
-      if (!v.is_object()) return bad_type("a JSON object");
-      if (shape.members.size() < 2) return v;
-      Json out = Json::object();
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        out[it.key()] =
-            check_value(it.value(), shape.members[1], child(pointer, it.key()), errors, depth + 1);
-      }
-      return out;
-    }
+    case spec::ShapeType::kUnion:
+      return value.is_object() ? served_structure(value, shape) : value;
     default:
-      return v;
+      return value;
   }
+}
+
+// Checks one item (an object of the item structure) at `pointer`; returns it as served, or
+// nullopt when it has errors. `echo` (may be null) is filled with `echo_value` when absent.
+std::optional<Json> checked_item(const Json& item, const spec::Shape& shape,
+                                 const spec::Member* echo, const std::string* echo_value,
+                                 const std::string& pointer, Collector& errors) {
+  if (!within_depth(item, pointer, errors)) return std::nullopt;
+  const Json* subject = &item;
+  Json filled;
+  if (echo != nullptr && echo_value != nullptr && item.is_object()) {
+    const auto it = item.find(echo->name);
+    if (it == item.end() || it->is_null()) {
+      filled = item;
+      filled[echo->name] = *echo_value;
+      subject = &filled;
+    }
+  }
+  const auto text = engine_text(*subject, pointer, errors);
+  if (!text) return std::nullopt;
+  if (!report(validators::check_structure_value(shape, *text, validators::ValueMode::kData),
+              pointer, errors)) {
+    return std::nullopt;
+  }
+  return served_structure(*subject, shape);
 }
 
 // Checks that `object` is a JSON object holding only `allowed` keys.
@@ -345,7 +296,8 @@ const Json* required_array(const Json& object, const std::string& pointer, std::
   return &*it;
 }
 
-// The scope value under `key`, checked against `member`; nullopt with an error when invalid.
+// The scope value under `key`, checked against `member` by the engine; nullopt with errors when
+// it is missing or invalid.
 std::optional<std::string> scope_value(const Json& object, const std::string& pointer,
                                        std::string_view key, const spec::Member& member,
                                        Collector& errors) {
@@ -355,15 +307,16 @@ std::optional<std::string> scope_value(const Json& object, const std::string& po
     return std::nullopt;
   }
   const std::string at = child(pointer, key);
-  if (!it->is_string()) {
-    errors.add(at, "'" + std::string(key) + "' (the " + member.name +
-                       " value) must be a JSON string, got " + type_name(*it));
+  if (!within_depth(*it, at, errors)) return std::nullopt;
+  const auto text = engine_text(*it, at, errors);
+  if (!text) return std::nullopt;
+  if (!report(validators::check_value(member, *text, validators::ValueMode::kData, member.name), at,
+              errors)) {
     return std::nullopt;
   }
-  Collector local("");
-  check_value(*it, member, at, local, 0);
-  if (!local.empty()) {
-    for (auto& e : local.take()) errors.add(e.pointer, std::move(e.message));
+  if (!it->is_string()) {  // the fixture format keys lists by strings
+    errors.add(at, "'" + std::string(key) + "' (the " + member.name +
+                       " value) must be a JSON string, got " + type_name(*it));
     return std::nullopt;
   }
   return it->get<std::string>();
@@ -424,6 +377,22 @@ void Dataset::index_lists() {
 std::variant<Dataset, std::vector<DataError>> Dataset::load(std::string_view text,
                                                             std::string_view file_name,
                                                             const spec::OperationView& operation) {
+  // nlohmann's reader takes a NUL byte for the end of the input and would ignore what follows.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const std::string_view before = text.substr(0, nul);
+    const size_t last_newline = before.rfind('\n');
+    const size_t column = last_newline == std::string_view::npos ? nul + 1 : nul - last_newline;
+    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    return std::vector<DataError>{{std::string(file_name), "",
+                                   "not valid JSON: a NUL byte at line " + std::to_string(line) +
+                                       ", column " + std::to_string(column) +
+                                       " (JSON text never holds one)"}};
+  }
+  if (const std::string at = too_deep_at(text, kMaxDocumentDepth); !at.empty()) {
+    return std::vector<DataError>{{std::string(file_name), "",
+                                   "not valid JSON: nested deeper than " +
+                                       std::to_string(kMaxDocumentDepth) + " levels at " + at}};
+  }
   Json document;
   try {
     document = Json::parse(text.begin(), text.end());
@@ -454,7 +423,7 @@ std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
   const spec::Member& session_member = *operation.list_scope[1];
   const spec::Member& participant_member = *operation.list_scope[2];
   // The item member that defaults to the innermost scope value.
-  const spec::Member* defaulted = parts.item_shape->member(participant_member.name);
+  const spec::Member* echo = echo_member(*parts.item_shape, participant_member);
 
   Dataset out;
   if (!check_object(document, "", "the document", {kStagesKey}, errors)) return errors.take();
@@ -511,8 +480,9 @@ std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
               list.items.reserve(items->size());
               for (size_t ei = 0; ei < items->size(); ++ei) {
                 const std::string item_ptr = child(child(participant_ptr, kItemsKey), ei);
-                list.items.push_back(check_structure((*items)[ei], *parts.item_shape, item_ptr,
-                                                     errors, 0, defaulted, &list.scope[2]));
+                auto item = checked_item((*items)[ei], *parts.item_shape, echo,
+                                         pid ? &list.scope[2] : nullptr, item_ptr, errors);
+                if (item) list.items.push_back(std::move(*item));
               }
             }
             session.participants.push_back({list.scope[2], out.lists_.size()});

@@ -1,14 +1,26 @@
 // The default synthetic dataset. This is the one file of the mock that knows IVS real-time event
-// semantics (the order of events in a participant's life, that `*_ERROR` events carry an error
-// code, that subscribe events name the publisher). Member names are found in the model: the
-// event-name member is the enum member whose enum holds JOINED, the error-code member is the
-// other enum member, the time member is the timestamp member, the publisher member is the other
-// member targeting the participant-id shape. When such a member has the model's
-// `lpe.conformance#presentWhen` trait, that rule says on which events it is present; otherwise
-// the IVS rule above does. The result goes through the same validation as a `--data` file.
+// semantics: the order of events in a participant's life and what each kind of event refers to
+// (the publisher a subscriber watches, an error, the stage a participant is replicated to, the
+// tokens of a token exchange, whether a participant is a replica). Which member carries what is
+// found in the model by shape and trait, never by member name:
+// - the event name: the enum member whose values hold JOINED;
+// - the time: the first timestamp member;
+// - the participant: the member echoing the innermost list-scope input member
+//   (lpe.conformance#echoesInput; else the member named like that input member);
+// - the publisher: another member targeting the participant's shape;
+// - the destination stage and session: members targeting the shapes of the outer list-scope
+//   members (another stage of the layout and one of its sessions);
+// - the error: another enum member (its values in turn);
+// - tokens: structure members, the first the previous token, the second the new one, each built
+//   from its shape (enum lists, string maps, strings and an expiry after the event's time);
+// - the replica flag: a boolean member.
+// Which events carry a member is the member's presence rule (lpe.conformance#presentWhen); for a
+// model without our overlay, the IVS rule of its role (publisher on SUBSCRIBE_*, error on *_ERROR,
+// destination on REPLICATION_*, tokens on TOKEN_EXCHANGED). The result goes through the same
+// validation as a `--data` file.
 #include <array>
+#include <bit>
 #include <optional>
-#include <regex>
 
 #include "mock/internal/fixture_format.h"
 #include "mock/internal/operation_parts.h"
@@ -37,45 +49,57 @@ constexpr std::array<std::string_view, 12> kLifecycle = {
 };
 constexpr std::string_view kAnchorEventName = "JOINED";
 constexpr std::string_view kLeftEventName = "LEFT";
-constexpr std::string_view kErrorSuffix = "_ERROR";
-constexpr std::string_view kSubscribePrefix = "SUBSCRIBE_";
-constexpr std::string_view kPresentWhenTrait = "lpe.conformance#presentWhen";
 
-// When a member is present on an event: the model's presentWhen rule (a sibling member's value
-// matches a pattern), else `fallback` applied to the event name.
-class Presence {
- public:
-  Presence(const spec::Member* member, bool (*fallback)(std::string_view name))
-      : fallback_(fallback) {
-    if (member == nullptr) return;
-    const auto trait = member->traits.find(std::string(kPresentWhenTrait));
-    if (trait == member->traits.end() || !trait->is_object()) return;
-    const auto when = trait->find("member");
-    const auto pattern = trait->find("pattern");
-    if (when == trait->end() || pattern == trait->end() || !when->is_string() ||
-        !pattern->is_string()) {
-      return;
-    }
-    when_member_ = when->get<std::string>();
-    try {
-      pattern_ = std::regex(pattern->get<std::string>(), std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      when_member_.reset();
-    }
-  }
-
-  bool present(const nlohmann::ordered_json& event, std::string_view name) const {
-    if (!when_member_) return fallback_(name);
-    const auto it = event.find(*when_member_);
-    return it != event.end() && it->is_string() &&
-           std::regex_search(it->get_ref<const std::string&>(), pattern_);
-  }
-
- private:
-  bool (*fallback_)(std::string_view);
-  std::optional<std::string> when_member_;
-  std::regex pattern_;
+// What a member of the item structure means to this dataset.
+enum class Role {
+  kOther,  // left out
+  kName,
+  kTime,
+  kSelf,
+  kPublisher,
+  kDestinationStage,
+  kDestinationSession,
+  kError,
+  kToken,
+  kReplica,
 };
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The IVS rule of a role, for members without a presence rule in the model.
+bool ivs_presence(Role role, std::string_view event_name) {
+  switch (role) {
+    case Role::kPublisher:
+      return starts_with(event_name, "SUBSCRIBE_");
+    case Role::kError:
+      return ends_with(event_name, "_ERROR");
+    case Role::kDestinationStage:
+    case Role::kDestinationSession:
+      return starts_with(event_name, "REPLICATION_");
+    case Role::kToken:
+      return event_name == "TOKEN_EXCHANGED";
+    case Role::kOther:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Whether `member` (of role `role`) is on `event`: its presence rule against the sibling's value
+// as built so far, else the IVS rule of its role.
+bool present_on(const spec::Member& member, Role role, const Json& event,
+                std::string_view event_name) {
+  if (!member.present_when) return ivs_presence(role, event_name);
+  const auto sibling = event.find(member.present_when->sibling);
+  return sibling != event.end() && sibling->is_string() &&
+         spec::pattern_matches(member.present_when->pattern,
+                               sibling->get_ref<const std::string&>());
+}
 
 struct ParticipantPlan {
   std::string_view id;
@@ -113,22 +137,195 @@ std::vector<StagePlan> layout() {
 
 // Unix milliseconds of 2024-01-15T10:00:00Z, the first session's start.
 constexpr int64_t kEpochStartMillis = 1705312800000;
+// A token expires this long after the event that exchanged it (the new one twice as late).
+constexpr int64_t kTokenLifetimeMillis = int64_t{12} * 3600 * 1000;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+// Whether a participant is a replica: by its position in the layout, absent (the model's default
+// applies), false or true in turn, so that every form appears.
+enum class ReplicaState { kAbsent, kFalse, kTrue };
+ReplicaState replica_state(size_t participant_ordinal) {
+  return static_cast<ReplicaState>(participant_ordinal % 3);
 }
-
-bool is_error_event(std::string_view name) { return ends_with(name, kErrorSuffix); }
-bool is_subscribe_event(std::string_view name) { return name.rfind(kSubscribePrefix, 0) == 0; }
 
 const spec::Member* enum_member_with(const spec::Shape& item, std::string_view value) {
   for (const auto& m : item.members) {
-    if (m.target == nullptr || m.target->type != spec::ShapeType::kEnum) continue;
+    if (m.target == nullptr) continue;
     for (const auto& e : m.target->enum_values) {
       if (e.string_value == value) return &m;
     }
   }
   return nullptr;
+}
+
+// The item member echoing the innermost list-scope input member.
+const spec::Member* self_member(const spec::Shape& item, const spec::Member& scope_member) {
+  for (const auto& m : item.members) {
+    if (m.echoes_input == scope_member.name) return &m;
+  }
+  return item.member(scope_member.name);
+}
+
+// A timestamp of `member` at `millis`, in the member's format; nullopt for HTTP dates (never in
+// a JSON body of restJson1 by default, so not synthesized).
+std::optional<Json> timestamp_value(const spec::Member& member, int64_t millis) {
+  // restJson1 writes untagged timestamps as epoch seconds (as the validators read them).
+  switch (member.constraints.timestamp_format.value_or(spec::TimestampFormat::kEpochSeconds)) {
+    case spec::TimestampFormat::kDateTime:
+      return Json(wire::format_rfc3339(wire::Timestamp{millis}));
+    case spec::TimestampFormat::kEpochSeconds:
+      if (millis % 1000 == 0) return Json(millis / 1000);
+      return Json(static_cast<double>(millis) / 1000.0);
+    default:
+      return std::nullopt;
+  }
+}
+
+// What a token is built from.
+struct TokenContext {
+  std::string_view participant;
+  int64_t event_millis = 0;
+  size_t exchange = 0;  // the how-many-th token exchange of the dataset
+  size_t ordinal = 0;   // 0: the previous token, 1: the new one
+};
+
+// The k-th subset (in bitmask order) of `values` whose size the list's length constraint allows.
+Json enum_subset(const spec::Member& list_member, const std::vector<spec::EnumValue>& values,
+                 size_t k) {
+  const size_t n = std::min<size_t>(values.size(), 8);
+  const auto& length = list_member.constraints.length;
+  std::vector<uint32_t> allowed;
+  for (uint32_t mask = 0; mask < (1u << n); ++mask) {
+    const auto size = static_cast<int64_t>(std::popcount(mask));
+    if (length && length->min && size < *length->min) continue;
+    if (length && length->max && size > *length->max) continue;
+    allowed.push_back(mask);
+  }
+  Json out = Json::array();
+  if (allowed.empty()) return out;
+  const uint32_t mask = allowed[k % allowed.size()];
+  for (size_t i = 0; i < n; ++i) {
+    if ((mask >> i) & 1u) out.push_back(values[i].string_value);
+  }
+  return out;
+}
+
+// A value of `member` inside a token, from its shape; nullopt when this dataset has none to give
+// (the member is then left out, and the checks say so if the model requires it).
+std::optional<Json> token_part(const spec::Member& member, const TokenContext& ctx) {
+  const spec::Shape* shape = member.target;
+  if (shape == nullptr) return std::nullopt;
+  const std::string participant(ctx.participant);
+  switch (shape->type) {
+    case spec::ShapeType::kList:
+    case spec::ShapeType::kSet: {
+      const spec::Shape* element = shape->members.empty() ? nullptr : shape->members[0].target;
+      if (element == nullptr || element->enum_values.empty()) return std::nullopt;
+      // Consecutive k for the two tokens of one exchange: they differ whenever the list can.
+      return enum_subset(member, element->enum_values, 2 * ctx.exchange + ctx.ordinal + 1);
+    }
+    case spec::ShapeType::kMap: {
+      if (shape->members.size() < 2 || shape->members[0].target == nullptr ||
+          shape->members[1].target == nullptr ||
+          shape->members[0].target->type != spec::ShapeType::kString ||
+          shape->members[1].target->type != spec::ShapeType::kString ||
+          !shape->members[0].target->enum_values.empty()) {
+        return std::nullopt;
+      }
+      // Application attributes: who the token is for and which exchange made it.
+      Json out = Json::object();
+      out["displayName"] = participant;
+      out["tokenGeneration"] = std::to_string(ctx.exchange + ctx.ordinal);
+      return out;
+    }
+    case spec::ShapeType::kString:
+      if (!shape->enum_values.empty()) return Json(shape->enum_values[0].string_value);
+      return Json("user-" + participant);
+    case spec::ShapeType::kTimestamp:
+      return timestamp_value(
+          member, ctx.event_millis + static_cast<int64_t>(ctx.ordinal + 1) * kTokenLifetimeMillis);
+    default:
+      return std::nullopt;
+  }
+}
+
+// A token structure: each member the dataset can give a value that the model accepts (checked
+// by the validators' engine, so a custom model's constraints are never broken here).
+Json token_value(const spec::Shape& shape, const TokenContext& ctx) {
+  Json out = Json::object();
+  for (const auto& m : shape.members) {
+    auto value = token_part(m, ctx);
+    if (!value) continue;
+    if (!validators::check_value(m, value->dump(), validators::ValueMode::kData).empty()) continue;
+    out[m.name] = std::move(*value);
+  }
+  return out;
+}
+
+// The members of the item structure and their roles, found in the model.
+struct Roles {
+  const spec::Member* name = nullptr;
+  std::vector<std::pair<const spec::Member*, Role>> members;  // model order, name excluded
+};
+
+Roles find_roles(const spec::Shape& item, const spec::OperationView& operation) {
+  Roles roles;
+  roles.name = enum_member_with(item, kAnchorEventName);
+  const spec::Member* self = self_member(item, *operation.list_scope[2]);
+  const spec::Shape* participant_shape =
+      self != nullptr ? self->target : operation.list_scope[2]->target;
+  const spec::Shape* stage_shape = operation.list_scope[0]->target;
+  const spec::Shape* session_shape = operation.list_scope[1]->target;
+  bool have_time = false;
+  for (const auto& m : item.members) {
+    if (&m == roles.name || m.target == nullptr || m.binding != spec::HttpBinding::kBody) continue;
+    Role role = Role::kOther;
+    if (&m == self) {
+      role = Role::kSelf;
+    } else if (m.target->type == spec::ShapeType::kTimestamp && !have_time) {
+      role = Role::kTime;
+      have_time = true;
+    } else if (m.target == participant_shape) {
+      role = Role::kPublisher;
+    } else if (m.target == stage_shape) {
+      role = Role::kDestinationStage;
+    } else if (m.target == session_shape) {
+      role = Role::kDestinationSession;
+    } else if (!m.target->enum_values.empty() && m.target->type != spec::ShapeType::kIntEnum) {
+      role = Role::kError;
+    } else if (m.target->type == spec::ShapeType::kStructure) {
+      role = Role::kToken;
+    } else if (m.target->type == spec::ShapeType::kBoolean) {
+      role = Role::kReplica;
+    }
+    roles.members.emplace_back(&m, role);
+  }
+  return roles;
+}
+
+// The event names in lifecycle order: known lifecycle names, then the model's other names before
+// LEFT.
+std::vector<std::string> lifecycle(const spec::Member* name_member) {
+  std::vector<std::string> cycle;
+  if (name_member == nullptr) return cycle;
+  const auto& values = name_member->target->enum_values;
+  const auto known = [&](std::string_view n) {
+    for (const auto& e : values) {
+      if (e.string_value == n) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> extra;
+  for (const auto& e : values) {
+    bool listed = false;
+    for (const auto n : kLifecycle) listed = listed || n == e.string_value;
+    if (!listed) extra.push_back(e.string_value);
+  }
+  for (const auto n : kLifecycle) {
+    if (n == kLeftEventName) cycle.insert(cycle.end(), extra.begin(), extra.end());
+    if (known(n)) cycle.emplace_back(n);
+  }
+  if (!known(kLeftEventName)) cycle.insert(cycle.end(), extra.begin(), extra.end());
+  return cycle;
 }
 
 }  // namespace
@@ -145,94 +342,102 @@ std::variant<Dataset, std::vector<DataError>> Dataset::synthetic(
     return std::vector<DataError>{
         {std::string(kName), "", "the default dataset needs a list scope of 3 members"}};
   }
-  const std::string participant_name = operation.list_scope[2]->name;
-  const spec::Member* participant_member = item.member(participant_name);
-  const spec::Member* name_member = enum_member_with(item, kAnchorEventName);
-  const spec::Member* time_member = nullptr;
-  const spec::Member* error_member = nullptr;
-  const spec::Member* publisher_member = nullptr;
-  for (const auto& m : item.members) {
-    if (m.target == nullptr) continue;
-    if (m.target->type == spec::ShapeType::kTimestamp && time_member == nullptr) time_member = &m;
-    if (m.target->type == spec::ShapeType::kEnum && &m != name_member && error_member == nullptr) {
-      error_member = &m;
-    }
-    if (participant_member != nullptr && &m != participant_member &&
-        m.target_id == participant_member->target_id && publisher_member == nullptr) {
-      publisher_member = &m;
-    }
-  }
+  const Roles roles = find_roles(item, operation);
+  const std::vector<std::string> cycle = lifecycle(roles.name);
 
-  // The names in lifecycle order: known lifecycle names, then the model's other names before LEFT.
-  std::vector<std::string> cycle;
-  if (name_member != nullptr) {
-    const auto& values = name_member->target->enum_values;
-    const auto known = [&](std::string_view n) {
-      for (const auto& e : values) {
-        if (e.string_value == n) return true;
-      }
-      return false;
-    };
-    std::vector<std::string> extra;
-    for (const auto& e : values) {
-      bool listed = false;
-      for (const auto n : kLifecycle) listed = listed || n == e.string_value;
-      if (!listed) extra.push_back(e.string_value);
-    }
-    for (const auto n : kLifecycle) {
-      if (n == kLeftEventName) cycle.insert(cycle.end(), extra.begin(), extra.end());
-      if (known(n)) cycle.emplace_back(n);
-    }
-    if (!known(kLeftEventName)) cycle.insert(cycle.end(), extra.begin(), extra.end());
-  }
-  std::vector<std::string> error_codes;
-  if (error_member != nullptr) {
-    for (const auto& e : error_member->target->enum_values) error_codes.push_back(e.string_value);
-  }
-
-  const Presence publisher_presence(publisher_member, &is_subscribe_event);
-  const Presence error_presence(error_member, &is_error_event);
-
+  const std::vector<StagePlan> plan = layout();
   size_t error_counter = 0;
+  size_t exchange_counter = 0;
+  size_t participant_ordinal = 0;
   Json stages = Json::array();
   int64_t session_start = kEpochStartMillis;
-  for (const auto& stage_plan : layout()) {
+  for (size_t s = 0; s < plan.size(); ++s) {
+    const StagePlan& stage_plan = plan[s];
+    // Where this stage's participants are replicated to: the next stage of the layout.
+    const StagePlan& destination = plan[(s + 1) % plan.size()];
     Json sessions = Json::array();
     for (const auto& session_plan : stage_plan.sessions) {
       Json participants = Json::array();
       const size_t count = session_plan.participants.size();
+      const size_t first_ordinal = participant_ordinal;
       for (size_t p = 0; p < count; ++p) {
-        const auto& plan = session_plan.participants[p];
+        const auto& participant = session_plan.participants[p];
         // The publisher a subscriber watches: the next participant of the session.
-        const std::string_view publisher = session_plan.participants[(p + 1) % count].id;
+        const size_t publisher_index = (p + 1) % count;
+        const std::string_view publisher = session_plan.participants[publisher_index].id;
         Json events = Json::array();
         // Each participant starts 7 s after the previous one; events are 1.25 s apart, and every
         // tenth event shares the previous event's time (equal timestamps).
         int64_t t = session_start + static_cast<int64_t>(p) * 7000;
-        for (int k = 0; k < plan.events; ++k) {
+        for (int k = 0; k < participant.events; ++k) {
           if (k > 0 && k % 10 != 9) t += 1250;
           Json event = Json::object();
           std::string name;
           if (!cycle.empty()) {
             name = cycle[static_cast<size_t>(k) % cycle.size()];
-            event[name_member->name] = name;
+            event[roles.name->name] = name;
           }
-          if (time_member != nullptr) {
-            event[time_member->name] = wire::format_rfc3339(wire::Timestamp{t});
+          // On a subscribe event (a publisher member is present) the replica flag describes the
+          // remote participant (R9).
+          bool subscribes = false;
+          for (const auto& [member, role] : roles.members) {
+            subscribes =
+                subscribes || (role == Role::kPublisher && present_on(*member, role, event, name));
           }
-          if (publisher_member != nullptr && publisher_presence.present(event, name)) {
-            event[publisher_member->name] = std::string(publisher);
+          size_t token_ordinal = 0;
+          bool exchanged = false;
+          for (const auto& [member, role] : roles.members) {
+            if (!present_on(*member, role, event, name)) continue;
+            std::optional<Json> value;
+            switch (role) {
+              case Role::kSelf:
+                value = std::string(participant.id);
+                break;
+              case Role::kTime:
+                value = timestamp_value(*member, t);
+                break;
+              case Role::kPublisher:
+                value = std::string(publisher);
+                break;
+              case Role::kDestinationStage:
+                value = std::string(destination.arn);
+                break;
+              case Role::kDestinationSession:
+                value = std::string(destination.sessions.front().id);
+                break;
+              case Role::kError: {
+                // Every value in turn over the dataset.
+                const auto& codes = member->target->enum_values;
+                value = codes[error_counter++ % codes.size()].string_value;
+                break;
+              }
+              case Role::kToken:
+                value = token_value(*member->target,
+                                    {participant.id, t, exchange_counter, token_ordinal++});
+                exchanged = true;
+                break;
+              case Role::kReplica: {
+                const size_t who = subscribes ? first_ordinal + publisher_index : first_ordinal + p;
+                const ReplicaState state = replica_state(who);
+                if (state != ReplicaState::kAbsent || member->present_when) {
+                  value = state == ReplicaState::kTrue;
+                }
+                break;
+              }
+              case Role::kName:
+              case Role::kOther:
+                break;
+            }
+            if (value) event[member->name] = std::move(*value);
           }
-          if (error_member != nullptr && !error_codes.empty() &&
-              error_presence.present(event, name)) {
-            event[error_member->name] = error_codes[error_counter++ % error_codes.size()];
-          }
+          if (exchanged) ++exchange_counter;
           events.push_back(std::move(event));
         }
-        Json participant = Json::object();
-        participant[std::string(internal::kParticipantValueKey)] = std::string(plan.id);
-        participant[std::string(internal::kItemsKey)] = std::move(events);
-        participants.push_back(std::move(participant));
+        Json participant_json = Json::object();
+        participant_json[std::string(internal::kParticipantValueKey)] = std::string(participant.id);
+        participant_json[std::string(internal::kItemsKey)] = std::move(events);
+        participants.push_back(std::move(participant_json));
+        ++participant_ordinal;
       }
       Json session = Json::object();
       session[std::string(internal::kSessionValueKey)] = std::string(session_plan.id);
