@@ -1,8 +1,10 @@
 // The mock's dataset: the default synthetic dataset's promises, the fixture format, its
 // validation errors (file, JSON pointer, what is wrong) and the dump round trip.
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "tests/mock_test_support.h"
 #include "wire/rfc3339.h"
@@ -476,6 +478,30 @@ TEST(MockDataset, SyntheticEventsCarryEveryMemberMeaningfully) {
   EXPECT_GT(replica["absent"], 0u);
   EXPECT_GT(exchanges, 100u);
   EXPECT_GT(replications, 200u);
+}
+
+// tests/data/conform-small.json, the --data fixture of the conform tests, loads and carries the
+// new Event members.
+TEST(MockDataset, TheConformFixtureCarriesTheNewMembers) {
+  std::string path = __FILE__;
+  path = path.substr(0, path.rfind('/')) + "/data/conform-small.json";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto loaded = Dataset::load(text.str(), path, operation());
+  ASSERT_TRUE(std::holds_alternative<Dataset>(loaded))
+      << std::get<std::vector<DataError>>(loaded).front().to_string();
+  const Dataset& d = std::get<Dataset>(loaded);
+  std::set<std::string> members;
+  for (const auto& scope : d.scopes()) {
+    for (const auto& item : *d.items(scope.values)) {
+      for (auto it = item.begin(); it != item.end(); ++it) members.insert(it.key());
+      EXPECT_EQ(item.at("participantId"), scope.values[2]);
+    }
+  }
+  EXPECT_EQ(members.size(), 10u) << ::testing::PrintToString(members);
+  EXPECT_EQ(d.total_items(), 185u);
 }
 
 TEST(MockDataset, SyntheticIsDeterministic) {
