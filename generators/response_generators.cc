@@ -9,6 +9,7 @@
 #include <set>
 
 #include <rapidcheck.h>
+#include <re2/re2.h>
 
 #include "generators/generators.h"
 #include "generators/internal/draw.h"
@@ -160,10 +161,41 @@ class ResponseBreaker {
       }
       path_.pop_back();
     }
+    label_presence(p, object);
     return object;
   }
 
  private:
+  // Presence rules (lpe.conformance#presentWhen, R9) the broken object now breaks: a member
+  // present where its sibling does not match (R9.presence), or absent where it does
+  // (R9.presence_expected), judged as the checker judges them (a string sibling only).
+  void label_presence(const ValuePlan& p, const RawJson& object) {
+    for (const ValuePlan* m : p.members) {
+      if (!m->present_when) continue;
+      const RawJson* sibling = object.find(m->present_when->member);
+      if (sibling == nullptr || sibling->kind != RawJson::Kind::kString) continue;
+      // An enum value the model does not know (a newer API version) is outside every rule.
+      const ValuePlan* sibling_plan = nullptr;
+      for (const ValuePlan* candidate : p.members) {
+        if (candidate->name == m->present_when->member) sibling_plan = candidate;
+      }
+      if (sibling_plan != nullptr && !sibling_plan->all_enum_values.empty() &&
+          std::find(sibling_plan->all_enum_values.begin(), sibling_plan->all_enum_values.end(),
+                    sibling->text) == sibling_plan->all_enum_values.end()) {
+        continue;
+      }
+      const bool expected = RE2::PartialMatch(sibling->text, *m->present_when->pattern);
+      const RawJson* own = object.find(m->name);
+      const bool present = own != nullptr && own->kind != RawJson::Kind::kNull;
+      if (present == expected) continue;
+      path_.push_back(m->name);
+      rules_.add(present ? "R9.presence" : "R9.presence_expected",
+                 joined(path_) + (present ? " present where its presence rule excludes it"
+                                          : " absent where its presence rule expects it"));
+      path_.pop_back();
+    }
+  }
+
   // A broken version of a present value: wrong JSON type, broken constraint, or broken parts.
   RawJson value(const ValuePlan& p, RawJson current, int depth, bool root_member) {
     std::vector<std::pair<int, uint32_t>> kinds = {{0, 2}};  // 0 wrong type, 1 constraint, 2 parts
@@ -389,8 +421,10 @@ ErrorInfo error_info(const spec::Shape& shape) {
   e.id = shape.id;
   e.status = shape.http_error.value_or(shape.error && *shape.error == "server" ? 500 : 400);
   e.message_member = "message";
+  // The first string member of the body (AWS's error shapes bind several members to headers).
   for (const auto& m : shape.members) {
-    if (m.target != nullptr && m.target->type == ShapeType::kString) {
+    if (m.target != nullptr && m.target->type == ShapeType::kString &&
+        m.binding == spec::HttpBinding::kBody) {
       e.message_member = m.name;
       break;
     }

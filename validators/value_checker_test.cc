@@ -108,6 +108,17 @@ TEST(Presence, EachWay) {
   EXPECT_EQ(expected[0].pointer, "/errorCode");
   EXPECT_NE(expected[0].message.find("is absent, but it is expected"), std::string::npos);
 
+  // An event name the model does not know (a newer API version) is outside every rule: only
+  // the note about the name itself.
+  const auto newer = check_structure_value(
+      event_shape(),
+      R"({"name":"PUBLISH_ERROR_V2","participantId":"p1","eventTime":"2024-01-15T10:00:00Z",
+          "errorCode":"QUOTA_EXCEEDED"})",
+      ValueMode::kResponse);
+  ASSERT_EQ(newer.size(), 1u) << ::testing::PrintToString(messages(newer));
+  EXPECT_TRUE(newer[0].note);
+  EXPECT_EQ(newer[0].pointer, "/name");
+
   // replica may appear on any event; all members of a TOKEN_EXCHANGED event in place.
   EXPECT_TRUE(check_structure_value(event_shape(),
                                     R"({"name":"TOKEN_EXCHANGED","participantId":"p1",

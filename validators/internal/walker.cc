@@ -245,6 +245,14 @@ class Walker {
       const uint32_t sibling = s < 0 ? 0 : found[s];
       if (sibling == 0 || tape_.nodes[sibling].kind != NodeKind::kString) continue;
       const std::string_view sibling_text = tape_.text(tape_.nodes[sibling]);
+      // A value the sibling's enum does not know (a newer API version, R9) says nothing about
+      // which members belong with it.
+      const auto& known = shape.members[static_cast<size_t>(s)].target->enum_values;
+      if (!known.empty() && std::none_of(known.begin(), known.end(), [&](const spec::EnumValue& v) {
+            return v.string_value == sibling_text;
+          })) {
+        continue;
+      }
       const bool expected = spec::pattern_matches(mem.present_when->pattern, sibling_text);
       const bool present = found[m] != 0 && tape_.nodes[found[m]].kind != NodeKind::kNull;
       if (present == expected) continue;
