@@ -49,12 +49,18 @@ function client(url, credentials = { accessKeyId: 'AKIDANY', secretAccessKey: 'a
   return new IVSRealTimeClient({ endpoint: url, region: REGION, credentials, ...extra });
 }
 
-// An event as the SDK returns it (eventTime a Date) and as the dump writes it, in one form.
-function normalize(event) {
+// The timestamp members, as the SDK parses them (Date objects) and the dump writes them (RFC 3339).
+const TIME_MEMBERS = new Set(['eventTime', 'expirationTime']);
+
+// A value as the SDK returns it and as the dump writes it, in one form: timestamps as ISO
+// strings (nested ones too), undefined members dropped.
+function normalize(value, key = '') {
+  if (TIME_MEMBERS.has(key)) return new Date(value).toISOString();
+  if (Array.isArray(value)) return value.map((v) => normalize(v));
+  if (value === null || typeof value !== 'object') return value;
   const out = {};
-  for (const [key, value] of Object.entries(event)) {
-    if (value === undefined) continue;
-    out[key] = key === 'eventTime' ? new Date(value).toISOString() : value;
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = normalize(v, k);
   }
   return out;
 }
@@ -107,13 +113,53 @@ describe('AWS SDK for JavaScript v3 against lpe mock', () => {
       for (const pageSize of sizes) {
         if (pageSize === 1 && list.events.length > 300) continue;  // keep the run short
         const { events, pages } = await collect(c, list, pageSize);
-        assert.deepEqual(events.map(normalize), list.events.map(normalize),
+        assert.deepEqual(events.map((e) => normalize(e)), list.events.map((e) => normalize(e)),
           `${list.participantId} with page size ${pageSize}`);
         const per = pageSize ?? 50;
         assert.equal(pages, Math.max(1, Math.ceil(list.events.length / per)),
           `${list.participantId} with page size ${pageSize}: page count`);
       }
     }
+  });
+
+  test('the SDK reads every Event member back: destinations, replica, both tokens', async () => {
+    const c = client(open.url);
+    const seen = { replication: 0, exchange: 0, replicaTrue: 0, replicaFalse: 0 };
+    for (const list of lists.filter((l) => l.events.length > 0 && l.events.length <= 250)) {
+      const { events } = await collect(c, list, 100);
+      assert.equal(events.length, list.events.length);
+      events.forEach((got, i) => {
+        const want = list.events[i];
+        const where = `${list.participantId} event ${i}`;
+        assert.equal(got.participantId, list.participantId, where);
+        assert.equal(got.destinationStageArn, want.destinationStageArn, where);
+        assert.equal(got.destinationSessionId, want.destinationSessionId, where);
+        assert.equal(got.replica, want.replica, where);
+        if (got.replica === true) seen.replicaTrue += 1;
+        if (got.replica === false) seen.replicaFalse += 1;
+        if (want.destinationStageArn !== undefined) {
+          seen.replication += 1;
+          assert.match(got.destinationStageArn, /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage\/[a-zA-Z0-9-]+$/);
+        }
+        for (const token of ['previousToken', 'newToken']) {
+          if (want[token] === undefined) {
+            assert.equal(got[token], undefined, where);
+            continue;
+          }
+          const t = got[token];
+          assert.ok(t.expirationTime instanceof Date, `${where} ${token}.expirationTime is a Date`);
+          assert.equal(t.expirationTime.toISOString(),
+            new Date(want[token].expirationTime).toISOString(), where);
+          assert.ok(t.expirationTime > got.eventTime, `${where}: ${token} expires after the event`);
+          assert.deepEqual(t.capabilities, want[token].capabilities, where);
+          assert.deepEqual(t.attributes, want[token].attributes, where);
+          assert.equal(t.userId, want[token].userId, where);
+        }
+        if (want.newToken !== undefined) seen.exchange += 1;
+      });
+    }
+    assert.ok(seen.replication > 0 && seen.exchange > 0, JSON.stringify(seen));
+    assert.ok(seen.replicaTrue > 0 && seen.replicaFalse > 0, JSON.stringify(seen));
   });
 
   test('an unknown participant is an empty list', async () => {
@@ -214,6 +260,6 @@ describe('AWS SDK retries against lpe mock --fault internal', () => {
     const list = datasetLists().find((l) => l.events.length === 250);
     const c = client(mock.url, undefined, { maxAttempts: 6, retryMode: 'standard' });
     const { events } = await collect(c, list, 10);
-    assert.deepEqual(events.map(normalize), list.events.map(normalize));
+    assert.deepEqual(events.map((e) => normalize(e)), list.events.map((e) => normalize(e)));
   });
 });
