@@ -1,5 +1,6 @@
 #include "harness/internal/http_client.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <thread>
 
@@ -140,31 +142,19 @@ struct HttpClient::Connection {
   // Connects to one of the resolved addresses before `deadline`.
   bool open(const Endpoint& endpoint, SteadyTime deadline, std::string& error) {
     close_socket();
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* list = nullptr;
-    const std::string port = std::to_string(endpoint.port);
-    const int rc = ::getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &list);
-    if (rc != 0) {
-      error = "cannot resolve " + endpoint.host + ": " + gai_strerror(rc);
-      return false;
-    }
+    if (addresses.empty() && !resolve(endpoint, deadline, addresses, error)) return false;
     error = "cannot connect to " + endpoint.origin();
-    for (addrinfo* a = list; a != nullptr; a = a->ai_next) {
-      const int s =
-          ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    for (const auto& a : addresses) {
+      const int s = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
       if (s < 0) continue;
       const int one = 1;
       ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      int result = ::connect(s, a->ai_addr, a->ai_addrlen);
+      int result = ::connect(s, reinterpret_cast<const sockaddr*>(&a.address), a.length);
       if (result != 0 && errno == EINPROGRESS) {
         fd = s;
         if (!wait(POLLOUT, deadline)) {
           ::close(s);
           fd = -1;
-          ::freeaddrinfo(list);
           error = "connect timed out";
           return false;
         }
@@ -176,15 +166,83 @@ struct HttpClient::Connection {
       }
       if (result == 0) {
         fd = s;
-        ::freeaddrinfo(list);
         return true;
       }
       error = "cannot connect to " + endpoint.origin() + ": " + std::strerror(errno);
       ::close(s);
       fd = -1;
     }
-    ::freeaddrinfo(list);
     return false;
+  }
+
+  // One resolved address of the endpoint.
+  struct Address {
+    int family = 0;
+    sockaddr_storage address{};
+    socklen_t length = 0;
+  };
+  std::vector<Address> addresses;  // resolved once per client, kept across reconnections
+
+  // Resolves the endpoint's host before `deadline`. getaddrinfo cannot be cancelled, so a name
+  // is resolved on a detached thread that the deadline stops waiting for; IP literals directly.
+  static bool resolve(const Endpoint& endpoint, SteadyTime deadline, std::vector<Address>& out,
+                      std::string& error) {
+    struct Lookup {
+      std::mutex mutex;
+      std::condition_variable done_cv;
+      bool done = false;
+      int rc = 0;
+      std::vector<Address> addresses;
+    };
+    const auto run = [](const std::string& host, const std::string& port, bool numeric,
+                        Lookup& lookup) {
+      addrinfo hints{};
+      hints.ai_family = AF_UNSPEC;
+      hints.ai_socktype = SOCK_STREAM;
+      hints.ai_flags = AI_NUMERICSERV | (numeric ? AI_NUMERICHOST : 0);
+      addrinfo* list = nullptr;
+      const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list);
+      std::vector<Address> found;
+      for (addrinfo* a = rc == 0 ? list : nullptr; a != nullptr; a = a->ai_next) {
+        if (a->ai_addrlen > sizeof(sockaddr_storage)) continue;
+        Address address;
+        address.family = a->ai_family;
+        std::memcpy(&address.address, a->ai_addr, a->ai_addrlen);
+        address.length = a->ai_addrlen;
+        found.push_back(address);
+      }
+      if (list != nullptr) ::freeaddrinfo(list);
+      std::lock_guard<std::mutex> lock(lookup.mutex);
+      lookup.rc = rc;
+      lookup.addresses = std::move(found);
+      lookup.done = true;
+      lookup.done_cv.notify_all();
+    };
+    const std::string port = std::to_string(endpoint.port);
+    in6_addr v6{};
+    in_addr v4{};
+    const bool numeric = ::inet_pton(AF_INET, endpoint.host.c_str(), &v4) == 1 ||
+                         ::inet_pton(AF_INET6, endpoint.host.c_str(), &v6) == 1;
+    auto lookup = std::make_shared<Lookup>();
+    if (numeric) {
+      run(endpoint.host, port, true, *lookup);
+    } else {
+      std::thread([run, host = endpoint.host, port, lookup] {
+        run(host, port, false, *lookup);
+      }).detach();
+    }
+    std::unique_lock<std::mutex> lock(lookup->mutex);
+    if (!lookup->done_cv.wait_until(lock, deadline, [&] { return lookup->done; })) {
+      error = "cannot resolve " + endpoint.host + " before the deadline";
+      return false;
+    }
+    if (lookup->rc != 0 || lookup->addresses.empty()) {
+      error = "cannot resolve " + endpoint.host + ": " +
+              (lookup->rc != 0 ? gai_strerror(lookup->rc) : "no address");
+      return false;
+    }
+    out = std::move(lookup->addresses);
+    return true;
   }
 
   // Sends all of `data`; false with `error` on a failure or the deadline.
