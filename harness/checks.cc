@@ -85,19 +85,21 @@ std::vector<std::string> split(std::string_view text, char sep) {
   }
 }
 
-// Why `value` is not a valid value of `member` (length in code points and pattern), or "".
-std::string check_scope_value(const spec::Member& member, const std::string& value) {
-  const auto& c = member.constraints;
-  const auto length = spec::code_point_length(value);
-  if (c.length && c.length->min && length < static_cast<size_t>(*c.length->min)) {
-    return "shorter than " + std::to_string(*c.length->min);
+// Why `value` is not a valid value of `member`, in the R7 phrases of the validators' one engine
+// (every violation, "; "-separated), or "" when it is valid.
+std::string scope_value_problem(const spec::Member& member, const std::string& value) {
+  std::string json;
+  try {
+    json = nlohmann::json(value).dump();
+  } catch (const nlohmann::json::exception&) {
+    return "the value is not valid UTF-8";
   }
-  if (c.length && c.length->max && length > static_cast<size_t>(*c.length->max)) {
-    return "longer than " + std::to_string(*c.length->max);
+  std::string out;
+  for (const auto& issue :
+       validators::check_value(member, json, validators::ValueMode::kData, member.name)) {
+    out += (out.empty() ? "" : "; ") + issue.message;
   }
-  if (c.pattern && !spec::pattern_matches(*c.pattern, value))
-    return "does not match " + c.pattern->source;
-  return "";
+  return out;
 }
 
 }  // namespace
@@ -138,11 +140,8 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
     t.scope_values = parts;
   }
   for (size_t i = 0; i < scope.size(); ++i) {
-    const std::string why = check_scope_value(*scope[i], t.scope_values[i]);
-    if (!why.empty()) {
-      return "--target value '" + t.scope_values[i] + "' is not a valid " + scope[i]->name + ": " +
-             why;
-    }
+    const std::string why = scope_value_problem(*scope[i], t.scope_values[i]);
+    if (!why.empty()) return "--target value is not a valid " + scope[i]->name + ": " + why;
   }
   return t;
 }
@@ -176,7 +175,7 @@ std::variant<std::vector<Target>, std::string> targets_from_dataset(
             return;
           }
           values[level] = id->get<std::string>();
-          const std::string why = check_scope_value(*operation.list_scope[level], values[level]);
+          const std::string why = scope_value_problem(*operation.list_scope[level], values[level]);
           if (!why.empty()) {
             error = file_name + ": at " + iptr + "/" + kLevels[level][1] + ": not a valid " +
                     operation.list_scope[level]->name + ": " + why;

@@ -45,8 +45,8 @@ void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-// Runs `lpe mock ARGS...` to completion (for commands that exit by themselves).
-CliRun run_mock(const std::vector<std::string>& args) {
+// Runs `lpe COMMAND ARGS...` to completion (for commands that exit by themselves).
+CliRun run_lpe(const char* command, const std::vector<std::string>& args) {
   const std::string out_path = temp_path("out"), err_path = temp_path("err");
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -54,7 +54,7 @@ CliRun run_mock(const std::vector<std::string>& args) {
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    std::vector<char*> argv = {const_cast<char*>(LPE_BINARY), const_cast<char*>("mock")};
+    std::vector<char*> argv = {const_cast<char*>(LPE_BINARY), const_cast<char*>(command)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::execv(LPE_BINARY, argv.data());
@@ -70,6 +70,8 @@ CliRun run_mock(const std::vector<std::string>& args) {
   ::unlink(err_path.c_str());
   return r;
 }
+
+CliRun run_mock(const std::vector<std::string>& args) { return run_lpe("mock", args); }
 
 // `lpe mock` running in the background with its stdout on a pipe.
 class Background {
@@ -229,6 +231,50 @@ TEST(MockCli, BadDataFilesExitTwoWithPointers) {
   const CliRun missing = run_mock({"--data", temp_path("does-not-exist.json")});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("cannot open"), std::string::npos) << missing.err;
+}
+
+// The dump is what `lpe conform --targets-file` reads; its scope values and --target values are
+// judged by the validators' one engine, and a bad one is one line naming the member and saying
+// what is wrong (exit 2 before any request is sent).
+TEST(MockCli, DumpIsATargetsFileAndBadScopeValuesAreOneLine) {
+  const CliRun dump = run_mock({"--dump-data"});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  const std::string path = temp_path("targets.json");
+  write_file(path, dump.out);
+  const CliRun accepted = run_lpe("conform", {"--endpoint", "http://127.0.0.1:1", "--targets-file",
+                                              path, "--cases", "1", "--timeout", "1"});
+  EXPECT_EQ(accepted.exit_code, 2);  // nothing listens there
+  EXPECT_NE(accepted.err.find(", 13 targets, "), std::string::npos) << accepted.err;
+  EXPECT_NE(accepted.err.find("cannot reach"), std::string::npos) << accepted.err;
+
+  Json bad = Json::parse(dump.out);
+  bad["stages"][1]["sessions"][0]["id"] = "st_1";
+  write_file(path, bad.dump());
+  const CliRun refused =
+      run_lpe("conform", {"--endpoint", "http://127.0.0.1:1", "--targets-file", path});
+  ::unlink(path.c_str());
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find(path +
+                             ": at /stages/1/sessions/0/id: not a valid sessionId: Value 'st_1' at "
+                             "'sessionId' failed to satisfy constraint: Member must have length "
+                             "greater than or equal to 16; Value 'st_1' at 'sessionId' failed to "
+                             "satisfy constraint: Member must satisfy regular expression pattern: "
+                             "^st-[a-zA-Z0-9]+$\n"),
+            std::string::npos)
+      << refused.err;
+
+  const CliRun target =
+      run_lpe("conform", {"--endpoint", "http://127.0.0.1:1", "--target",
+                          "stageArn=arn:aws:ivs:us-east-1:1:stage/a,sessionId=st-a1b2c3d4e5f6g,"
+                          "participantId=" +
+                              std::string(65, 'p')});
+  EXPECT_EQ(target.exit_code, 2);
+  EXPECT_NE(target.err.find("--target value is not a valid participantId: Value '" +
+                            std::string(65, 'p') +
+                            "' at 'participantId' failed to satisfy constraint: Member must have "
+                            "length less than or equal to 64\n"),
+            std::string::npos)
+      << target.err;
 }
 
 TEST(MockCli, UsageErrorsExitTwo) {
