@@ -216,6 +216,10 @@ class Runner {
                           const Received& r, std::vector<Observation>& out) const {
     judge_response(r, out);
     Expectation e = expectation_of(family, lr);
+    if (!lr.implementation_defined.empty()) {
+      judge_implementation_defined(lr, r, e, out);
+      return;
+    }
     const auto problem = expectation_problem(r, e);
     out.push_back({e.check, problem.has_value(), find_check(e.check)->level,
                    problem ? lr.description + ": " + *problem : ""});
@@ -240,7 +244,59 @@ class Runner {
     if ((family == "positive" || family == "unusual") && r.transport_ok() &&
         r.response.status == 200) {
       judge_page_size(lr.body, r, out);
+      judge_items_match_request(lr.body, r.response.body, out);
     }
+  }
+
+  // A case R6 leaves to the implementation (nesting depth, huge numbers, lone surrogates inside
+  // members the operation does not define): accepting it and answering its R6 error are both
+  // conformant, so the family's must-check is not asked. Anything else is a should-finding of
+  // implementation_limits (a 5xx stays a not_a_server_error finding); an acceptance is a note.
+  void judge_implementation_defined(const generators::LabelledRequest& lr, const Received& r,
+                                    const Expectation& e, std::vector<Observation>& out) const {
+    if (!r.transport_ok() || r.response.status >= 500) return;  // judged by not_a_server_error
+    if (r.response.status == 200) {
+      out.push_back({"implementation_limits", false, Level::kShould,
+                     "the endpoint accepts bodies whose handling is its choice (" +
+                         lr.implementation_defined + ")",
+                     true});
+      out.push_back(pass("implementation_limits"));
+      return;
+    }
+    const auto problem = expectation_problem(r, e);
+    out.push_back({"implementation_limits", problem.has_value(), Level::kShould,
+                   problem ? lr.description + ": " + *problem + " (expected 200 or " +
+                                 std::to_string(e.status) + " " + e.error_type + "; " +
+                                 lr.implementation_defined + ")"
+                           : ""});
+  }
+
+  // items_match_request: item members that echo an input member (overlay echoesInput, R9) hold
+  // the value the request asked for. `request_body` is what was sent, `page_body` the 200 page.
+  void judge_items_match_request(const std::string& request_body, const std::string& page_body,
+                                 std::vector<Observation>& out) const {
+    if (echo_members_.empty() || !selected("items_match_request")) return;
+    const auto request = Json::parse(request_body, nullptr, false);
+    const auto page = Json::parse(page_body, nullptr, false);
+    if (!request.is_object() || !page.is_object()) return;
+    const auto items = page.find(op_.operation->paginated->items);
+    if (items == page.end() || !items->is_array()) return;
+    std::string problem;
+    for (size_t i = 0; i < items->size() && problem.empty(); ++i) {
+      const Json& item = (*items)[i];
+      if (!item.is_object()) continue;
+      for (const auto* m : echo_members_) {
+        const auto asked = request.find(m->echoes_input);
+        const auto got = item.find(m->name);
+        if (asked == request.end() || got == item.end() || *asked == *got) continue;
+        problem = "item " + std::to_string(i) + " has " + m->name + " " +
+                  got->dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 100) +
+                  ", the request asked for " + m->echoes_input + " " +
+                  asked->dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 100);
+        break;
+      }
+    }
+    out.push_back({"items_match_request", !problem.empty(), Level::kShould, problem});
   }
 
   Expectation expectation_of(const std::string& family,
@@ -408,6 +464,16 @@ class Runner {
   std::unique_ptr<std::ofstream> record_;
   std::mutex record_mutex_;
   std::mutex walks_mutex_;
+  // Item members with lpe.conformance#echoesInput (items_match_request).
+  std::vector<const spec::Member*> echo_members_;
+
+  // Why each selected check cannot run, known before sending anything; a model that lacks what
+  // a check needs is a model error (exit 2), returned as the first element's reason.
+  std::string preflight();
+  // Reasons for selected checks that did not run, after the run.
+  void explain_skips();
+  std::map<std::string, std::string> skip_reasons_;
+  bool result_completed_ = true;
 };
 
 // Runs `count` jobs on `workers` threads, each with its own connection.
@@ -681,6 +747,7 @@ Runner::Walk Runner::walk(HttpClient& client, const Target& t, int64_t page_size
                                 std::to_string(limit) + ")"
                           : ""});
     }
+    judge_items_match_request(scope_body(t, page_size, token), r.response.body, obs);
     w.page_starts.push_back(w.items.size());
     for (auto& item : view->items) w.items.push_back(std::move(item));
     std::optional<std::string> next;
@@ -1111,8 +1178,112 @@ void Runner::progress_loop() {
   std::fflush(stderr);
 }
 
+std::string Runner::preflight() {
+  const auto needed_by = [&](std::initializer_list<const char*> checks) {
+    std::string names;
+    for (const char* c : checks) {
+      if (selected(c)) names += (names.empty() ? "" : ", ") + std::string(c);
+    }
+    return names;
+  };
+  const auto explicitly = [&](const char* check) {
+    return std::find(options_.only_checks.begin(), options_.only_checks.end(), check) !=
+           options_.only_checks.end();
+  };
+  const std::string op = op_.operation->id;
+  if (!op_.operation->paginated) {
+    const std::string names = needed_by(
+        {"page_size_bound", "token_format", "termination", "walk_consistency", "token_replay",
+         "token_binding", "token_tamper", "empty_token_is_first_page", "items_match_request"});
+    if (!names.empty()) {
+      return "model: " + op + " has no smithy.api#paginated trait, which " + names +
+             " need (add it in an overlay with --overlay FILE, or --exclude-checks them)";
+    }
+    return "";
+  }
+  const auto& p = *op_.operation->paginated;
+  if (selected("page_size_bound") && p.page_size.empty() && !op_.default_page_size()) {
+    return "model: page_size_bound needs the paginated pageSize member of " + op +
+           " or a default page size (smithy.api#default, or lpe.conformance#documentedDefault "
+           "in an overlay)";
+  }
+  if (selected("token_binding") && op_.list_scope.empty()) {
+    return "model: token_binding needs the input members that select a list "
+           "(lpe.conformance#listScope, or required string members)";
+  }
+  // Item members that echo the request (overlay echoesInput).
+  if (const spec::Member* items = op_.output ? op_.output->member(p.items) : nullptr;
+      items != nullptr && !items->target->members.empty()) {
+    const spec::Shape* item = items->target->members.back().target;
+    for (const auto& m : item->members) {
+      if (!m.echoes_input.empty()) echo_members_.push_back(&m);
+    }
+  }
+  if (selected("items_match_request") && echo_members_.empty()) {
+    if (explicitly("items_match_request")) {
+      return "model: items_match_request needs lpe.conformance#echoesInput on a member of the "
+             "items (the bundled overlay adds it to AWS's IVS model; --overlay FILE for others)";
+    }
+    skip_reasons_["items_match_request"] =
+        "the model has no lpe.conformance#echoesInput trait on the items' members (the bundled "
+        "overlay adds it to AWS's IVS model; give one with --overlay FILE)";
+  }
+  if (options_.targets.empty()) {
+    for (const auto& c : all_checks()) {
+      if (c.family == "pagination" && selected(c.name)) {
+        skip_reasons_[c.name] =
+            "no target: pagination checks need a list known to exist (--target or "
+            "--targets-file)";
+      }
+    }
+  }
+  if (selected("ignored_auth")) {
+    if (!options_.sigv4) {
+      skip_reasons_["ignored_auth"] = "needs --sigv4: authentication is checked on signed runs";
+    } else if (options_.targets.empty()) {
+      skip_reasons_["ignored_auth"] = "no target: the auth probes ask for a known list";
+    }
+  }
+  if (!options_.replay_path.empty()) {
+    for (const auto& c : all_checks()) {
+      if (selected(c.name) && !skip_reasons_.count(c.name)) {
+        skip_reasons_[c.name] = "no exchange of the --replay file exercised it";
+      }
+    }
+  }
+  return "";
+}
+
+void Runner::explain_skips() {
+  for (auto& [name, tally] : tallies_) {
+    if (tally.ran) {
+      tally.skip_reason.clear();
+      continue;
+    }
+    if (const auto it = skip_reasons_.find(name); it != skip_reasons_.end()) {
+      tally.skip_reason = it->second;
+    } else if (!result_completed_) {
+      tally.skip_reason = "the run stopped at --max-time before this check ran";
+    } else if (name == "token_replay" || name == "token_binding" || name == "token_tamper" ||
+               name == "empty_token_is_first_page" || name == "token_format") {
+      tally.skip_reason =
+          "no target's first page carried a token: every target list fits on one page at the "
+          "smallest page size (give a target with more items)";
+    } else if (name == "implementation_limits") {
+      tally.skip_reason = "no case whose handling R6 leaves open was drawn (raise --cases)";
+    } else if (name == "items_match_request" || name == "page_size_bound") {
+      tally.skip_reason = "no success page held items (are the targets' lists empty?)";
+    } else {
+      tally.skip_reason = "no exchange of this run exercised it";
+    }
+  }
+}
+
 RunResult Runner::run() {
   RunResult result;
+  result.operation = op_.operation != nullptr ? op_.operation->id : "";
+  result.contract = model_->contract().to_json();
+  result.contract_summary = model_->contract().summary();
   auto endpoint = internal::parse_endpoint(options_.endpoint);
   if (auto* e = std::get_if<std::string>(&endpoint)) {
     result.setup_error = "--endpoint: " + *e;
@@ -1128,6 +1299,10 @@ RunResult Runner::run() {
     settings_.limiter = std::make_shared<internal::RateLimiter>(options_.rate_limit);
   if (op_.operation == nullptr || op_.input == nullptr) {
     result.setup_error = "the operation has no input structure";
+    return result;
+  }
+  if (auto error = preflight(); !error.empty()) {
+    result.setup_error = error;
     return result;
   }
   // Reachability: one request that any endpoint must answer.
@@ -1191,6 +1366,8 @@ RunResult Runner::run() {
   finished_ = true;
   progress.join();
   result.completed = !out_of_time();
+  result_completed_ = result.completed;
+  explain_skips();
   for (const auto& c : all_checks()) {
     const auto it = tallies_.find(c.name);
     if (it != tallies_.end()) result.tallies.push_back(it->second);
