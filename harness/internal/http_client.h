@@ -24,7 +24,8 @@ namespace lpe::harness::internal {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// A request to send. Headers are sent exactly as given (plus Host and the signature headers).
+// A request to send. Headers are sent exactly as given (plus Host, Content-Length and the
+// signature headers); a method, path or header holding control characters is refused, never sent.
 struct OutgoingRequest {
   std::string method = "POST";
   std::string path;
@@ -36,7 +37,8 @@ struct OutgoingRequest {
   std::optional<std::chrono::system_clock::time_point> signing_time;
 };
 
-// The full response (for judging) plus the exchange as reports show it (secrets redacted).
+// The full response (for judging) plus the exchange as reports show it (secrets redacted). The
+// run's secret key and session token are masked in both, wherever a peer reflects them.
 struct Received {
   Exchange exchange;
   validators::HttpResponse response;
