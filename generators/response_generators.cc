@@ -38,6 +38,7 @@ struct ErrorInfo {
   std::string id;              // absolute shape id ("ns#Name"), the body `__type` form
   int status = 400;            // the model's httpError
   std::string message_member;  // the body member holding the message
+  bool declared = true;        // declared by the model (else a protocol error of ours)
 };
 
 struct ResponseState {
@@ -548,8 +549,10 @@ LabelledResponse draw_broken_error(const ResponseState& s) {
     if (type_mode == kUnknownType) {
       rules.add("R8.unknown_error_type", "unknown error type " + unknown);
     } else {
-      if (r.status != e.status)
-        rules.add("R8.status", "status " + std::to_string(r.status) + " for " + e.name);
+      if (r.status != e.status) {
+        rules.add(e.declared ? "R8.status" : "R8.protocol_error_status",
+                  "status " + std::to_string(r.status) + " for " + e.name);
+      }
       if (body_mode == kWithoutMessage) rules.add("R8.message", "no message member");
     }
   }
@@ -671,6 +674,7 @@ std::variant<ResponseGenerators, std::string> ResponseGenerators::make(
   for (const auto* list : {&operation.declared_errors, &operation.protocol_errors}) {
     for (const spec::Shape* e : *list) {
       ErrorInfo info = error_info(*e);
+      info.declared = list == &operation.declared_errors;
       if (std::find(state->known_error_names.begin(), state->known_error_names.end(), info.name) !=
           state->known_error_names.end()) {
         continue;  // the first one of a name is the one clients resolve (OperationView::find_error)

@@ -373,9 +373,17 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
     return;
   }
   if (shape->http_error && *shape->http_error != response.status) {
-    out.push_back({"R8.status", Severity::kMust, "status",
+    // The operation's own errors have their status in AWS's model (a must); the protocol errors'
+    // statuses are what AWS endpoints usually answer (ThrottlingException comes as 400 or 429),
+    // written by us, so a difference is a should (R14).
+    const bool declared =
+        std::find(operation_.declared_errors.begin(), operation_.declared_errors.end(), shape) !=
+        operation_.declared_errors.end();
+    out.push_back({declared ? "R8.status" : "R8.protocol_error_status",
+                   declared ? Severity::kMust : Severity::kShould, "status",
                    "status " + std::to_string(response.status) + " for " + type.name +
-                       ", the model says " + std::to_string(*shape->http_error)});
+                       (declared ? ", the model says " : ", AWS endpoints usually answer ") +
+                       std::to_string(*shape->http_error)});
   }
   if (!body_is_object) return;
   // A human message: the string member the model declares (exceptionMessage for the service's

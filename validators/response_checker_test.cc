@@ -184,6 +184,10 @@ TEST(ResponseError, Breaks) {
   EXPECT_EQ(
       summary(checker().check(error(500, "ValidationException", R"({"exceptionMessage":"m"})"))),
       Summary{"R8.status@status:must"});
+  // A protocol error's status is ours, not AWS's model: a different one is a should (AWS answers
+  // ThrottlingException with 400 or 429).
+  EXPECT_EQ(summary(checker().check(error(400, "ThrottlingException", R"({"message":"slow"})"))),
+            Summary{"R8.protocol_error_status@status:should"});
   // Unknown type and missing message.
   EXPECT_EQ(summary(checker().check(error(400, "ValidationError", R"({"exceptionMessage":"m"})"))),
             Summary{"R8.unknown_error_type@header:x-amzn-ErrorType:should"});
