@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev libgmock-dev librapidcheck-dev nlohmann-json3-dev libcpp-httplib-dev
-  libre2-dev libssl-dev libsimdjson-dev libbenchmark-dev zlib1g-dev libbrotli-dev
+  libre2-dev libssl-dev libsimdjson-dev zlib1g-dev libbrotli-dev
 )
 for arg in "$@"; do
   case "$arg" in
