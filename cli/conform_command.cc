@@ -19,6 +19,7 @@
 #include "harness/internal/replay_file.h"
 #include "harness/internal/text_safety.h"
 #include "mock/mock.h"
+#include "wire/json_guard.h"
 
 namespace lpe::cli {
 namespace {
@@ -282,6 +283,10 @@ int run_conform(int argc, char** argv) {
       const std::string path = args->get("targets-file");
       const auto text = read_input(path, 256u << 20, error);
       if (!text) return usage_error("conform", error);
+      // A NUL byte would end nlohmann's reading early; deep nesting would overflow the stack.
+      if (const std::string problem = wire::json_text_problem(*text, 64); !problem.empty()) {
+        return usage_error("conform", path + ": not valid JSON: " + problem);
+      }
       const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
       if (doc.is_discarded()) return usage_error("conform", path + ": not valid JSON");
       auto targets = harness::targets_from_dataset(op, doc, path);

@@ -7,6 +7,7 @@
 #include "mock/internal/fixture_format.h"
 #include "mock/internal/operation_parts.h"
 #include "mock/mock.h"
+#include "wire/json_guard.h"
 
 namespace lpe::mock {
 namespace {
@@ -140,38 +141,6 @@ constexpr size_t kMaxDocumentDepth = kFormatLevels + static_cast<size_t>(validat
 // Where `text` first nests arrays and objects deeper than `limit`, as "line L, column C", or "".
 // Checked before the document is read: nlohmann's DOM copies values recursively while it builds
 // objects, so deep input would exhaust the stack there.
-std::string too_deep_at(std::string_view text, size_t limit) {
-  size_t depth = 0;
-  size_t line = 1;
-  size_t line_start = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) {
-        return "line " + std::to_string(line) + ", column " + std::to_string(i - line_start + 1);
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return "";
-}
-
 // The item member that takes the list's innermost scope value when an item leaves it out: the one
 // the model says echoes that input member (lpe.conformance#echoesInput, R9), else the one named
 // like it (models without our overlay).
@@ -377,21 +346,11 @@ void Dataset::index_lists() {
 std::variant<Dataset, std::vector<DataError>> Dataset::load(std::string_view text,
                                                             std::string_view file_name,
                                                             const spec::OperationView& operation) {
-  // nlohmann's reader takes a NUL byte for the end of the input and would ignore what follows.
-  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    const std::string_view before = text.substr(0, nul);
-    const size_t last_newline = before.rfind('\n');
-    const size_t column = last_newline == std::string_view::npos ? nul + 1 : nul - last_newline;
-    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-    return std::vector<DataError>{{std::string(file_name), "",
-                                   "not valid JSON: a NUL byte at line " + std::to_string(line) +
-                                       ", column " + std::to_string(column) +
-                                       " (JSON text never holds one)"}};
-  }
-  if (const std::string at = too_deep_at(text, kMaxDocumentDepth); !at.empty()) {
-    return std::vector<DataError>{{std::string(file_name), "",
-                                   "not valid JSON: nested deeper than " +
-                                       std::to_string(kMaxDocumentDepth) + " levels at " + at}};
+  // nlohmann's reader takes a NUL byte for the end of the input and would ignore what follows,
+  // and copying a deeply nested DOM recurses: both are refused before it reads anything.
+  if (const std::string problem = wire::json_text_problem(text, kMaxDocumentDepth);
+      !problem.empty()) {
+    return std::vector<DataError>{{std::string(file_name), "", "not valid JSON: " + problem}};
   }
   Json document;
   try {
