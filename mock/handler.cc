@@ -174,9 +174,9 @@ bool MockHandler::routes_to_operation(std::string_view method, std::string_view 
 }
 
 MockResponse MockHandler::error(MockResponse& response, std::string_view error_type,
-                                std::string_view message) const {
+                                std::string_view message, int status) const {
   const spec::Shape* shape = operation_.find_error(error_type);
-  const int status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
+  if (status == 0) status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
   std::string type(error_type);
   if (has(Defect::kWrongErrorTypeName) && type.size() > 9 &&
       type.compare(type.size() - 9, 9, "Exception") == 0) {
@@ -364,8 +364,10 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
   static const std::vector<std::string> kNoItems;
   if (items == nullptr) {
     if (has(Defect::kUnknownScopeNotFound)) {
+      // AWS's model does not declare ResourceNotFoundException for this operation: the defect
+      // answers as other IVS operations do (404).
       return error(response, kResourceNotFoundException,
-                   "No list matches the given " + binding_names(operation_));
+                   "No list matches the given " + binding_names(operation_), 404);
     }
     items = &kNoItems;
   }

@@ -245,8 +245,10 @@ class MockHandler {
   MockResponse handle_operation(const MockRequest& request,
                                 std::chrono::system_clock::time_point now,
                                 MockResponse& response) const;
-  MockResponse error(MockResponse& response, std::string_view error_type,
-                     std::string_view message) const;
+  // An R8 error; its status comes from the model's error shape (500 for a name the model does
+  // not know) unless `status` is given.
+  MockResponse error(MockResponse& response, std::string_view error_type, std::string_view message,
+                     int status = 0) const;
   void finish_success(MockResponse& response, std::string body) const;
   bool has(Defect defect) const { return options_.defects.count(defect) != 0; }
   std::string next_request_id() const;

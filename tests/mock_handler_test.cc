@@ -692,9 +692,9 @@ TEST(MockDefects, EachBreaksItsBehaviour) {
   {
     DefectProbe p(Defect::kUnknownScopeNotFound);
     const auto r = p.send(body_for(kStage, kSession, "nobody"));
-    // AWS's model declares no ResourceNotFoundException for this operation, so the handler
-    // finds no status for it in the model and answers 500: not the R11 200 either way.
-    EXPECT_NE(r.status, 200);
+    // AWS's model declares no ResourceNotFoundException for this operation; the defect answers
+    // 404 as other IVS operations do, instead of the R11 200.
+    EXPECT_EQ(r.status, 404);
     EXPECT_EQ(error_type(r), "ResourceNotFoundException");
     EXPECT_EQ(p.send(body_for(kStage, kSession, "p-0-events")).status, 200);
   }
