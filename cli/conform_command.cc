@@ -68,7 +68,10 @@ constexpr const char* kHelp =
     "  --list-checks            list the checks with rule, level and description, and exit\n"
     "model:\n"
     "  --model FILE             a Smithy JSON AST model (default: the bundled one)\n"
-    "  --operation NAME         the operation to use (default: the model's only one)\n";
+    "  --operation NAME         the operation to use (required when the model has several)\n"
+    "  --overlay FILE           a Smithy overlay of apply shapes for --model (repeatable; default: "
+    "the\n"
+    "                           bundled overlay when its shape ids are in the model)\n";
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -267,6 +270,8 @@ int run_conform(int argc, char** argv) {
   std::string reproduce = "lpe conform";
   if (args->has("model")) reproduce += " --model " + shell_quote(args->get("model"));
   if (args->has("operation")) reproduce += " --operation " + shell_quote(args->get("operation"));
+  for (const auto& overlay : args->all("overlay"))
+    reproduce += " --overlay " + shell_quote(overlay);
   if (args->has("endpoint")) {
     options.endpoint = args->get("endpoint");
     const auto parsed = harness::internal::parse_endpoint(options.endpoint);

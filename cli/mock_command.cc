@@ -60,7 +60,10 @@ constexpr const char* kHelp =
     "                         printed on stderr)\n"
     "model:\n"
     "  --model FILE           a Smithy JSON AST model (default: the bundled one)\n"
-    "  --operation NAME       the operation to serve (default: the model's only one)\n"
+    "  --operation NAME       the operation to serve (required when the model has several)\n"
+    "  --overlay FILE         a Smithy overlay of apply shapes for --model (repeatable; default: "
+    "the\n"
+    "                         bundled overlay when its shape ids are in the model)\n"
     "\n"
     "exit: 0 after a clean stop or --dump-data, 2 usage, data, model or bind error,\n"
     "      128+signal when a second signal cut the stop short\n";

@@ -27,7 +27,9 @@ constexpr const char* kHelp =
     "  --strict            should-level findings make a response invalid too\n"
     "  --json-reader R     fast (default) or nlohmann: which JSON reader decodes a request\n"
     "  --model FILE        a Smithy JSON AST model (default: the bundled one)\n"
-    "  --operation NAME    the operation to use (default: the model's only one)\n"
+    "  --operation NAME    the operation to use (required when the model has several)\n"
+    "  --overlay FILE      a Smithy overlay of apply shapes for --model (repeatable; default: the\n"
+    "                      bundled overlay when its shape ids are in the model)\n"
     "\n"
     "exit: 0 valid, 1 invalid, 2 usage, I/O or model error\n";
 

@@ -6,6 +6,7 @@
 # Usage: fuzz/run.sh TARGET [--time DURATION] [--jobs N] [--corpus DIR] [--preset P]
 #                    [-- LIBFUZZER_FLAGS...]
 #   TARGET        request_validator, response_checker, pagination_token, sigv4, mock_handler,
+#                 http_framing,
 #                 pattern_generator (the part before _fuzzer)
 #   --time D      total fuzzing time: 30s, 10m, 8h, 2d or plain seconds (default 10m)
 #   --jobs N      parallel fuzzing processes (libFuzzer -fork=N, default 1)
