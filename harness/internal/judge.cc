@@ -1,0 +1,227 @@
+// Judging responses: the response checks, expected statuses and error types, R7 messages,
+// page sizes and items that echo the request.
+#include "harness/internal/judge.h"
+
+#include <map>
+
+namespace lpe::harness::internal {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Level finding_level(const CheckInfo& check, validators::Severity severity) {
+  return check.level == Level::kShould || severity == validators::Severity::kShould ? Level::kShould
+                                                                                    : Level::kMust;
+}
+
+// Which check a response finding belongs to.
+std::string check_for_rule(const std::string& rule) {
+  if (rule == "R9.timestamp_format") return "timestamp_format";
+  if (rule == "R8.request_id") return "request_id_header";
+  if (rule == "R10.token_format") return "token_format";
+  if (rule.rfind("R8.", 0) == 0) return "error_shape";
+  return "response_schema";
+}
+
+const char* const kResponseChecks[] = {"response_schema", "error_shape", "timestamp_format",
+                                       "request_id_header", "token_format"};
+
+// The phrase R7 uses for a constraint kind (to find it in a message).
+std::string_view phrase_of(validators::ConstraintKind kind) {
+  switch (kind) {
+    case validators::ConstraintKind::kRequired:
+      return "Member must not be null";
+    case validators::ConstraintKind::kLength:
+      return "Member must have length";
+    case validators::ConstraintKind::kPattern:
+      return "Member must satisfy regular expression pattern";
+    case validators::ConstraintKind::kRange:
+      return "Member must have value";
+    case validators::ConstraintKind::kEnum:
+      return "Member must satisfy enum value set";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string cut_for_report(const std::string& s) {
+  if (s.size() <= kReportBodyCap) return s;
+  return s.substr(0, kReportBodyCap) + "... (" + std::to_string(s.size()) + " bytes in all)";
+}
+
+Observation pass(std::string check) {
+  return Observation{std::move(check), false, Level::kMust, "", false};
+}
+
+Json Expectation::to_json() const {
+  Json out = {{"check", check}, {"status", status}};
+  if (!error_type.empty()) out["errorType"] = error_type;
+  if (!violations.empty()) {
+    auto list = Json::array();
+    for (const auto& v : violations) {
+      list.push_back(
+          {{"member", v.member}, {"constraint", std::string(validators::to_string(v.constraint))}});
+    }
+    out["violations"] = list;
+  }
+  return out;
+}
+
+Judge::Judge(std::shared_ptr<const spec::Model> model, const spec::OperationView& op,
+             const CheckSelection& selection)
+    : op_(op), selection_(selection), checker_(std::move(model), op) {}
+
+void Judge::judge_response(const Received& r, std::vector<Observation>& out) const {
+  if (!r.transport_ok()) {
+    out.push_back({"not_a_server_error", true, Level::kMust, r.exchange.transport_error});
+    return;
+  }
+  if (r.response.status >= 500) {
+    out.push_back({"not_a_server_error", true, Level::kMust,
+                   "status " + std::to_string(r.response.status) + ": " +
+                       cut_for_report(r.response.body).substr(0, 300)});
+  } else {
+    out.push_back(pass("not_a_server_error"));
+  }
+  const auto findings = checker_.check(r.response);
+  std::map<std::string, const validators::Finding*> first_failure;
+  for (const auto& f : findings) {
+    const std::string check = check_for_rule(f.rule);
+    if (f.severity == validators::Severity::kNote) {
+      out.push_back(
+          {check, false, Level::kMust, f.rule + " at " + f.path + ": " + f.message, true});
+      continue;
+    }
+    if (!first_failure.count(check)) first_failure[check] = &f;
+  }
+  for (const char* check : kResponseChecks) {
+    const auto it = first_failure.find(check);
+    if (it == first_failure.end()) {
+      out.push_back(pass(check));
+      continue;
+    }
+    const auto* info = find_check(check);
+    const auto& f = *it->second;
+    out.push_back({check, true, finding_level(*info, f.severity),
+                   f.rule + (f.path.empty() ? "" : " at " + f.path) + ": " + f.message});
+  }
+}
+
+std::optional<std::string> Judge::expectation_problem(const Received& r, const Expectation& e) {
+  if (!r.transport_ok()) return r.exchange.transport_error;
+  const int status = r.response.status;
+  // The error type only matters for error statuses (and costs a parse of the body).
+  const auto type = status >= 300 ? validators::resolve_error_type(r.response).name : std::string();
+  if (e.error_type.empty()) {
+    if (status != e.status) {
+      return "expected " + std::to_string(e.status) + ", got " + std::to_string(status) +
+             (type.empty() ? "" : " " + type) + ": " +
+             cut_for_report(r.response.body).substr(0, 400);
+    }
+    return std::nullopt;
+  }
+  if (status != e.status || type != e.error_type) {
+    return "expected " + std::to_string(e.status) + " " + e.error_type + ", got " +
+           std::to_string(status) + (type.empty() ? "" : " " + type) + ": " +
+           cut_for_report(r.response.body).substr(0, 400);
+  }
+  return std::nullopt;
+}
+
+std::string Judge::error_message(const Received& r) {
+  const auto body = Json::parse(r.response.body, nullptr, false);
+  if (!body.is_object()) return "";
+  for (const char* key : {"exceptionMessage", "message", "Message"}) {
+    const auto it = body.find(key);
+    if (it != body.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "";
+}
+
+void Judge::judge_validation_message(const Received& r, const Expectation& e,
+                                     std::vector<Observation>& out) const {
+  const std::string message = error_message(r);
+  std::string missing;
+  for (const auto& v : e.violations) {
+    const std::string at = "at '" + v.member + "'";
+    const auto pos = message.find(at);
+    const bool named =
+        pos != std::string::npos && message.find(phrase_of(v.constraint), pos) != std::string::npos;
+    if (!named)
+      missing += (missing.empty() ? "" : "; ") + v.member + " " +
+                 std::string(validators::to_string(v.constraint));
+  }
+  out.push_back({"validation_message", !missing.empty(), Level::kShould,
+                 missing.empty() ? ""
+                                 : "the message does not name " + missing + " as R7 does: '" +
+                                       message.substr(0, 400) + "'"});
+}
+
+void Judge::judge_implementation_defined(const generators::LabelledRequest& lr, const Received& r,
+                                         const Expectation& e,
+                                         std::vector<Observation>& out) const {
+  if (!r.transport_ok() || r.response.status >= 500) return;  // judged by not_a_server_error
+  if (r.response.status == 200) {
+    out.push_back({"implementation_limits", false, Level::kShould,
+                   "the endpoint accepts bodies whose handling is its choice (" +
+                       lr.implementation_defined + ")",
+                   true});
+    out.push_back(pass("implementation_limits"));
+    return;
+  }
+  const auto problem = expectation_problem(r, e);
+  out.push_back({"implementation_limits", problem.has_value(), Level::kShould,
+                 problem ? lr.description + ": " + *problem + " (expected 200 or " +
+                               std::to_string(e.status) + " " + e.error_type + "; " +
+                               lr.implementation_defined + ")"
+                         : ""});
+}
+
+void Judge::judge_items_match_request(const std::string& request_body, const std::string& page_body,
+                                      std::vector<Observation>& out) const {
+  if (echo_members.empty() || !selection_.selected("items_match_request")) return;
+  const auto request = Json::parse(request_body, nullptr, false);
+  const auto page = Json::parse(page_body, nullptr, false);
+  if (!request.is_object() || !page.is_object()) return;
+  const auto items = page.find(op_.operation->paginated->items);
+  if (items == page.end() || !items->is_array()) return;
+  std::string problem;
+  for (size_t i = 0; i < items->size() && problem.empty(); ++i) {
+    const Json& item = (*items)[i];
+    if (!item.is_object()) continue;
+    for (const auto* m : echo_members) {
+      const auto asked = request.find(m->echoes_input);
+      const auto got = item.find(m->name);
+      if (asked == request.end() || got == item.end() || *asked == *got) continue;
+      problem = "item " + std::to_string(i) + " has " + m->name + " " +
+                got->dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 100) +
+                ", the request asked for " + m->echoes_input + " " +
+                asked->dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 100);
+      break;
+    }
+  }
+  out.push_back({"items_match_request", !problem.empty(), Level::kShould, problem});
+}
+
+void Judge::judge_page_size(const std::string& request_body, const Received& r,
+                            std::vector<Observation>& out) const {
+  if (!op_.operation->paginated || !selection_.selected("page_size_bound")) return;
+  const auto& p = *op_.operation->paginated;
+  const auto request = Json::parse(request_body, nullptr, false);
+  const auto page = validators::read_page(r.response.body, p.items, p.output_token);
+  if (!page || !page->items_present) return;
+  int64_t limit = op_.default_page_size().value_or(-1);
+  if (request.is_object() && !p.page_size.empty()) {
+    const auto it = request.find(p.page_size);
+    if (it != request.end() && it->is_number_integer()) limit = it->get<int64_t>();
+  }
+  if (limit < 0) return;
+  const auto n = static_cast<int64_t>(page->items.size());
+  out.push_back({"page_size_bound", n > limit, Level::kMust,
+                 n > limit ? "page holds " + std::to_string(n) + " items, the page size is " +
+                                 std::to_string(limit)
+                           : ""});
+}
+
+}  // namespace lpe::harness::internal

@@ -1,0 +1,83 @@
+// The judge: turns one response (and what was expected of it) into observations, one per check.
+// It sends nothing and records nothing; the recorder keeps what it observes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "generators/generators.h"
+#include "harness/harness.h"
+#include "harness/internal/http_client.h"
+#include "harness/internal/run_context.h"
+
+namespace lpe::harness::internal {
+
+// Bodies in reports are cut to this many bytes.
+inline constexpr size_t kReportBodyCap = 4096;
+
+// `s`, cut to kReportBodyCap bytes with a note of its full size.
+std::string cut_for_report(const std::string& s);
+
+// One observation a case produced: a check passed, failed (with a message and level) or noted.
+struct Observation {
+  std::string check;
+  bool failed = false;
+  Level level = Level::kMust;
+  std::string message;
+  bool note = false;
+};
+
+// A passed observation of `check`.
+Observation pass(std::string check);
+
+// What an exchange should get: a status and, for errors, an error type (and the violations an
+// invalid request carries), for the primary check the exchange serves.
+struct Expectation {
+  int status = 200;
+  std::string error_type;  // empty: any (success)
+  std::vector<generators::ExpectedViolation> violations;
+  std::string check;
+  nlohmann::ordered_json to_json() const;
+};
+
+class Judge {
+ public:
+  Judge(std::shared_ptr<const spec::Model> model, const spec::OperationView& op,
+        const CheckSelection& selection);
+
+  // Item members with lpe.conformance#echoesInput (items_match_request); set by the preflight.
+  std::vector<const spec::Member*> echo_members;
+
+  // Response-level checks on any response, plus not_a_server_error.
+  void judge_response(const Received& r, std::vector<Observation>& out) const;
+  // What is wrong with the status and error type, if anything.
+  static std::optional<std::string> expectation_problem(const Received& r, const Expectation& e);
+  // The exception message of an error body (exceptionMessage, message or Message).
+  static std::string error_message(const Received& r);
+  // validation_message: the R7 message names every violation the request carries.
+  void judge_validation_message(const Received& r, const Expectation& e,
+                                std::vector<Observation>& out) const;
+  // A case R6 leaves to the implementation (nesting depth, huge numbers, lone surrogates inside
+  // members the operation does not define): accepting it and answering its R6 error are both
+  // conformant, so the family's must-check is not asked. Anything else is a should-finding of
+  // implementation_limits (a 5xx stays a not_a_server_error finding); an acceptance is a note.
+  void judge_implementation_defined(const generators::LabelledRequest& lr, const Received& r,
+                                    const Expectation& e, std::vector<Observation>& out) const;
+  // items_match_request: item members that echo an input member (overlay echoesInput, R9) hold
+  // the value the request asked for. `request_body` is what was sent, `page_body` the 200 page.
+  void judge_items_match_request(const std::string& request_body, const std::string& page_body,
+                                 std::vector<Observation>& out) const;
+  // page_size_bound on a 200 page for the request body that asked for it.
+  void judge_page_size(const std::string& request_body, const Received& r,
+                       std::vector<Observation>& out) const;
+
+ private:
+  const spec::OperationView& op_;
+  const CheckSelection& selection_;
+  validators::ResponseChecker checker_;
+};
+
+}  // namespace lpe::harness::internal

@@ -1,0 +1,15 @@
+// Fixed probes beside the generated cases: R12 beyond Content-Type (another method on the
+// operation's path, an unknown path) and R13 authentication (unsigned, wrongly signed, stale).
+#pragma once
+
+#include "harness/internal/run_context.h"
+
+namespace lpe::harness::internal {
+
+// content_type: another method on the operation's path, and an unknown path.
+void run_protocol_probes(const RunParts& parts);
+
+// ignored_auth: requests without a valid signature get 403 and R13's error type (signed runs).
+void run_auth_probes(const RunParts& parts);
+
+}  // namespace lpe::harness::internal

@@ -1,0 +1,107 @@
+// Tallies, findings, notes and the --record file.
+#include "harness/internal/recorder.h"
+
+#include <algorithm>
+
+namespace lpe::harness::internal {
+
+bool Recorder::open_record_file(const std::string& path) {
+  record_ = std::make_unique<std::ofstream>(path, std::ios::trunc);
+  return static_cast<bool>(*record_);
+}
+
+void Recorder::start_tallies() {
+  for (const auto& c : all_checks()) {
+    if (selection_.selected(c.name)) tallies_[c.name].check = c.name;
+  }
+}
+
+std::vector<Observation> Recorder::record(const std::vector<Observation>& observations,
+                                          const Received& r, const std::string& target) {
+  std::vector<Observation> failed;
+  if (r.interrupted) return failed;  // stopped by --max-time: says nothing about the endpoint
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& o : observations) {
+    if (!selection_.selected(o.check)) continue;
+    auto& tally = tallies_[o.check];
+    tally.ran = true;
+    if (o.note) {
+      ++tally.notes;
+      if (notes_seen_.insert(o.check + "|" + o.message).second && notes_.size() < 200) {
+        notes_.push_back({o.check, o.message});
+      }
+      continue;
+    }
+    if (!o.failed) {
+      ++tally.passed;
+      continue;
+    }
+    ++tally.failed;
+    failed.push_back(o);
+    add_finding(o, r, target);
+  }
+  return failed;
+}
+
+void Recorder::add_finding(const Observation& o, const Received& r, const std::string& target) {
+  const std::string key = o.check + "|" + target;
+  if (reported_.count(key)) return;
+  reported_.insert(key);
+  Finding f;
+  f.check = o.check;
+  f.rule = find_check(o.check)->rule;
+  f.level = o.level;
+  f.target = target;
+  f.message = o.message;
+  f.exchange = r.exchange;
+  f.exchange.response_body = cut_for_report(f.exchange.response_body);
+  f.exchange.request_body = cut_for_report(f.exchange.request_body);
+  f.reproduction = options_.reproduce_prefix + " --seed " + std::to_string(options_.seed) +
+                   " --checks " + o.check;
+  findings_.push_back(std::move(f));
+}
+
+void Recorder::write_record(const Received& r, const Expectation& e, const std::string& target) {
+  if (!record_ || r.interrupted) return;
+  nlohmann::ordered_json line = {{"check", e.check}};
+  if (!target.empty()) line["target"] = target;
+  line["exchange"] = r.exchange.to_json();
+  line["expectation"] = e.to_json();
+  std::lock_guard<std::mutex> lock(record_mutex_);
+  *record_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+void Recorder::shrunk(const std::string& check, const Received& best, const std::string& message,
+                      int steps, const std::string& original_body) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& f : findings_) {
+    if (f.check != check || !f.target.empty()) continue;
+    f.exchange = best.exchange;
+    f.exchange.response_body = cut_for_report(f.exchange.response_body);
+    f.message = message;
+    f.shrink_steps = steps;
+    if (!original_body.empty()) f.original_request_body = cut_for_report(original_body);
+    break;
+  }
+}
+
+size_t Recorder::finding_count() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return findings_.size();
+}
+
+void Recorder::finish(RunResult& result) {
+  for (const auto& c : all_checks()) {
+    const auto it = tallies_.find(c.name);
+    if (it != tallies_.end()) result.tallies.push_back(it->second);
+  }
+  result.findings = std::move(findings_);
+  // Report order: must first, then by check order.
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     return a.level == Level::kMust && b.level != Level::kMust;
+                   });
+  result.notes = std::move(notes_);
+}
+
+}  // namespace lpe::harness::internal
