@@ -248,7 +248,14 @@ int run_conform(int argc, char** argv) {
     if (!args->has("endpoint") && signing.credentials.access_key_id.empty()) {
       // The embedded mock: made-up credentials shared by both sides.
       signing.credentials.access_key_id = "AKIALPEEMBEDDEDMOCK1";
-      signing.credentials.secret_access_key = wire::TokenSealer::random_secret();
+      // Printable, as real secret keys are: 32 random bytes in hex.
+      static constexpr char kHex[] = "0123456789abcdef";
+      std::string secret;
+      for (const unsigned char byte : wire::TokenSealer::random_secret()) {
+        secret += kHex[byte >> 4];
+        secret += kHex[byte & 15];
+      }
+      signing.credentials.secret_access_key = std::move(secret);
     }
     if (signing.credentials.access_key_id.empty() ||
         signing.credentials.secret_access_key.empty()) {

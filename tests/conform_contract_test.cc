@@ -39,8 +39,9 @@ struct LpeRun {
   std::string output;  // stdout and stderr
 };
 
-LpeRun run(const std::string& args) {
-  const std::string command = std::string(LPE_BINARY) + " " + args + " 2>&1";
+// Runs a shell command line, stderr merged into stdout.
+LpeRun run_command(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   LpeRun r;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -51,6 +52,8 @@ LpeRun run(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+LpeRun run(const std::string& args) { return run_command(std::string(LPE_BINARY) + " " + args); }
 
 nlohmann::json check_entry(const nlohmann::json& report, const std::string& name) {
   for (const auto& c : report["checks"]) {
@@ -77,6 +80,18 @@ TEST(AwsModel, ConformWithEveryCheckRunningAndPassing) {
   EXPECT_EQ(report["contract"]["files"][1]["role"], "overlay");
   EXPECT_NE(r.output.find("PASSED: 21 of 21 selected checks ran"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("contract-secret-0123"), std::string::npos) << "secret printed";
+}
+
+// Signed against the embedded mock without credentials: both sides share made-up ones.
+TEST(EmbeddedMock, SignedRunWithoutCredentialsRunsIgnoredAuth) {
+  const std::string json = temp("embedded-sigv4.json");
+  const LpeRun r =
+      run_command("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN " +
+                  std::string(LPE_BINARY) + " conform --quiet --seed 4 --cases 20 --sigv4 " +
+                  "--report-json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto report = nlohmann::json::parse(read_file(json));
+  EXPECT_TRUE(check_entry(report, "ignored_auth")["ran"].get<bool>());
 }
 
 TEST(AwsModel, EveryCommandNeedsAnOperationName) {

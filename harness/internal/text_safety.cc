@@ -107,7 +107,9 @@ void SecretMasker::add(std::string_view secret) {
   };
   add_one(std::string(secret));
   // The form it takes inside a JSON string (a record or report serializes it that way).
-  const std::string quoted = nlohmann::json(std::string(secret)).dump();
+  // (A secret that is not UTF-8 is replaced the way reports replace it, never thrown on.)
+  const std::string quoted = nlohmann::json(std::string(secret))
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   add_one(quoted.substr(1, quoted.size() - 2));
   std::sort(secrets_.begin(), secrets_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
