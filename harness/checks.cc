@@ -50,7 +50,7 @@ const std::vector<CheckInfo>& all_checks() {
       {"token_tamper", "R10", Level::kMust, "pagination",
        "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or "
        "5xx"},
-      {"empty_token_is_first_page", "R10", Level::kMust, "pagination",
+      {"empty_token_is_first_page", "R10", Level::kShould, "pagination",
        "an empty token gives the first page"},
       {"ignored_auth", "R13", Level::kMust, "auth",
        "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth "

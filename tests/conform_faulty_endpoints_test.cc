@@ -178,7 +178,7 @@ INSTANTIATE_TEST_SUITE_P(
                       DefectCase{Defect::kTokenOutsidePattern, "token_format"},
                       DefectCase{Defect::kRejectsUnknownMembers, "unknown_members_ignored"},
                       DefectCase{Defect::kTokenReplayDifferentPage, "token_replay"},
-                      DefectCase{Defect::kEmptyTokenRejected, "empty_token_is_first_page"},
+                      DefectCase{Defect::kEmptyTokenRejected, "empty_token_is_first_page", true},
                       DefectCase{Defect::kNoMediaTypeCheck, "content_type", true},
                       DefectCase{Defect::kNoRequestId, "request_id_header", true},
                       DefectCase{Defect::kErrorBodyNotJson, "error_shape"},

@@ -479,6 +479,29 @@ TEST(HostileConform, EscapeSequencesFromAResponseNeverReachTheTerminal) {
   std::remove(file.c_str());
 }
 
+// A body nested 200,000 levels deep (400 KB, within every size limit) on every answer after the
+// first: judged as not valid JSON by the bounded reader, never parsed into a DOM whose copy would
+// recurse once per level. The run ends with findings, not a crash.
+TEST(HostileConform, DeeplyNestedBodiesAreFindingsNotCrashes) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  const std::string answer =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      "x-amzn-RequestId: r\r\nContent-Length: " +
+      std::to_string(deep.size()) + "\r\n\r\n" + deep;
+  RawServer server(good_then(1, [answer](Conn& c, RawServer& s) {
+    std::string request;
+    do {
+      if (!c.write(answer)) return;
+    } while (s.next_request(c, request));
+  }));
+  const auto run = run_lpe({"conform", "--quiet", "--endpoint", server.url(), "--target", kTarget,
+                            "--cases", "3", "--max-shrink-steps", "0", "--timeout", "5"},
+                           120s);
+  EXPECT_EQ(run.exit_code, 1) << describe(run);
+  EXPECT_NE(run.out.find("response_schema"), std::string::npos) << describe(run);
+  EXPECT_LT(run.max_rss_kib, kMaxRssKiB) << describe(run);
+}
+
 TEST(HostileConform, UnwritableOutputsStopTheRunBeforeAnythingIsSent) {
   RawServer server(good_then(1000000, nullptr));
   const std::string dir = ::testing::TempDir();

@@ -2,6 +2,8 @@
 // page sizes and items that echo the request.
 #include "harness/internal/judge.h"
 
+#include "wire/json_guard.h"
+
 #include <map>
 
 namespace lpe::harness::internal {
@@ -44,6 +46,13 @@ std::string_view phrase_of(validators::ConstraintKind kind) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json parse_peer_json(std::string_view text) {
+  if (!wire::json_text_problem(text, 512).empty()) {
+    return nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded);
+  }
+  return nlohmann::ordered_json::parse(text, nullptr, false);
+}
 
 std::string cut_for_report(const std::string& s) {
   if (s.size() <= kReportBodyCap) return s;
@@ -130,7 +139,7 @@ std::optional<std::string> Judge::expectation_problem(const Received& r, const E
 }
 
 std::string Judge::error_message(const Received& r) {
-  const auto body = Json::parse(r.response.body, nullptr, false);
+  const auto body = parse_peer_json(r.response.body);
   if (!body.is_object()) return "";
   for (const char* key : {"exceptionMessage", "message", "Message"}) {
     const auto it = body.find(key);
@@ -181,8 +190,8 @@ void Judge::judge_implementation_defined(const generators::LabelledRequest& lr, 
 void Judge::judge_items_match_request(const std::string& request_body, const std::string& page_body,
                                       std::vector<Observation>& out) const {
   if (echo_members.empty() || !selection_.selected("items_match_request")) return;
-  const auto request = Json::parse(request_body, nullptr, false);
-  const auto page = Json::parse(page_body, nullptr, false);
+  const auto request = parse_peer_json(request_body);
+  const auto page = parse_peer_json(page_body);
   if (!request.is_object() || !page.is_object()) return;
   const auto items = page.find(op_.operation->paginated->items);
   if (items == page.end() || !items->is_array()) return;
@@ -208,7 +217,7 @@ void Judge::judge_page_size(const std::string& request_body, const Received& r,
                             std::vector<Observation>& out) const {
   if (!op_.operation->paginated || !selection_.selected("page_size_bound")) return;
   const auto& p = *op_.operation->paginated;
-  const auto request = Json::parse(request_body, nullptr, false);
+  const auto request = parse_peer_json(request_body);
   const auto page = validators::read_page(r.response.body, p.items, p.output_token);
   if (!page || !page->items_present) return;
   int64_t limit = op_.default_page_size().value_or(-1);

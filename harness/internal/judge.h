@@ -21,6 +21,11 @@ inline constexpr size_t kReportBodyCap = 4096;
 // `s`, cut to kReportBodyCap bytes with a note of its full size.
 std::string cut_for_report(const std::string& s);
 
+// Text a peer sent (a response body), parsed into a DOM only when it is safe to: a NUL byte or
+// nesting deeper than 512 levels (a DOM copy recurses per level) gives a discarded value, as
+// text that is not JSON does. The response checks judge such bodies with the bounded reader.
+nlohmann::ordered_json parse_peer_json(std::string_view text);
+
 // One observation a case produced: a check passed, failed (with a message and level) or noted.
 struct Observation {
   std::string check;

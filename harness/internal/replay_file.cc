@@ -1,5 +1,7 @@
 #include "harness/internal/replay_file.h"
 
+#include "wire/json_guard.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -109,6 +111,10 @@ class LineReader {
   }
 
   std::string parse(std::string_view text, ReplayCase& c) const {
+    // Nesting is bounded before the DOM sees it (a DOM copy recurses once per level).
+    if (const std::string problem = wire::json_text_problem(text, 64); !problem.empty()) {
+      return "not a recorded case: " + problem;
+    }
     Json j = Json::parse(text, nullptr, false);
     if (j.is_discarded()) return "not a JSON value (each line is one JSON object)";
     if (!j.is_object()) return expected("line", "a JSON object", j);
