@@ -32,33 +32,42 @@ bool read(std::string_view json_text, internal::Tape& tape, std::vector<ValueIss
   return false;
 }
 
+// Reads `json_text` and walks it with `walk` in `mode`; issues come back with `pointer_prefix`
+// bytes cut from their pointers.
+template <typename Walk>
+std::vector<ValueIssue> read_and_walk(std::string_view json_text, ValueMode mode,
+                                      size_t pointer_prefix, const Walk& walk) {
+  std::vector<ValueIssue> out;
+  internal::Tape tape;
+  if (!read(json_text, tape, out)) return out;
+  internal::IssueList issues;
+  internal::WalkOptions options;
+  options.mode = mode;
+  walk(tape, options, issues);
+  return to_value_issues(issues, mode, pointer_prefix);
+}
+
 }  // namespace
 
 std::vector<ValueIssue> check_value(const spec::Member& member, std::string_view json_text,
                                     ValueMode mode, std::string_view member_path) {
-  std::vector<ValueIssue> out;
-  internal::Tape tape;
-  if (!read(json_text, tape, out)) return out;
-  internal::IssueList issues;
-  internal::WalkOptions options;
-  options.mode = mode;
   const std::string_view name = member_path.empty() ? std::string_view(member.name) : member_path;
-  internal::walk_member(tape, 0, member, name, options, issues);
   std::string prefix;
   internal::append_pointer(prefix, name);
-  return to_value_issues(issues, mode, prefix.size());
+  return read_and_walk(json_text, mode, prefix.size(),
+                       [&](const internal::Tape& tape, const internal::WalkOptions& options,
+                           internal::IssueList& issues) {
+                         internal::walk_member(tape, 0, member, name, options, issues);
+                       });
 }
 
 std::vector<ValueIssue> check_structure_value(const spec::Shape& shape, std::string_view json_text,
                                               ValueMode mode) {
-  std::vector<ValueIssue> out;
-  internal::Tape tape;
-  if (!read(json_text, tape, out)) return out;
-  internal::IssueList issues;
-  internal::WalkOptions options;
-  options.mode = mode;
-  internal::walk_structure(tape, 0, shape, options, issues);
-  return to_value_issues(issues, mode, 0);
+  return read_and_walk(json_text, mode, 0,
+                       [&](const internal::Tape& tape, const internal::WalkOptions& options,
+                           internal::IssueList& issues) {
+                         internal::walk_structure(tape, 0, shape, options, issues);
+                       });
 }
 
 }  // namespace lpe::validators
