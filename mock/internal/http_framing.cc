@@ -87,6 +87,17 @@ void RequestFramer::feed(std::string_view bytes) {
   buffer_.append(bytes.data(), bytes.size());
 }
 
+bool RequestFramer::take_body_bytes() {
+  const size_t take = std::min(body_remaining_, buffer_.size() - pos_);
+  current_.body.append(buffer_, pos_, take);
+  pos_ += take;
+  scan_ = pos_;
+  body_remaining_ -= take;
+  if (body_remaining_ == 0) return true;
+  compact();
+  return false;
+}
+
 void RequestFramer::compact() {
   if (pos_ == 0) return;
   if (pos_ == buffer_.size()) {
@@ -371,18 +382,9 @@ RequestFramer::Step RequestFramer::next(FramedRequest& request, FramingError& er
         continue;
       }
 
-      case State::kBody: {
-        const size_t take = std::min(body_remaining_, buffer_.size() - pos_);
-        current_.body.append(buffer_, pos_, take);
-        pos_ += take;
-        scan_ = pos_;
-        body_remaining_ -= take;
-        if (body_remaining_ > 0) {
-          compact();
-          return Step::kNeedMore;
-        }
+      case State::kBody:
+        if (!take_body_bytes()) return Step::kNeedMore;
         return deliver(request);
-      }
 
       case State::kChunkSize: {
         const Line got = take_line(limits_.max_chunk_line, line);
@@ -423,19 +425,10 @@ RequestFramer::Step RequestFramer::next(FramedRequest& request, FramingError& er
         continue;
       }
 
-      case State::kChunkData: {
-        const size_t take = std::min(body_remaining_, buffer_.size() - pos_);
-        current_.body.append(buffer_, pos_, take);
-        pos_ += take;
-        scan_ = pos_;
-        body_remaining_ -= take;
-        if (body_remaining_ > 0) {
-          compact();
-          return Step::kNeedMore;
-        }
+      case State::kChunkData:
+        if (!take_body_bytes()) return Step::kNeedMore;
         state_ = State::kChunkDataEnd;
         continue;
-      }
 
       case State::kChunkDataEnd: {
         if (buffer_.size() - pos_ < 2) {

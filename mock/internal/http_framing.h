@@ -108,6 +108,9 @@ class RequestFramer {
   Step deliver(FramedRequest& request);
   void start_request();
   void compact();
+  // Moves up to body_remaining_ buffered bytes into the current body; true once none remain
+  // (false: the buffer is compacted and more bytes are needed).
+  bool take_body_bytes();
 
   FramingLimits limits_;
   BodyPolicy reads_body_;
