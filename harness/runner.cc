@@ -83,7 +83,7 @@ std::string Runner::set_up(std::vector<internal::ReplayCase>& replay_cases) {
     return error;
   // Reachability: one request that any endpoint must answer.
   {
-    auto client = session_.new_client();
+    auto client = session_.new_transport();
     const Received probe = session_.send(*client, session_.post("{}"));
     if (!probe.transport_ok())
       return "cannot reach " + options_.endpoint + ": " + probe.exchange.transport_error;

@@ -610,31 +610,80 @@ HttpClient::HttpClient(ClientSettings settings)
 
 HttpClient::~HttpClient() = default;
 
-Received HttpClient::send(const OutgoingRequest& request, SteadyTime stop_at) {
-  Received out;
-  ++sent_;
-  HeaderList headers;
-  headers.emplace_back("Host", settings_.endpoint.host_header());
-  for (const auto& h : request.headers) headers.push_back(h);
-  const std::string path = settings_.endpoint.base_path + request.path;
-  if (request.sign && settings_.sigv4) {
-    wire::HttpRequestView view{request.method, path, headers, request.body};
-    const auto& signing = *settings_.sigv4;
+PreparedRequest prepare_request(const OutgoingRequest& request, const ClientSettings& settings) {
+  PreparedRequest out;
+  out.headers.emplace_back("Host", settings.endpoint.host_header());
+  for (const auto& h : request.headers) out.headers.push_back(h);
+  out.path = settings.endpoint.base_path + request.path;
+  if (request.sign && settings.sigv4) {
+    wire::HttpRequestView view{request.method, out.path, out.headers, request.body};
+    const auto& signing = *settings.sigv4;
     wire::sign_request(view, request.credentials.value_or(signing.credentials), signing.region,
                        signing.service,
                        request.signing_time.value_or(std::chrono::system_clock::now()));
-    headers = std::move(view.headers);
+    out.headers = std::move(view.headers);
   }
-  out.exchange.method = request.method;
-  out.exchange.path = path;
-  out.exchange.request_headers = redact(headers);
-  out.exchange.request_body = request.body;
-  const auto finish_masked = [&] {
-    if (masker_.empty()) return;
-    for (auto& [k, v] : out.exchange.request_headers) masker_.mask_in_place(v);
-    masker_.mask_in_place(out.exchange.request_body);
-    masker_.mask_in_place(out.exchange.transport_error);
+  return out;
+}
+
+std::optional<std::string> unsendable(const std::string& method, const PreparedRequest& prepared) {
+  const auto unsafe = [](std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u < 0x20 && u != '\t';
+    });
   };
+  for (const auto& [k, v] : prepared.headers) {
+    if (k.empty() || !std::all_of(k.begin(), k.end(), is_token_char) || unsafe(v)) {
+      return "refusing to send header '" + k.substr(0, 80) +
+             "': its name or value holds control characters";
+    }
+  }
+  const std::string& path = prepared.path;
+  if (method.empty() || !std::all_of(method.begin(), method.end(), is_token_char) || path.empty() ||
+      path.front() != '/' || std::any_of(path.begin(), path.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u >= 0x7f;
+      })) {
+    return "refusing to send a request with method or path holding control characters";
+  }
+  return std::nullopt;
+}
+
+Exchange request_exchange(const OutgoingRequest& request, const PreparedRequest& prepared) {
+  Exchange out;
+  out.method = request.method;
+  out.path = prepared.path;
+  out.request_headers = redact(prepared.headers);
+  out.request_body = request.body;
+  return out;
+}
+
+void finish_received(Received& out, bool responded, const SecretMasker& masker) {
+  // A peer reflecting a secret: masked in what is judged too, so that no message, report or
+  // record quotes it, not even cut in half.
+  if (!masker.empty()) {
+    for (auto& [k, v] : out.response.headers) masker.mask_in_place(v);
+    masker.mask_in_place(out.response.body);
+  }
+  if (responded) {
+    out.exchange.status = out.response.status;
+    out.exchange.response_headers = out.response.headers;
+    out.exchange.response_body = out.response.body;
+  }
+  if (masker.empty()) return;
+  for (auto& [k, v] : out.exchange.request_headers) masker.mask_in_place(v);
+  masker.mask_in_place(out.exchange.request_body);
+  masker.mask_in_place(out.exchange.transport_error);
+}
+
+Received HttpClient::send(const OutgoingRequest& request, SteadyTime stop_at) {
+  Received out;
+  ++sent_;
+  const PreparedRequest prepared = prepare_request(request, settings_);
+  const HeaderList& headers = prepared.headers;
+  const std::string& path = prepared.path;
+  out.exchange = request_exchange(request, prepared);
   const auto fail = [&](const Failure& f) {
     out.exchange.status = 0;
     out.interrupted = f.interrupted;
@@ -643,7 +692,7 @@ Received HttpClient::send(const OutgoingRequest& request, SteadyTime stop_at) {
                                    : f.too_large ? f.reason
                                                  : "no valid HTTP response: " + f.reason;
     connection_->close_socket();  // the connection state is unknown after an error
-    finish_masked();
+    finish_received(out, false, masker_);
     return out;
   };
   if (settings_.limiter && !settings_.limiter->acquire(stop_at)) {
@@ -652,28 +701,9 @@ Received HttpClient::send(const OutgoingRequest& request, SteadyTime stop_at) {
     return fail(f);
   }
   // Method, path and header text are refused when they could split the request.
-  const auto unsafe = [](std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-      const auto u = static_cast<unsigned char>(c);
-      return u < 0x20 && u != '\t';
-    });
-  };
-  for (const auto& [k, v] : headers) {
-    if (k.empty() || !std::all_of(k.begin(), k.end(), is_token_char) || unsafe(v)) {
-      Failure f;
-      f.reason = "refusing to send header '" + k.substr(0, 80) +
-                 "': its name or value holds control characters";
-      return fail(f);
-    }
-  }
-  if (request.method.empty() ||
-      !std::all_of(request.method.begin(), request.method.end(), is_token_char) || path.empty() ||
-      path.front() != '/' || std::any_of(path.begin(), path.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u <= 0x20 || u >= 0x7f;
-      })) {
+  if (auto refusal = unsendable(request.method, prepared)) {
     Failure f;
-    f.reason = "refusing to send a request with method or path holding control characters";
+    f.reason = std::move(*refusal);
     return fail(f);
   }
 
@@ -729,16 +759,7 @@ Received HttpClient::send(const OutgoingRequest& request, SteadyTime stop_at) {
         ++c.exchanges;
         // Stray bytes after a response would be read as the next one: never reuse then.
         if (!keep_alive || c.buffered() != 0) c.close_socket();
-        // A peer reflecting a secret: masked in what is judged too, so that no message,
-        // report or record quotes it, not even cut in half.
-        if (!masker_.empty()) {
-          for (auto& [k, v] : out.response.headers) masker_.mask_in_place(v);
-          masker_.mask_in_place(out.response.body);
-        }
-        out.exchange.status = out.response.status;
-        out.exchange.response_headers = out.response.headers;
-        out.exchange.response_body = out.response.body;
-        finish_masked();
+        finish_received(out, true, masker_);
         return out;
       }
       f.retryable = f.retryable && reused;

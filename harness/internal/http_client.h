@@ -18,36 +18,10 @@
 #include "harness/harness.h"
 #include "harness/internal/endpoint.h"
 #include "harness/internal/text_safety.h"
+#include "harness/internal/transport.h"
 #include "validators/validators.h"
 
 namespace lpe::harness::internal {
-
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-// A request to send. Headers are sent exactly as given (plus Host, Content-Length and the
-// signature headers); a method, path or header holding control characters is refused, never sent.
-struct OutgoingRequest {
-  std::string method = "POST";
-  std::string path;
-  HeaderList headers;
-  std::string body;
-  bool sign = true;  // sign when the run has SigV4 credentials
-  // Signing overrides for auth checks: other credentials, another clock.
-  std::optional<wire::Credentials> credentials;
-  std::optional<std::chrono::system_clock::time_point> signing_time;
-};
-
-// The full response (for judging) plus the exchange as reports show it (secrets redacted). The
-// run's secret key and session token are masked in both, wherever a peer reflects them.
-struct Received {
-  Exchange exchange;
-  validators::HttpResponse response;
-  // The run's stop time (--max-time) came first: no verdict on the endpoint can be drawn.
-  bool interrupted = false;
-  bool transport_ok() const { return exchange.status != 0; }
-};
-
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Spaces requests out to at most `rate` per second across all workers.
 class RateLimiter {
@@ -73,17 +47,18 @@ struct ClientSettings {
   std::shared_ptr<RateLimiter> limiter;  // may be null
 };
 
-// One connection's worth of client. Not thread-safe: one per worker.
-class HttpClient {
+// One connection's worth of client: the transport of a real run. Not thread-safe: one per worker.
+class HttpClient final : public Transport {
  public:
   explicit HttpClient(ClientSettings settings);
-  ~HttpClient();
+  ~HttpClient() override;
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
   // One exchange. `stop_at` is the run's stop time: reaching it interrupts the exchange
   // (Received::interrupted). Transport problems come back as Exchange::transport_error.
-  Received send(const OutgoingRequest& request, SteadyTime stop_at = SteadyTime::max());
+  Received send(const OutgoingRequest& request, SteadyTime stop_at) override;
+  Received send(const OutgoingRequest& request) { return send(request, SteadyTime::max()); }
   uint64_t requests_sent() const { return sent_; }
 
   // The socket and its read buffer (defined in http_client.cc).
@@ -95,6 +70,26 @@ class HttpClient {
   std::unique_ptr<Connection> connection_;
   uint64_t sent_ = 0;
 };
+
+// The request as it leaves the harness: the Host header and the endpoint's base path added,
+// signed (SigV4) when the settings and the request say so.
+struct PreparedRequest {
+  std::string path;
+  HeaderList headers;
+};
+PreparedRequest prepare_request(const OutgoingRequest& request, const ClientSettings& settings);
+
+// Why `prepared` cannot be sent (a method, path or header holding control characters or
+// other bytes that could split the request), or nothing when it can.
+std::optional<std::string> unsendable(const std::string& method, const PreparedRequest& prepared);
+
+// The request side of the exchange reports show: method, path, redacted headers, body.
+Exchange request_exchange(const OutgoingRequest& request, const PreparedRequest& prepared);
+
+// Fills the exchange's response side from `out.response` when the peer `responded`, and masks the
+// run's secrets wherever they appear in `out`: request headers and body, transport error,
+// response headers and body.
+void finish_received(Received& out, bool responded, const SecretMasker& masker);
 
 // Headers with secrets masked (Authorization, security tokens), for exchanges in reports.
 HeaderList redact(const HeaderList& headers);

@@ -25,7 +25,7 @@ std::string size_phrase(int64_t page_size, const char* default_phrase) {
 // One walk in progress: the target, its page size and limit, the tokens seen so far.
 struct Walker {
   const RunParts& parts;
-  HttpClient& client;
+  Transport& client;
   const Target& t;
   std::string target;
   int64_t limit = -1;
@@ -94,7 +94,7 @@ std::optional<std::string> walk_page(Walker& k, size_t page) {
 }
 
 // Walks target `t` with `page_size` until the last page, a failure, --max-pages or --max-time.
-Walk walk(const RunParts& parts, HttpClient& client, const Target& t, int64_t page_size) {
+Walk walk(const RunParts& parts, Transport& client, const Target& t, int64_t page_size) {
   Walker k{parts, client, t, t.label(), -1, "", {}, std::nullopt, {}};
   k.w.page_size = page_size;
   k.limit = page_size > 0 ? page_size : parts.op.default_page_size().value_or(-1);
@@ -227,9 +227,9 @@ void run_pagination(const RunParts& parts, int workers) {
   std::map<size_t, std::vector<Walk>> results;
   std::mutex results_mutex;
   parallel_for(
-      jobs.size(), workers, [&] { return parts.session.new_client(); },
+      jobs.size(), workers, [&] { return parts.session.new_transport(); },
       [&] { return parts.session.out_of_time(); },
-      [&](HttpClient& client, size_t i) {
+      [&](Transport& client, size_t i) {
         const auto& job = jobs[i];
         if (job.page_size == 0) {
           token_checks(parts, client, job.target);

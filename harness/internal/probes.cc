@@ -93,7 +93,7 @@ Observation judge_auth(const AuthVariant& v, const Received& r) {
 
 void run_protocol_probes(const RunParts& parts) {
   if (!parts.selection.selected("content_type") || !parts.op.operation->http) return;
-  auto client = parts.session.new_client();
+  auto client = parts.session.new_transport();
   const auto probes = protocol_probes(parts);
   parts.progress.plan(probes.size());
   for (const auto& probe : probes) {
@@ -114,7 +114,7 @@ void run_auth_probes(const RunParts& parts) {
   if (!parts.options.sigv4 || !parts.selection.selected("ignored_auth") ||
       parts.options.targets.empty())
     return;
-  auto client = parts.session.new_client();
+  auto client = parts.session.new_transport();
   const Target& t = parts.options.targets.front();
   const std::string body = scope_body(parts.op, t, 0, std::nullopt);
   const auto variants = auth_variants(*parts.options.sigv4);

@@ -10,9 +10,9 @@ namespace lpe::harness::internal {
 void run_replay(const RunParts& parts, const std::vector<ReplayCase>& cases) {
   parts.progress.plan(cases.size());
   parallel_for(
-      cases.size(), parts.options.workers, [&] { return parts.session.new_client(); },
+      cases.size(), parts.options.workers, [&] { return parts.session.new_transport(); },
       [&] { return parts.session.out_of_time(); },
-      [&](HttpClient& client, size_t i) {
+      [&](Transport& client, size_t i) {
         const ReplayCase& c = cases[i];
         OutgoingRequest req;
         req.method = c.method;

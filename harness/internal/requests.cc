@@ -108,7 +108,7 @@ std::vector<Case> draw_cases(const std::vector<Family>& families, const ConformO
 }
 
 // The exchange for a labelled request (a content-type case without a type sends no header).
-Received send_case(const RunParts& parts, HttpClient& client, RequestFamily family,
+Received send_case(const RunParts& parts, Transport& client, RequestFamily family,
                    const generators::LabelledRequest& lr) {
   auto req = parts.session.post(lr.body, lr.content_type);
   if (family == RequestFamily::kContentType && lr.content_type.empty()) req.headers.clear();
@@ -119,7 +119,7 @@ Received send_case(const RunParts& parts, HttpClient& client, RequestFamily fami
 // exchange into the finding.
 void shrink_failure(const RunParts& parts, RequestFamily family,
                     const rc::Shrinkable<generators::LabelledRequest>& failing,
-                    const std::string& check, HttpClient& client) {
+                    const std::string& check, Transport& client) {
   const auto fails = [&](const generators::LabelledRequest& lr, Received& r, std::string& message) {
     r = send_case(parts, client, family, lr);
     std::vector<Observation> obs;
@@ -224,9 +224,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   std::map<std::string, size_t> first_failure;
   std::mutex failure_mutex;
   parallel_for(
-      cases.size(), workers, [&] { return parts.session.new_client(); },
+      cases.size(), workers, [&] { return parts.session.new_transport(); },
       [&] { return parts.session.out_of_time(); },
-      [&](HttpClient& client, size_t i) {
+      [&](Transport& client, size_t i) {
         const auto& c = cases[i];
         const RequestFamily family = families[c.family].kind;
         if (!c.drawn) {
@@ -246,7 +246,7 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
         parts.progress.job_done();
       });
   if (first_failure.empty()) return;
-  auto client = parts.session.new_client();
+  auto client = parts.session.new_transport();
   for (const auto& [check, index] : first_failure) {
     if (parts.session.out_of_time()) break;
     shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, *client);

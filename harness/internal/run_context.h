@@ -38,8 +38,8 @@ class CheckSelection {
   const ConformOptions& options_;
 };
 
-// Sends requests for the run: the client settings, the run's stop time (--max-time) and the
-// count of requests that reached the endpoint.
+// Sends requests for the run: the client settings, the transports (one per worker), the run's
+// stop time (--max-time) and the count of requests that reached the endpoint.
 class Session {
  public:
   Session(const spec::OperationView& op, const ConformOptions& options)
@@ -47,6 +47,9 @@ class Session {
 
   // Set once before the first request.
   ClientSettings settings;
+  // Makes the transports; when empty (a real run), each is an HttpClient for `settings`. Tests
+  // set it to answer requests in process. Set once before the first request.
+  TransportFactory transport_factory;
 
   // The run's stop time: no new request after it, and a request in flight then is interrupted
   // (its exchange is neither judged nor recorded).
@@ -58,10 +61,14 @@ class Session {
   double elapsed_seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   }
-  std::unique_ptr<HttpClient> new_client() const { return std::make_unique<HttpClient>(settings); }
-  // One exchange on `client`, counted unless --max-time interrupted it.
-  Received send(HttpClient& client, const OutgoingRequest& request) {
-    Received r = client.send(request, stop_time());
+  // A transport for one worker.
+  std::unique_ptr<Transport> new_transport() const {
+    if (transport_factory) return transport_factory();
+    return std::make_unique<HttpClient>(settings);
+  }
+  // One exchange on `transport`, counted unless --max-time interrupted it.
+  Received send(Transport& transport, const OutgoingRequest& request) {
+    Received r = transport.send(request, stop_time());
     if (!r.interrupted) requests_.fetch_add(1, std::memory_order_relaxed);
     return r;
   }

@@ -11,20 +11,20 @@
 namespace lpe::harness::internal {
 
 void parallel_for(size_t count, int workers,
-                  const std::function<std::unique_ptr<HttpClient>()>& make_client,
+                  const std::function<std::unique_ptr<Transport>()>& make_transport,
                   const std::function<bool()>& stop,
-                  const std::function<void(HttpClient&, size_t)>& job) {
+                  const std::function<void(Transport&, size_t)>& job) {
   std::atomic<size_t> next{0};
   const int n = std::max(1, std::min<int>(workers, static_cast<int>(std::max<size_t>(count, 1))));
   std::vector<std::thread> threads;
   for (int w = 0; w < n; ++w) {
     threads.emplace_back([&] {
-      auto client = make_client();
+      auto transport = make_transport();
       while (true) {
         if (stop()) return;
         const size_t i = next.fetch_add(1);
         if (i >= count) return;
-        job(*client, i);
+        job(*transport, i);
       }
     });
   }

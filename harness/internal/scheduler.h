@@ -7,16 +7,16 @@
 #include <memory>
 #include <thread>
 
-#include "harness/internal/http_client.h"
+#include "harness/internal/transport.h"
 
 namespace lpe::harness::internal {
 
 // Runs jobs 0..count-1 on `workers` threads (at most one per job), each thread with its own
-// client from `make_client`; no job starts once `stop` says so.
+// transport from `make_transport`; no job starts once `stop` says so.
 void parallel_for(size_t count, int workers,
-                  const std::function<std::unique_ptr<HttpClient>()>& make_client,
+                  const std::function<std::unique_ptr<Transport>()>& make_transport,
                   const std::function<bool()>& stop,
-                  const std::function<void(HttpClient&, size_t)>& job);
+                  const std::function<void(Transport&, size_t)>& job);
 
 // Jobs planned and done, and the live line on stderr that shows them (terminal only).
 class Progress {

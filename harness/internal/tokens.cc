@@ -14,7 +14,7 @@ using Json = nlohmann::ordered_json;
 // The token checks of one target: its first page (at the smallest page size) and its token.
 struct TokenProbe {
   const RunParts& parts;
-  HttpClient& client;
+  Transport& client;
   const Target& t;
   std::string target;
   int64_t one = 0;  // the page size asked for
@@ -165,7 +165,7 @@ std::vector<std::pair<std::string, std::string>> tampered_tokens(const std::stri
   return variants;
 }
 
-void token_checks(const RunParts& parts, HttpClient& client, size_t target_index) {
+void token_checks(const RunParts& parts, Transport& client, size_t target_index) {
   const auto& p = *parts.op.operation->paginated;
   const Target& t = parts.options.targets[target_index];
   TokenProbe k{parts, client, t, t.label(), 0, Json(), std::nullopt};

@@ -11,7 +11,7 @@
 namespace lpe::harness::internal {
 
 // Runs the selected token checks against target `target_index`.
-void token_checks(const RunParts& parts, HttpClient& client, size_t target_index);
+void token_checks(const RunParts& parts, Transport& client, size_t target_index);
 
 // Tampered forms of `token`, each with a label: flipped characters, cut, extended, and a foreign
 // token of the same length drawn from `seed`.
