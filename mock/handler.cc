@@ -231,10 +231,38 @@ MockResponse MockHandler::handle(const MockRequest& request,
   }
 }
 
+// What the stages after validation know about one list request.
+struct MockHandler::ListRequest {
+  Json decoded;                    // the request members the model knows, decoded
+  std::vector<std::string> scope;  // the list-scope values, outermost first
+  std::vector<std::string_view> scope_views;
+  const std::vector<std::string>* items = nullptr;  // the list served (empty when unknown)
+  std::span<const std::string_view> binding;        // what pagination tokens are bound to
+  int64_t page_size = 0;
+  std::string request_token;  // as the request gave it ("" when absent)
+  uint64_t position = 0;      // index of the page's first item
+};
+
 MockResponse MockHandler::handle_operation(const MockRequest& request,
                                            std::chrono::system_clock::time_point now,
                                            MockResponse& response) const {
-  // Route (R12).
+  if (auto answer = route(request, response)) return std::move(*answer);
+  if (auto answer = check_body_limit(request, response)) return std::move(*answer);
+  if (auto answer = authenticate(request, now, response)) return std::move(*answer);
+  if (auto answer = inject_fault(response)) return std::move(*answer);
+  if (auto answer = check_media_type(request, response)) return std::move(*answer);
+  ListRequest list;
+  if (auto answer = validate(request, response, list.decoded)) return std::move(*answer);
+  if (auto answer = resolve_list(response, list)) return std::move(*answer);
+  list.page_size = page_size(list.decoded);
+  if (auto answer = read_token(now, response, list)) return std::move(*answer);
+  finish_success(response, encode_page(list, now));
+  return std::move(response);
+}
+
+// Route (R12): other paths 404, other methods 405.
+std::optional<MockResponse> MockHandler::route(const MockRequest& request,
+                                               MockResponse& response) const {
   const std::string_view target = request.target;
   const std::string_view path = target.substr(0, target.find('?'));
   if (path != path_) {
@@ -248,14 +276,23 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
         response, kMethodNotAllowedException,
         "Method " + printable(request.method) + " is not allowed on " + path_ + "; use " + method_);
   }
-  // Body limit (the server refuses larger bodies before reading them; this covers direct use).
-  if (request.body.size() > options_.max_body_bytes) {
-    response.close_connection = true;
-    return error(response, kRequestEntityTooLargeException,
-                 "The request body is larger than the limit of " +
-                     std::to_string(options_.max_body_bytes) + " bytes");
-  }
-  // Authentication (R13).
+  return std::nullopt;
+}
+
+// Body limit: the server refuses larger bodies before reading them; this covers direct use.
+std::optional<MockResponse> MockHandler::check_body_limit(const MockRequest& request,
+                                                          MockResponse& response) const {
+  if (request.body.size() <= options_.max_body_bytes) return std::nullopt;
+  response.close_connection = true;
+  return error(response, kRequestEntityTooLargeException,
+               "The request body is larger than the limit of " +
+                   std::to_string(options_.max_body_bytes) + " bytes");
+}
+
+// Authentication (R13). Without SigV4 the access key id is still read for the access log.
+std::optional<MockResponse> MockHandler::authenticate(const MockRequest& request,
+                                                      std::chrono::system_clock::time_point now,
+                                                      MockResponse& response) const {
   if (options_.auth == AuthMode::kSigV4) {
     const bool unsigned_request = !find_header(request.headers, kAuthorization).has_value();
     if (!(unsigned_request && has(Defect::kAcceptsUnsignedRequests))) {
@@ -268,42 +305,51 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
     const auto parsed = wire::parse_authorization(*auth);
     if (parsed.parsed) response.access_key_id = parsed.parsed->access_key_id;
   }
-  // Injected faults.
-  if (draw_fault()) {
-    switch (options_.fault.kind) {
-      case FaultKind::kInternal:
-        response.fault = "internal";
-        return error(response, kInternalServerException,
-                     "Injected fault: internal server error (--fault internal)");
-      case FaultKind::kDrop:
-        response.fault = "drop";
-        response.drop_connection = true;
-        response.status = 0;
-        return std::move(response);
-      case FaultKind::kLatency:
-        response.fault = "latency";
-        response.delay = options_.fault.latency;
-        break;
-      case FaultKind::kNone:
-        break;
-    }
+  return std::nullopt;
+}
+
+// Injected faults (--fault): a 500, a dropped connection, or a delay before the normal answer.
+std::optional<MockResponse> MockHandler::inject_fault(MockResponse& response) const {
+  if (!draw_fault()) return std::nullopt;
+  switch (options_.fault.kind) {
+    case FaultKind::kInternal:
+      response.fault = "internal";
+      return error(response, kInternalServerException,
+                   "Injected fault: internal server error (--fault internal)");
+    case FaultKind::kDrop:
+      response.fault = "drop";
+      response.drop_connection = true;
+      response.status = 0;
+      return std::move(response);
+    case FaultKind::kLatency:
+      response.fault = "latency";
+      response.delay = options_.fault.latency;
+      break;
+    case FaultKind::kNone:
+      break;
   }
-  // Media type (R12): a body must say application/json (parameters allowed).
-  if (!request.body.empty() && !has(Defect::kNoMediaTypeCheck)) {
-    const auto content_type = find_header(request.headers, kContentType);
-    if (!content_type || !validators::is_json_media_type(*content_type)) {
-      return error(response, kUnsupportedMediaTypeException,
-                   content_type ? "Unsupported Content-Type '" + printable(*content_type) +
-                                      "': a request body must be application/json"
-                                : std::string("The request has a body but no Content-Type: a "
-                                              "request body must be application/json"));
-    }
-  }
-  // Serialization (R6) and validation (R7).
+  return std::nullopt;
+}
+
+// Media type (R12): a body must say application/json (parameters allowed).
+std::optional<MockResponse> MockHandler::check_media_type(const MockRequest& request,
+                                                          MockResponse& response) const {
+  if (request.body.empty() || has(Defect::kNoMediaTypeCheck)) return std::nullopt;
+  const auto content_type = find_header(request.headers, kContentType);
+  if (content_type && validators::is_json_media_type(*content_type)) return std::nullopt;
+  return error(response, kUnsupportedMediaTypeException,
+               content_type ? "Unsupported Content-Type '" + printable(*content_type) +
+                                  "': a request body must be application/json"
+                            : std::string("The request has a body but no Content-Type: a "
+                                          "request body must be application/json"));
+}
+
+// Serialization (R6) and validation (R7); on success `decoded` holds the members the model knows.
+std::optional<MockResponse> MockHandler::validate(const MockRequest& request,
+                                                  MockResponse& response, Json& decoded) const {
   // One verdict per worker thread, reused: no allocation per request once its strings have grown.
   thread_local validators::RequestVerdict verdict;
   validator_.validate_into(request.body, verdict, validators::JsonReader::kFast, true);
-  Json decoded;
   if (verdict.outcome == validators::Outcome::kSerializationError) {
     if (has(Defect::kInternalErrorOnMalformedJson)) {
       return error(response, kInternalServerException, "Internal error while reading the request");
@@ -338,96 +384,114 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
   } else {
     decoded = std::move(verdict.decoded);
   }
-  if (has(Defect::kRejectsUnknownMembers)) {
-    const Json body =
-        Json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
-    if (body.is_object()) {
-      for (auto it = body.begin(); it != body.end(); ++it) {
-        if (operation_.input->member(it.key()) == nullptr) {
-          return error(response, kValidationException,
-                       "1 validation error detected: Unknown member '" + printable(it.key()) + "'");
-        }
-      }
+  if (has(Defect::kRejectsUnknownMembers)) return reject_unknown_members(request, response);
+  return std::nullopt;
+}
+
+// The kRejectsUnknownMembers defect: the first member the model does not know is a 400.
+std::optional<MockResponse> MockHandler::reject_unknown_members(const MockRequest& request,
+                                                                MockResponse& response) const {
+  const Json body =
+      Json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+  if (!body.is_object()) return std::nullopt;
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (operation_.input->member(it.key()) == nullptr) {
+      return error(response, kValidationException,
+                   "1 validation error detected: Unknown member '" + printable(it.key()) + "'");
     }
   }
+  return std::nullopt;
+}
 
-  // The list.
-  std::vector<std::string> scope;
-  scope.reserve(operation_.list_scope.size());
+// Resolve the list (R11): the list-scope values select a list; an unknown one is empty.
+std::optional<MockResponse> MockHandler::resolve_list(MockResponse& response,
+                                                      ListRequest& list) const {
+  list.scope.reserve(operation_.list_scope.size());
   for (const spec::Member* m : operation_.list_scope) {
-    const auto it = decoded.find(m->name);
-    scope.push_back(it != decoded.end() && it->is_string() ? it->get<std::string>()
-                                                           : std::string());
+    const auto it = list.decoded.find(m->name);
+    list.scope.push_back(it != list.decoded.end() && it->is_string() ? it->get<std::string>()
+                                                                     : std::string());
   }
-  std::vector<std::string_view> scope_views(scope.begin(), scope.end());
-  const std::vector<std::string>* items = dataset_->serialized_items(scope_views);
+  list.scope_views.assign(list.scope.begin(), list.scope.end());
+  list.items = dataset_->serialized_items(list.scope_views);
   static const std::vector<std::string> kNoItems;
-  if (items == nullptr) {
+  if (list.items == nullptr) {
     if (has(Defect::kUnknownScopeNotFound)) {
       // AWS's model does not declare ResourceNotFoundException for this operation: the defect
       // answers as other IVS operations do (404).
       return error(response, kResourceNotFoundException,
                    "No list matches the given " + binding_names(operation_), 404);
     }
-    items = &kNoItems;
+    list.items = &kNoItems;
   }
-  const std::span<const std::string_view> binding =
-      has(Defect::kTokenNotBound) ? std::span<const std::string_view>() : scope_views;
+  list.binding = has(Defect::kTokenNotBound) ? std::span<const std::string_view>()
+                                             : std::span<const std::string_view>(list.scope_views);
+  return std::nullopt;
+}
 
-  int64_t page_size = default_page_size_;
+// The page size (R3): the request's, else the default; never below 1.
+int64_t MockHandler::page_size(const Json& decoded) const {
+  int64_t size = default_page_size_;
   if (const auto it = decoded.find(page_size_member_);
       !page_size_member_.empty() && it != decoded.end() && it->is_number_integer()) {
-    page_size = it->get<int64_t>();
+    size = it->get<int64_t>();
   }
-  page_size = std::max<int64_t>(page_size, 1);
-  if (has(Defect::kPageLargerThanPageSize)) ++page_size;
+  size = std::max<int64_t>(size, 1);
+  if (has(Defect::kPageLargerThanPageSize)) ++size;
+  return size;
+}
 
-  // Pagination token (R10).
-  uint64_t position = 0;
-  std::string request_token;
+// Pagination token (R10): unseal it against the list scope; sets the page's first position.
+std::optional<MockResponse> MockHandler::read_token(std::chrono::system_clock::time_point now,
+                                                    MockResponse& response,
+                                                    ListRequest& list) const {
   bool has_token = false;
-  if (const auto it = decoded.find(input_token_member_);
-      !input_token_member_.empty() && it != decoded.end() && it->is_string()) {
-    request_token = it->get<std::string>();
+  if (const auto it = list.decoded.find(input_token_member_);
+      !input_token_member_.empty() && it != list.decoded.end() && it->is_string()) {
+    list.request_token = it->get<std::string>();
     has_token = true;
   }
-  if (has_token && request_token.empty() && has(Defect::kEmptyTokenRejected)) {
+  if (has_token && list.request_token.empty() && has(Defect::kEmptyTokenRejected)) {
     return error(response, kValidationException, "The pagination token is invalid: it is empty");
   }
-  if (!request_token.empty()) {
-    const auto unsealed = sealer_.unseal(request_token, binding, now);
-    if (!unsealed.ok()) {
-      const bool server_side = unsealed.error == wire::TokenError::kMalformed ||
-                               unsealed.error == wire::TokenError::kBadSignature ||
-                               unsealed.error == wire::TokenError::kUnsupportedVersion;
-      if (server_side && has(Defect::kInternalErrorOnTamperedToken)) {
-        return error(response, kInternalServerException, "Internal error while reading the token");
-      }
-      return error(response, kValidationException, unsealed.message);
+  if (list.request_token.empty()) return std::nullopt;
+  const auto unsealed = sealer_.unseal(list.request_token, list.binding, now);
+  if (!unsealed.ok()) {
+    const bool server_side = unsealed.error == wire::TokenError::kMalformed ||
+                             unsealed.error == wire::TokenError::kBadSignature ||
+                             unsealed.error == wire::TokenError::kUnsupportedVersion;
+    if (server_side && has(Defect::kInternalErrorOnTamperedToken)) {
+      return error(response, kInternalServerException, "Internal error while reading the token");
     }
-    position = *unsealed.position;
-    if (has(Defect::kTokenReplayDifferentPage)) {
-      std::lock_guard<std::mutex> lock(replay_mutex_);
-      if (replay_counts_.size() > 100000) replay_counts_.clear();
-      position += replay_counts_[request_token]++;
-    }
-    if (position > items->size()) {
-      if (has(Defect::kTokenNotBound) || has(Defect::kTokenReplayDifferentPage) ||
-          has(Defect::kDropsBoundaryItem)) {
-        position = items->size();
-      } else {
-        return error(response, kValidationException,
-                     "The pagination token is invalid: it points past the end of the list");
-      }
+    return error(response, kValidationException, unsealed.message);
+  }
+  list.position = *unsealed.position;
+  if (has(Defect::kTokenReplayDifferentPage)) {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (replay_counts_.size() > 100000) replay_counts_.clear();
+    list.position += replay_counts_[list.request_token]++;
+  }
+  if (list.position > list.items->size()) {
+    if (has(Defect::kTokenNotBound) || has(Defect::kTokenReplayDifferentPage) ||
+        has(Defect::kDropsBoundaryItem)) {
+      list.position = list.items->size();
+    } else {
+      return error(response, kValidationException,
+                   "The pagination token is invalid: it points past the end of the list");
     }
   }
+  return std::nullopt;
+}
 
-  // The page.
-  const size_t begin = static_cast<size_t>(position);
-  const size_t end = std::min(items->size(), begin + static_cast<size_t>(page_size));
+// Encode the page (R9, R10): the items from the position on, and a token when more remain.
+std::string MockHandler::encode_page(const ListRequest& list,
+                                     std::chrono::system_clock::time_point now) const {
+  const std::vector<std::string>& items = *list.items;
+  const size_t begin = static_cast<size_t>(list.position);
+  const size_t end = std::min(items.size(), begin + static_cast<size_t>(list.page_size));
   std::string body;
   size_t reserve = 64;
-  for (size_t i = begin; i < end; ++i) reserve += (*items)[i].size() + 1;
+  for (size_t i = begin; i < end; ++i) reserve += items[i].size() + 1;
   body.reserve(reserve + 200);
   body += '{';
   if (!has(Defect::kMissingItemsMember)) {
@@ -435,19 +499,19 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
     body += '[';
     for (size_t i = begin; i < end; ++i) {
       if (i != begin) body += ',';
-      body += (*items)[i];
+      body += items[i];
     }
     body += ']';
   }
   std::optional<std::string> next_token;
-  if (end < items->size()) {
+  if (end < items.size()) {
     size_t next = end;
     if (has(Defect::kDuplicatesBoundaryItem)) next = std::max(end - 1, begin + 1);
-    if (has(Defect::kDropsBoundaryItem)) next = std::min(end + 1, items->size());
-    next_token = sealer_.seal(binding, next, now);
+    if (has(Defect::kDropsBoundaryItem)) next = std::min(end + 1, items.size());
+    next_token = sealer_.seal(list.binding, next, now);
     if (has(Defect::kTokenOutsidePattern)) *next_token += "!";
-  } else if (has(Defect::kRepeatsLastToken) && !request_token.empty()) {
-    next_token = request_token;
+  } else if (has(Defect::kRepeatsLastToken) && !list.request_token.empty()) {
+    next_token = list.request_token;
   } else if (has(Defect::kEmptyTokenOnLastPage)) {
     next_token = std::string();
   }
@@ -460,8 +524,7 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
     body += json_string(*next_token);
   }
   body += '}';
-  finish_success(response, std::move(body));
-  return std::move(response);
+  return body;
 }
 
 }  // namespace lpe::mock

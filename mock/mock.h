@@ -242,9 +242,30 @@ class MockHandler {
               MockOptions options, std::shared_ptr<const Dataset> dataset);
 
  private:
+  // One request through the named stages below, in this order; each stage either answers
+  // (an error, or a dropped connection) or lets the request go on.
   MockResponse handle_operation(const MockRequest& request,
                                 std::chrono::system_clock::time_point now,
                                 MockResponse& response) const;
+  struct ListRequest;  // what the stages after validation share (handler.cc)
+  std::optional<MockResponse> route(const MockRequest& request, MockResponse& response) const;
+  std::optional<MockResponse> check_body_limit(const MockRequest& request,
+                                               MockResponse& response) const;
+  std::optional<MockResponse> authenticate(const MockRequest& request,
+                                           std::chrono::system_clock::time_point now,
+                                           MockResponse& response) const;
+  std::optional<MockResponse> inject_fault(MockResponse& response) const;
+  std::optional<MockResponse> check_media_type(const MockRequest& request,
+                                               MockResponse& response) const;
+  std::optional<MockResponse> validate(const MockRequest& request, MockResponse& response,
+                                       nlohmann::ordered_json& decoded) const;
+  std::optional<MockResponse> reject_unknown_members(const MockRequest& request,
+                                                     MockResponse& response) const;
+  std::optional<MockResponse> resolve_list(MockResponse& response, ListRequest& list) const;
+  int64_t page_size(const nlohmann::ordered_json& decoded) const;
+  std::optional<MockResponse> read_token(std::chrono::system_clock::time_point now,
+                                         MockResponse& response, ListRequest& list) const;
+  std::string encode_page(const ListRequest& list, std::chrono::system_clock::time_point now) const;
   // An R8 error; its status comes from the model's error shape (500 for a name the model does
   // not know) unless `status` is given.
   MockResponse error(MockResponse& response, std::string_view error_type, std::string_view message,
