@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`lpe mock` under hostile load (issue 13): figures for mock/README.md "Hardening".
+"""`lpe mock` under hostile load: figures for mock/README.md "Hardening".
 
 Starts `lpe mock --port 0` on 127.0.0.1, measures a normal request's latency alone, then holds
 SLOW slowloris connections (each sends one header byte every second and reconnects when the mock

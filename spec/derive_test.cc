@@ -257,6 +257,25 @@ TEST(AwsModel, LoadFileAppliesTheBundledOverlayWhenItFits) {
   EXPECT_NE(contract.summary().find("be089eef8ccb"), std::string::npos) << contract.summary();
 }
 
+TEST(AwsModel, AnOverlayThatDoesNotFitIsLeftOutWhole) {
+  const std::string other = R"({"smithy":"2.0","shapes":{
+    "a.b#Op":{"type":"operation","input":{"target":"a.b#In"}},
+    "a.b#In":{"type":"structure","members":{"id":{"target":"smithy.api#String"}}}}})";
+  auto loaded = Model::load({{"other.json", other},
+                             {"overlay.json", std::string(bundled_overlay_model()), "overlay",
+                              /*only_if_it_fits=*/true}});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded))
+      << std::get<ModelError>(loaded).to_string();
+  const auto& contract = std::get<std::shared_ptr<const Model>>(loaded)->contract();
+  ASSERT_EQ(contract.sources.size(), 1u);
+  EXPECT_EQ(contract.sources[0].name, "other.json");
+  // The same overlay given as a must-apply file is an error naming the shape.
+  EXPECT_NE(load_error({{"other.json", other},
+                        {"overlay.json", std::string(bundled_overlay_model()), "overlay"}})
+                .find("apply targets unknown shape"),
+            std::string::npos);
+}
+
 TEST(BundledContract, NamesItsSourcesAndProvenance) {
   const auto& contract = Model::bundled()->contract();
   EXPECT_EQ(contract.origin, "bundled");

@@ -207,6 +207,7 @@ class ModelBuilder {
 
   void add_document(const Model::Source& source) {
     current_file_ = source.name;
+    only_if_it_fits_ = source.only_if_it_fits;
     Json doc;
     try {
       doc = Json::parse(source.text);
@@ -262,7 +263,7 @@ class ModelBuilder {
             (dollar != std::string::npos && !is_identifier(member))) {
           fail(ptr, "'" + id + "' is not an absolute shape id (namespace#Name[$member])");
         }
-        applies_.push_back({current_file_, ptr, shape_id, member, body});
+        applies_.push_back({current_file_, ptr, shape_id, member, body, only_if_it_fits_});
         continue;
       }
       if (!is_absolute_shape_id(id)) {
@@ -283,6 +284,7 @@ class ModelBuilder {
 
   void resolve() {
     add_prelude();
+    drop_overlays_that_do_not_fit();
     for (const auto& a : applies_) {
       current_file_ = a.file;
       const auto pending = std::find_if(pending_.begin(), pending_.end(),
@@ -364,7 +366,20 @@ class ModelBuilder {
     std::string id;      // the shape
     std::string member;  // empty: the shape itself
     Json body;
+    bool only_if_it_fits = false;  // from an overlay applied only when all its shapes exist
   };
+
+  // An overlay loaded with only_if_it_fits whose applies name a shape the model does not define
+  // is dropped whole (its file is listed in dropped_files_).
+  void drop_overlays_that_do_not_fit() {
+    for (const auto& a : applies_) {
+      if (a.only_if_it_fits && model_.shapes_.count(a.id) == 0) dropped_files_.insert(a.file);
+    }
+    applies_.erase(
+        std::remove_if(applies_.begin(), applies_.end(),
+                       [&](const Apply& a) { return dropped_files_.count(a.file) != 0; }),
+        applies_.end());
+  }
 
   // Smithy apply semantics: a trait the shape lacks is added; an equal value is fine; two lists
   // are concatenated; any other difference is a conflict (the overlay disagrees with the model).
@@ -994,6 +1009,8 @@ class ModelBuilder {
   std::vector<Apply> applies_;
   std::vector<ProtocolErrorRef> protocol_error_ids_;
   std::map<std::string, Json> apply_traits_;
+  bool only_if_it_fits_ = false;
+  std::set<std::string> dropped_files_;
   std::map<std::string, std::map<std::string, Json>> apply_member_traits_;
   std::map<std::string, std::string> applied_from_;
   const Shape* current_shape_ = nullptr;  // the shape whose members make_member resolves
@@ -1091,6 +1108,12 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load(
   } catch (const std::exception& e) {
     return ModelError{builder.current_file(), "", std::string("cannot load: ") + e.what()};
   }
+  auto& files = model->contract_.sources;
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [&](const ContractSource& f) {
+                               return builder.dropped_files_.count(f.name) != 0;
+                             }),
+              files.end());
   return std::shared_ptr<const Model>(std::move(model));
 }
 
@@ -1122,23 +1145,6 @@ std::optional<std::string> read_whole_file(const std::string& path) {
   return text.str();
 }
 
-// True when every shape an overlay applies to is defined by the model text (AWS's published
-// model and our derived one share their shape ids).
-bool overlay_fits(std::string_view overlay_text, std::string_view model_text) {
-  try {
-    const auto overlay = nlohmann::json::parse(overlay_text);
-    const auto model = nlohmann::json::parse(model_text);
-    const auto shapes = model.find("shapes");
-    if (shapes == model.end() || !shapes->is_object()) return false;
-    for (const auto& [id, body] : overlay.at("shapes").items()) {
-      if (!shapes->contains(id.substr(0, id.find('$')))) return false;
-    }
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 }  // namespace
 
 std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(
@@ -1147,10 +1153,9 @@ std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(
   if (!text) return ModelError{path, "", "cannot open or read the model file"};
   std::vector<Source> sources{{path, *text}};
   if (overlay_paths.empty()) {
-    if (overlay_fits(bundled_overlay_model(), *text)) {
-      sources.push_back(
-          {std::string(kBundledOverlayName), std::string(bundled_overlay_model()), "overlay"});
-    }
+    // AWS's published model and our derived one share their shape ids; other models do not.
+    sources.push_back({std::string(kBundledOverlayName), std::string(bundled_overlay_model()),
+                       "overlay", /*only_if_it_fits=*/true});
   } else {
     for (const auto& overlay : overlay_paths) {
       const auto overlay_text = read_whole_file(overlay);

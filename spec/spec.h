@@ -304,6 +304,9 @@ class Model {
     std::string name;
     std::string text;
     std::string role = "model";
+    // An overlay applied only when every shape it applies to is in the model (the bundled
+    // overlay on a user's --model file); otherwise it is left out, and out of contract().
+    bool only_if_it_fits = false;
   };
 
   // Loads and merges Smithy 2.0 JSON AST documents (shapes with the same id are an error),

@@ -1,4 +1,4 @@
-// The mock against hostile peers (issue 13, DESIGN.md "Hostile peers"): raw-socket clients on
+// The mock against hostile peers (DESIGN.md "Hostile peers"): raw-socket clients on
 // loopback against an in-process MockServer and against the `lpe mock` binary, one test per
 // attack. Each asserts what a user expects (answered with status X in the R8 form, connection
 // closed, stopped within N seconds, memory below M) and is bounded in time by its own deadlines.
