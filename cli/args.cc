@@ -10,8 +10,7 @@
 
 namespace lpe::cli {
 
-std::optional<Args> Args::parse(int argc, char** argv, int first,
-                                const std::vector<OptionSpec>& specs, std::string& error) {
+Result<Args> Args::parse(int argc, char** argv, int first, const std::vector<OptionSpec>& specs) {
   Args args;
   bool only_positionals = false;
   for (int i = first; i < argc; ++i) {
@@ -39,8 +38,7 @@ std::optional<Args> Args::parse(int argc, char** argv, int first,
       if (s.name == name) spec = &s;
     }
     if (spec == nullptr) {
-      error = "unknown option '--" + std::string(name) + "' (see --help)";
-      return std::nullopt;
+      return fail("unknown option '--" + std::string(name) + "' (see --help)");
     }
     std::string value;
     if (spec->takes_value) {
@@ -49,17 +47,14 @@ std::optional<Args> Args::parse(int argc, char** argv, int first,
       } else if (i + 1 < argc) {
         value = argv[++i];
       } else {
-        error = "option '--" + spec->name + "' needs a value";
-        return std::nullopt;
+        return fail("option '--" + spec->name + "' needs a value");
       }
     } else if (inline_value) {
-      error = "option '--" + spec->name + "' takes no value";
-      return std::nullopt;
+      return fail("option '--" + spec->name + "' takes no value");
     }
     auto& slot = args.values_[spec->name];
     if (!spec->repeatable && !slot.empty()) {
-      error = "option '--" + spec->name + "' given twice";
-      return std::nullopt;
+      return fail("option '--" + spec->name + "' given twice");
     }
     slot.push_back(std::move(value));
   }
@@ -95,30 +90,26 @@ std::optional<double> parse_non_negative(std::string_view text) {
   return v;
 }
 
-std::optional<std::string> read_input(const std::string& path, size_t max_bytes,
-                                      std::string& error) {
+Result<std::string> read_input(const std::string& path, size_t max_bytes) {
   std::string out;
   std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
-    error = "cannot open " + path + ": " + std::strerror(errno);
-    return std::nullopt;
+    return fail("cannot open " + path + ": " + std::strerror(errno));
   }
   char buf[65536];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
     if (out.size() + n > max_bytes) {
       if (f != stdin) std::fclose(f);
-      error = (path == "-" ? std::string("standard input") : path) + " is larger than " +
-              std::to_string(max_bytes) + " bytes";
-      return std::nullopt;
+      return fail((path == "-" ? std::string("standard input") : path) + " is larger than " +
+                  std::to_string(max_bytes) + " bytes");
     }
     out.append(buf, n);
   }
   const bool failed = std::ferror(f) != 0;
   if (f != stdin) std::fclose(f);
   if (failed) {
-    error = "cannot read " + path;
-    return std::nullopt;
+    return fail("cannot read " + path);
   }
   return out;
 }

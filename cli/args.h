@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+
 namespace lpe::cli {
 
 // One accepted option.
@@ -21,9 +23,8 @@ struct OptionSpec {
 // The parsed command line.
 class Args {
  public:
-  // Parses argv[first..]; on error returns nullopt and sets `error` to a one-line reason.
-  static std::optional<Args> parse(int argc, char** argv, int first,
-                                   const std::vector<OptionSpec>& specs, std::string& error);
+  // Parses argv[first..]; the error is a one-line reason.
+  static Result<Args> parse(int argc, char** argv, int first, const std::vector<OptionSpec>& specs);
 
   bool has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
   // The last value given for `name`, or `fallback`.
@@ -42,9 +43,8 @@ std::optional<long long> parse_integer(std::string_view text, long long min, lon
 // Parses a decimal number (seconds, rates); nullopt when it is not one or is negative.
 std::optional<double> parse_non_negative(std::string_view text);
 
-// Reads a whole file ("-" = standard input), at most `max_bytes`; on error returns nullopt and
-// sets `error` ("cannot open FILE: No such file or directory").
-std::optional<std::string> read_input(const std::string& path, size_t max_bytes,
-                                      std::string& error);
+// Reads a whole file ("-" = standard input), at most `max_bytes`; the error is one line
+// ("cannot open FILE: No such file or directory").
+Result<std::string> read_input(const std::string& path, size_t max_bytes);
 
 }  // namespace lpe::cli

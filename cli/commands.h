@@ -2,11 +2,12 @@
 // input, 2 could not run (usage, I/O, model) with a one-line reason on stderr.
 #pragma once
 
+#include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "cli/args.h"
 #include "spec/spec.h"
 
@@ -22,12 +23,48 @@ struct SelectedOperation {
   spec::OperationView operation;
 };
 
+// A subcommand that ends before it runs, with this process exit code.
+struct EarlyExit {
+  int code;
+};
+
+// The command line of `command` (argv[2..]), or an early exit: 2 after a usage error (printed),
+// 0 after printing `help` for --help.
+Result<Args, EarlyExit> parse_command_line(const std::string& command, int argc, char** argv,
+                                           const std::vector<OptionSpec>& specs, const char* help);
+
 // Options every model-driven subcommand accepts.
 std::vector<OptionSpec> model_options();
-// Loads the selection, or returns nullopt with `error` set ("model.json: at /shapes/...: ...").
-std::optional<SelectedOperation> select_operation(const Args& args, std::string& error);
+// Loads the selection; the error says where ("model.json: at /shapes/...: ...").
+Result<SelectedOperation> select_operation(const Args& args);
+
+// An option that takes a whole number in [min, max] and sets a field of `Options`: a row of the
+// tables the subcommands read their numeric options from.
+template <class Options>
+struct IntegerOption {
+  const char* name;  // without dashes
+  long long min;
+  long long max;
+  const char* error;  // the usage error when the value is not such a number
+  void (*set)(Options&, long long);
+};
+
+// Sets `options` from each option of `table` given on the command line, in table order; the first
+// value out of range is the error.
+template <class Options, size_t N>
+Status apply_integer_options(const Args& args, const IntegerOption<Options> (&table)[N],
+                             Options& options) {
+  for (const auto& option : table) {
+    if (!args.has(option.name)) continue;
+    const auto value = parse_integer(args.get(option.name), option.min, option.max);
+    if (!value) return fail(option.error);
+    option.set(options, *value);
+  }
+  return {};
+}
 
 // Prints "lpe <command>: <message>" to stderr and returns 2.
 int usage_error(const std::string& command, const std::string& message);
+int usage_error(const std::string& command, const Error& error);
 
 }  // namespace lpe::cli

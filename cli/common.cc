@@ -17,27 +17,30 @@ std::vector<OptionSpec> model_options() {
   };
 }
 
-std::optional<SelectedOperation> select_operation(const Args& args, std::string& error) {
-  SelectedOperation out;
-  if (args.has("overlay") && !args.has("model")) {
-    error = "--overlay needs --model (the bundled model has its overlay already)";
-    return std::nullopt;
+Result<Args, EarlyExit> parse_command_line(const std::string& command, int argc, char** argv,
+                                           const std::vector<OptionSpec>& specs, const char* help) {
+  auto args = Args::parse(argc, argv, 2, specs);
+  if (!args) return EarlyExit{usage_error(command, args.error())};
+  if (args->has("help")) {
+    std::fputs(help, stdout);
+    return EarlyExit{0};
   }
+  return std::move(args).value();
+}
+
+Result<SelectedOperation> select_operation(const Args& args) {
+  SelectedOperation out;
+  if (args.has("overlay") && !args.has("model"))
+    return fail("--overlay needs --model (the bundled model has its overlay already)");
   if (args.has("model")) {
     auto loaded = spec::Model::load_file(args.get("model"), args.all("overlay"));
-    if (auto* e = std::get_if<spec::ModelError>(&loaded)) {
-      error = e->to_string();
-      return std::nullopt;
-    }
+    if (auto* e = std::get_if<spec::ModelError>(&loaded)) return fail(e->to_string());
     out.model = std::get<std::shared_ptr<const spec::Model>>(loaded);
   } else {
     out.model = spec::Model::bundled();
   }
   auto op = out.model->operation(args.get("operation"));
-  if (auto* e = std::get_if<std::string>(&op)) {
-    error = *e;
-    return std::nullopt;
-  }
+  if (auto* e = std::get_if<std::string>(&op)) return fail(*e);
   out.operation = std::get<spec::OperationView>(op);
   return out;
 }
@@ -47,6 +50,10 @@ int usage_error(const std::string& command, const std::string& message) {
   std::fprintf(stderr, "lpe %s: %s\n", command.c_str(),
                harness::internal::escape_for_terminal(message, false).c_str());
   return 2;
+}
+
+int usage_error(const std::string& command, const Error& error) {
+  return usage_error(command, error.to_string());
 }
 
 }  // namespace lpe::cli

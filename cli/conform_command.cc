@@ -100,38 +100,28 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-bool write_file(const std::string& path, const std::string& text, std::string& error) {
+Status write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) {
-    error = "cannot write " + path;
-    return false;
-  }
-  return true;
+  if (!out) return fail("cannot write " + path);
+  return {};
 }
 
 // Checks that `path` can be created or opened for writing, without changing an existing file
 // and without leaving a new one behind. The error names the option and the reason.
-bool check_writable(const char* option, const std::string& path, std::string& error) {
-  if (path.empty()) {
-    error = std::string("--") + option + " needs a file name";
-    return false;
-  }
+Status check_writable(const char* option, const std::string& path) {
+  if (path.empty()) return fail(std::string("--") + option + " needs a file name");
   struct stat before {};
   const bool existed = ::stat(path.c_str(), &before) == 0;
-  if (existed && S_ISDIR(before.st_mode)) {
-    error = std::string("cannot write --") + option + " " + path + ": it is a directory";
-    return false;
-  }
+  if (existed && S_ISDIR(before.st_mode))
+    return fail(std::string("cannot write --") + option + " " + path + ": it is a directory");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = std::string("cannot write --") + option + " " + path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (fd < 0)
+    return fail(std::string("cannot write --") + option + " " + path + ": " + std::strerror(errno));
   ::close(fd);
   if (!existed) ::unlink(path.c_str());
-  return true;
+  return {};
 }
 
 // True when both paths name the same existing file.
@@ -142,9 +132,7 @@ bool same_file(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
-}  // namespace
-
-int run_conform(int argc, char** argv) {
+std::vector<OptionSpec> conform_option_specs() {
   auto specs = model_options();
   for (const char* name : {"endpoint",      "targets-file",   "access-key-id", "secret-access-key",
                            "session-token", "region",         "seed",          "cases",
@@ -158,269 +146,326 @@ int run_conform(int argc, char** argv) {
        {"sigv4", "allow-insecure-http", "strict", "quiet", "list-checks", "help"}) {
     specs.push_back({name, false, false, ""});
   }
-  std::string error;
-  const auto args = Args::parse(argc, argv, 2, specs, error);
-  if (!args) return usage_error("conform", error);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
-  if (args->has("list-checks")) {
-    for (const auto& c : harness::all_checks()) {
-      std::printf("%-26s %-10s %-7s %-11s %s\n", c.name.c_str(), c.rule.c_str(),
-                  c.level == harness::Level::kMust ? "must" : "should", c.family.c_str(),
-                  c.description.c_str());
-    }
-    return 0;
-  }
-  if (!args->positionals().empty())
-    return usage_error("conform", "unexpected argument '" + args->positionals()[0] + "'");
-  const auto selected = select_operation(*args, error);
-  if (!selected) return usage_error("conform", error);
-  const auto& op = selected->operation;
+  return specs;
+}
 
-  harness::ConformOptions options;
-  // Numbers.
-  if (args->has("seed")) {
-    const auto seed = parse_integer(args->get("seed"), 0, INT64_MAX);
-    if (!seed) return usage_error("conform", "--seed must be a non-negative integer");
+void print_check_list() {
+  for (const auto& c : harness::all_checks()) {
+    std::printf("%-26s %-10s %-7s %-11s %s\n", c.name.c_str(), c.rule.c_str(),
+                c.level == harness::Level::kMust ? "must" : "should", c.family.c_str(),
+                c.description.c_str());
+  }
+}
+
+using harness::ConformOptions;
+
+constexpr IntegerOption<ConformOptions> kCountOptions[] = {
+    {"cases", 1, 1000000, "--cases must be an integer 1..1000000",
+     [](ConformOptions& o, long long v) { o.cases = static_cast<int>(v); }},
+    {"workers", 1, 256, "--workers must be an integer 1..256",
+     [](ConformOptions& o, long long v) { o.workers = static_cast<int>(v); }},
+    {"max-pages", 1, 100000000, "--max-pages must be a positive integer",
+     [](ConformOptions& o, long long v) { o.max_pages = static_cast<size_t>(v); }},
+    {"max-shrink-steps", 0, 100000, "--max-shrink-steps must be an integer 0..100000",
+     [](ConformOptions& o, long long v) { o.max_shrink_steps = static_cast<int>(v); }},
+};
+
+// An option that takes a non-negative number of seconds (or requests per second).
+struct SecondsOption {
+  const char* name;
+  bool zero_allowed;
+  void (*set)(ConformOptions&, double);
+};
+
+std::chrono::milliseconds milliseconds_of(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+constexpr SecondsOption kSecondsOptions[] = {
+    {"timeout", false, [](ConformOptions& o, double v) { o.timeout = milliseconds_of(v); }},
+    {"max-time", true, [](ConformOptions& o, double v) { o.max_time = milliseconds_of(v); }},
+    {"rate-limit", true, [](ConformOptions& o, double v) { o.rate_limit = v; }},
+};
+
+// The run: seed (random when not given), counts, time bounds, the checks selected, strictness,
+// the record and replay files and the progress line.
+Status read_run_options(const Args& args, ConformOptions& options) {
+  if (args.has("seed")) {
+    const auto seed = parse_integer(args.get("seed"), 0, INT64_MAX);
+    if (!seed) return fail("--seed must be a non-negative integer");
     options.seed = static_cast<uint64_t>(*seed);
   } else {
     options.seed = std::random_device{}() % 1000000000ULL;
   }
-  if (args->has("cases")) {
-    const auto v = parse_integer(args->get("cases"), 1, 1000000);
-    if (!v) return usage_error("conform", "--cases must be an integer 1..1000000");
-    options.cases = static_cast<int>(*v);
+  if (auto counts = apply_integer_options(args, kCountOptions, options); !counts) return counts;
+  for (const auto& option : kSecondsOptions) {
+    if (!args.has(option.name)) continue;
+    const auto v = parse_non_negative(args.get(option.name));
+    if (!v || (*v == 0 && !option.zero_allowed))
+      return fail(std::string("--") + option.name + " must be a positive number");
+    option.set(options, *v);
   }
-  if (args->has("workers")) {
-    const auto v = parse_integer(args->get("workers"), 1, 256);
-    if (!v) return usage_error("conform", "--workers must be an integer 1..256");
-    options.workers = static_cast<int>(*v);
-  }
-  if (args->has("max-pages")) {
-    const auto v = parse_integer(args->get("max-pages"), 1, 100000000);
-    if (!v) return usage_error("conform", "--max-pages must be a positive integer");
-    options.max_pages = static_cast<size_t>(*v);
-  }
-  if (args->has("max-shrink-steps")) {
-    const auto v = parse_integer(args->get("max-shrink-steps"), 0, 100000);
-    if (!v) return usage_error("conform", "--max-shrink-steps must be an integer 0..100000");
-    options.max_shrink_steps = static_cast<int>(*v);
-  }
-  for (const char* name : {"timeout", "max-time", "rate-limit"}) {
-    if (!args->has(name)) continue;
-    const auto v = parse_non_negative(args->get(name));
-    if (!v || (*v == 0 && std::string(name) == "timeout")) {
-      return usage_error("conform", std::string("--") + name + " must be a positive number");
-    }
-    const auto ms = std::chrono::milliseconds(static_cast<int64_t>(*v * 1000));
-    if (std::string(name) == "timeout") options.timeout = ms;
-    if (std::string(name) == "max-time") options.max_time = ms;
-    if (std::string(name) == "rate-limit") options.rate_limit = *v;
-  }
-  // Checks.
   for (const char* name : {"checks", "exclude-checks"}) {
-    for (const auto& check : split_list(args->get(name))) {
-      if (harness::find_check(check) == nullptr) {
-        return usage_error("conform", "unknown check '" + check + "' (see --list-checks)");
-      }
+    for (const auto& check : split_list(args.get(name))) {
+      if (harness::find_check(check) == nullptr)
+        return fail("unknown check '" + check + "' (see --list-checks)");
       (std::string(name) == "checks" ? options.only_checks : options.excluded_checks)
           .push_back(check);
     }
   }
-  options.strict = args->has("strict");
-  options.record_path = args->get("record");
-  options.replay_path = args->get("replay");
-  options.show_progress = !args->has("quiet") && isatty(STDERR_FILENO);
+  options.strict = args.has("strict");
+  options.record_path = args.get("record");
+  options.replay_path = args.get("replay");
+  options.show_progress = !args.has("quiet") && isatty(STDERR_FILENO);
+  return {};
+}
 
-  // Signing.
-  if (args->has("sigv4")) {
-    harness::SigningOptions signing;
-    signing.credentials.access_key_id = args->get("access-key-id", env("AWS_ACCESS_KEY_ID"));
-    signing.credentials.secret_access_key =
-        args->get("secret-access-key", env("AWS_SECRET_ACCESS_KEY"));
-    signing.credentials.session_token = args->get("session-token", env("AWS_SESSION_TOKEN"));
-    signing.region = args->get("region", env("AWS_REGION"));
-    if (signing.region.empty()) signing.region = env("AWS_DEFAULT_REGION");
-    if (signing.region.empty()) signing.region = "us-east-1";
-    signing.service = op.sigv4_name;
-    if (!args->has("endpoint") && signing.credentials.access_key_id.empty()) {
-      // The embedded mock: made-up credentials shared by both sides.
-      signing.credentials.access_key_id = "AKIALPEEMBEDDEDMOCK1";
-      // Printable, as real secret keys are: 32 random bytes in hex.
-      static constexpr char kHex[] = "0123456789abcdef";
-      std::string secret;
-      for (const unsigned char byte : wire::TokenSealer::random_secret()) {
-        secret += kHex[byte >> 4];
-        secret += kHex[byte & 15];
-      }
-      signing.credentials.secret_access_key = std::move(secret);
-    }
-    if (signing.credentials.access_key_id.empty() ||
-        signing.credentials.secret_access_key.empty()) {
-      return usage_error(
-          "conform",
-          "--sigv4 needs credentials: --access-key-id/--secret-access-key or AWS_ACCESS_KEY_ID/"
-          "AWS_SECRET_ACCESS_KEY");
-    }
-    options.sigv4 = signing;
-  } else {
+// Made-up credentials the embedded mock and the run share: a fixed key id and a printable secret,
+// as real secret keys are (32 random bytes in hex).
+wire::Credentials embedded_mock_credentials() {
+  wire::Credentials credentials;
+  credentials.access_key_id = "AKIALPEEMBEDDEDMOCK1";
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const unsigned char byte : wire::TokenSealer::random_secret()) {
+    credentials.secret_access_key += kHex[byte >> 4];
+    credentials.secret_access_key += kHex[byte & 15];
+  }
+  return credentials;
+}
+
+// --sigv4 and its credentials and region (options, then the AWS_* environment).
+Status read_signing(const Args& args, const spec::OperationView& op, ConformOptions& options) {
+  if (!args.has("sigv4")) {
     for (const char* name : {"access-key-id", "secret-access-key", "session-token"}) {
-      if (args->has(name))
-        return usage_error("conform", std::string("--") + name + " needs --sigv4");
+      if (args.has(name)) return fail(std::string("--") + name + " needs --sigv4");
+    }
+    return {};
+  }
+  harness::SigningOptions signing;
+  auto& credentials = signing.credentials;
+  credentials.access_key_id = args.get("access-key-id", env("AWS_ACCESS_KEY_ID"));
+  credentials.secret_access_key = args.get("secret-access-key", env("AWS_SECRET_ACCESS_KEY"));
+  credentials.session_token = args.get("session-token", env("AWS_SESSION_TOKEN"));
+  signing.region = args.get("region", env("AWS_REGION"));
+  if (signing.region.empty()) signing.region = env("AWS_DEFAULT_REGION");
+  if (signing.region.empty()) signing.region = "us-east-1";
+  signing.service = op.sigv4_name;
+  if (!args.has("endpoint") && credentials.access_key_id.empty()) {
+    const auto made_up = embedded_mock_credentials();
+    credentials.access_key_id = made_up.access_key_id;
+    credentials.secret_access_key = made_up.secret_access_key;
+  }
+  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
+    return fail(
+        "--sigv4 needs credentials: --access-key-id/--secret-access-key or AWS_ACCESS_KEY_ID/"
+        "AWS_SECRET_ACCESS_KEY");
+  }
+  options.sigv4 = signing;
+  return {};
+}
+
+// The targets of a --targets-file (a `lpe mock --dump-data` style file).
+Result<std::vector<harness::Target>> read_targets_file(const std::string& path,
+                                                       const spec::OperationView& op) {
+  auto text = read_input(path, 256u << 20);
+  if (!text) return std::move(text).error();
+  // A NUL byte would end nlohmann's reading early; deep nesting would overflow the stack.
+  if (const std::string problem = wire::json_text_problem(*text, 64); !problem.empty())
+    return fail(path + ": not valid JSON: " + problem);
+  const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
+  if (doc.is_discarded()) return fail(path + ": not valid JSON");
+  auto targets = harness::targets_from_dataset(op, doc, path);
+  if (auto* e = std::get_if<std::string>(&targets)) return fail(*e);
+  return std::move(std::get<std::vector<harness::Target>>(targets));
+}
+
+// --endpoint with its --target values and --targets-file.
+Status read_endpoint_and_targets(const Args& args, const spec::OperationView& op,
+                                 ConformOptions& options) {
+  options.endpoint = args.get("endpoint");
+  const auto parsed = harness::internal::parse_endpoint(options.endpoint);
+  if (auto* e = std::get_if<std::string>(&parsed)) return fail("--endpoint: " + *e);
+  for (const auto& text : args.all("target")) {
+    auto target = harness::parse_target(op, text);
+    if (auto* e = std::get_if<std::string>(&target)) return fail(*e);
+    options.targets.push_back(std::get<harness::Target>(target));
+  }
+  if (args.has("targets-file")) {
+    auto targets = read_targets_file(args.get("targets-file"), op);
+    if (!targets) return std::move(targets).error();
+    for (auto& t : *targets) options.targets.push_back(std::move(t));
+  }
+  if (options.targets.empty() && options.replay_path.empty()) {
+    std::fprintf(stderr,
+                 "lpe conform: no --target given: pagination checks need lists known to exist; "
+                 "they will not run\n");
+  }
+  return {};
+}
+
+// Without --endpoint: the reference mock on a free loopback port with its default dataset (and
+// the run's credentials when signed); its scopes are the targets.
+Result<std::unique_ptr<mock::MockServer>> start_embedded_mock(const Args& args,
+                                                              const SelectedOperation& selected,
+                                                              ConformOptions& options) {
+  if (args.has("target") || args.has("targets-file"))
+    return fail("--target and --targets-file need --endpoint (the embedded mock brings its own)");
+  auto dataset = mock::Dataset::synthetic(selected.operation);
+  if (auto* errors = std::get_if<std::vector<mock::DataError>>(&dataset))
+    return fail("cannot build the embedded dataset: " + errors->front().to_string());
+  auto shared = std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
+  mock::MockOptions mock_options;
+  mock_options.dataset = shared;
+  if (options.sigv4) {
+    mock_options.auth = mock::AuthMode::kSigV4;
+    mock_options.region = options.sigv4->region;
+    const auto& c = options.sigv4->credentials;
+    if (c.session_token.empty()) {
+      mock_options.credentials.add(c.access_key_id, c.secret_access_key);
+    } else {
+      mock_options.credentials.add(c.access_key_id, c.secret_access_key, c.session_token);
     }
   }
+  auto handler = mock::MockHandler::create(selected.model, selected.operation, mock_options);
+  if (auto* e = std::get_if<std::string>(&handler)) return fail("embedded mock: " + *e);
+  auto server = std::make_unique<mock::MockServer>(
+      std::get<std::shared_ptr<const mock::MockHandler>>(handler), mock::ServerOptions{});
+  std::string error;
+  if (!server->start(error)) return fail("embedded mock: " + error);
+  options.endpoint = server->url();
+  for (const auto& scope : shared->scopes())
+    options.targets.push_back(harness::Target{scope.values});
+  return server;
+}
 
-  // Endpoint and targets: given, or the embedded mock.
-  std::unique_ptr<mock::MockServer> embedded;
+// "lpe conform ..." with the options that decide what a reproduction line re-sends.
+std::string reproduction_prefix(const Args& args, const ConformOptions& options) {
   std::string reproduce = "lpe conform";
-  if (args->has("model")) reproduce += " --model " + shell_quote(args->get("model"));
-  if (args->has("operation")) reproduce += " --operation " + shell_quote(args->get("operation"));
-  for (const auto& overlay : args->all("overlay"))
-    reproduce += " --overlay " + shell_quote(overlay);
-  if (args->has("endpoint")) {
-    options.endpoint = args->get("endpoint");
-    const auto parsed = harness::internal::parse_endpoint(options.endpoint);
-    if (auto* e = std::get_if<std::string>(&parsed))
-      return usage_error("conform", "--endpoint: " + *e);
+  if (args.has("model")) reproduce += " --model " + shell_quote(args.get("model"));
+  if (args.has("operation")) reproduce += " --operation " + shell_quote(args.get("operation"));
+  for (const auto& overlay : args.all("overlay")) reproduce += " --overlay " + shell_quote(overlay);
+  if (args.has("endpoint")) {
     reproduce += " --endpoint " + shell_quote(options.endpoint);
-    for (const auto& text : args->all("target")) {
-      auto t = harness::parse_target(op, text);
-      if (auto* e = std::get_if<std::string>(&t)) return usage_error("conform", *e);
-      options.targets.push_back(std::get<harness::Target>(t));
-      reproduce += " --target " + shell_quote(text);
-    }
-    if (args->has("targets-file")) {
-      const std::string path = args->get("targets-file");
-      const auto text = read_input(path, 256u << 20, error);
-      if (!text) return usage_error("conform", error);
-      // A NUL byte would end nlohmann's reading early; deep nesting would overflow the stack.
-      if (const std::string problem = wire::json_text_problem(*text, 64); !problem.empty()) {
-        return usage_error("conform", path + ": not valid JSON: " + problem);
-      }
-      const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
-      if (doc.is_discarded()) return usage_error("conform", path + ": not valid JSON");
-      auto targets = harness::targets_from_dataset(op, doc, path);
-      if (auto* e = std::get_if<std::string>(&targets)) return usage_error("conform", *e);
-      for (auto& t : std::get<std::vector<harness::Target>>(targets))
-        options.targets.push_back(std::move(t));
-      reproduce += " --targets-file " + shell_quote(path);
-    }
-    if (options.targets.empty() && options.replay_path.empty()) {
-      std::fprintf(stderr,
-                   "lpe conform: no --target given: pagination checks need lists known to exist; "
-                   "they will not run\n");
-    }
-  } else {
-    if (args->has("target") || args->has("targets-file")) {
-      return usage_error(
-          "conform",
-          "--target and --targets-file need --endpoint (the embedded mock brings its own)");
-    }
-    auto dataset = mock::Dataset::synthetic(op);
-    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&dataset)) {
-      return usage_error("conform",
-                         "cannot build the embedded dataset: " + errors->front().to_string());
-    }
-    auto shared =
-        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
-    mock::MockOptions mock_options;
-    mock_options.dataset = shared;
-    if (options.sigv4) {
-      mock_options.auth = mock::AuthMode::kSigV4;
-      mock_options.region = options.sigv4->region;
-      const auto& c = options.sigv4->credentials;
-      if (c.session_token.empty()) {
-        mock_options.credentials.add(c.access_key_id, c.secret_access_key);
-      } else {
-        mock_options.credentials.add(c.access_key_id, c.secret_access_key, c.session_token);
-      }
-    }
-    auto handler = mock::MockHandler::create(selected->model, op, mock_options);
-    if (auto* e = std::get_if<std::string>(&handler))
-      return usage_error("conform", "embedded mock: " + *e);
-    mock::ServerOptions server_options;
-    embedded = std::make_unique<mock::MockServer>(
-        std::get<std::shared_ptr<const mock::MockHandler>>(handler), server_options);
-    if (!embedded->start(error)) return usage_error("conform", "embedded mock: " + error);
-    options.endpoint = embedded->url();
-    for (const auto& scope : shared->scopes())
-      options.targets.push_back(harness::Target{scope.values});
+    for (const auto& text : args.all("target")) reproduce += " --target " + shell_quote(text);
+    if (args.has("targets-file"))
+      reproduce += " --targets-file " + shell_quote(args.get("targets-file"));
   }
   if (options.sigv4) reproduce += " --sigv4 --region " + shell_quote(options.sigv4->region);
-  if (args->has("cases")) reproduce += " --cases " + std::to_string(options.cases);
+  if (args.has("cases")) reproduce += " --cases " + std::to_string(options.cases);
   if (options.strict) reproduce += " --strict";
-  options.reproduce_prefix = reproduce;
+  return reproduce;
+}
 
-  // Safety: no signed requests over plain http to a remote host; polite default rate remotely.
-  // Loopback is a literal loopback address or exactly "localhost" (harness/internal/endpoint.h).
-  const auto endpoint = harness::internal::parse_endpoint(options.endpoint);
-  if (auto* e = std::get_if<std::string>(&endpoint))
-    return usage_error("conform", "--endpoint: " + *e);
-  const bool loopback = std::get<harness::internal::Endpoint>(endpoint).is_loopback();
-  const bool plain_http = std::get<harness::internal::Endpoint>(endpoint).scheme == "http";
-  if (options.sigv4 && plain_http && !loopback && !args->has("allow-insecure-http")) {
-    return usage_error("conform",
-                       "refusing to send signed requests over plain http to a non-loopback host "
-                       "(use https, or --allow-insecure-http)");
+// No signed requests over plain http to a remote host; a polite default rate remotely. Loopback
+// is a literal loopback address or exactly "localhost" (harness/internal/endpoint.h).
+Status apply_remote_safety(const Args& args, ConformOptions& options) {
+  const auto parsed = harness::internal::parse_endpoint(options.endpoint);
+  if (auto* e = std::get_if<std::string>(&parsed)) return fail("--endpoint: " + *e);
+  const auto& endpoint = std::get<harness::internal::Endpoint>(parsed);
+  const bool loopback = endpoint.is_loopback();
+  if (options.sigv4 && endpoint.scheme == "http" && !loopback && !args.has("allow-insecure-http")) {
+    return fail(
+        "refusing to send signed requests over plain http to a non-loopback host (use https, or "
+        "--allow-insecure-http)");
   }
-  if (!args->has("rate-limit") && !loopback) {
+  if (!args.has("rate-limit") && !loopback) {
     options.rate_limit = 10;
     std::fprintf(stderr,
                  "lpe conform: %s is not a loopback host: at most 10 requests/s (--rate-limit "
                  "to change)\n",
-                 std::get<harness::internal::Endpoint>(endpoint).host.c_str());
+                 endpoint.host.c_str());
   }
+  return {};
+}
 
-  // Every output must be writable and every input valid before anything is sent.
+// Every output must be writable, no two outputs the same file, and the replay file valid,
+// before anything is sent.
+Status check_files(const Args& args, const ConformOptions& options) {
   std::vector<std::pair<const char*, std::string>> outputs;
   for (const char* name : {"record", "report-junit", "report-json"}) {
-    if (args->has(name)) outputs.emplace_back(name, args->get(name));
+    if (args.has(name)) outputs.emplace_back(name, args.get(name));
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
-    if (!check_writable(outputs[i].first, outputs[i].second, error))
-      return usage_error("conform", error);
+    if (auto writable = check_writable(outputs[i].first, outputs[i].second); !writable)
+      return writable;
     for (size_t j = 0; j < i; ++j) {
       if (outputs[i].second == outputs[j].second || same_file(outputs[i].second, outputs[j].second))
-        return usage_error("conform", std::string("--") + outputs[j].first + " and --" +
-                                          outputs[i].first + " name the same file");
+        return fail(std::string("--") + outputs[j].first + " and --" + outputs[i].first +
+                    " name the same file");
     }
   }
-  if (!options.replay_path.empty()) {
-    if (!options.record_path.empty() && (options.record_path == options.replay_path ||
-                                         same_file(options.record_path, options.replay_path))) {
-      return usage_error("conform", "--record and --replay name the same file");
-    }
-    const auto replay = harness::internal::read_replay_file(options.replay_path);
-    if (auto* e = std::get_if<std::string>(&replay)) return usage_error("conform", *e);
+  if (options.replay_path.empty()) return {};
+  if (!options.record_path.empty() && (options.record_path == options.replay_path ||
+                                       same_file(options.record_path, options.replay_path))) {
+    return fail("--record and --replay name the same file");
   }
+  const auto replay = harness::internal::read_replay_file(options.replay_path);
+  if (auto* e = std::get_if<std::string>(&replay)) return fail(*e);
+  return {};
+}
 
+// Runs the checks and writes the console summary and the reports asked for. The secret key and
+// session token never reach output, whatever a server reflects.
+int run_and_report(const Args& args, const SelectedOperation& selected,
+                   const ConformOptions& options, mock::MockServer* embedded) {
   std::fprintf(stderr, "lpe conform: %s, %zu targets, seed %llu%s\n", options.endpoint.c_str(),
                options.targets.size(), static_cast<unsigned long long>(options.seed),
-               embedded ? " (embedded reference mock)" : "");
-  const auto result = harness::run_conformance(selected->model, op, options);
-  if (embedded) embedded->stop();
-  // The secret key and session token never reach output, whatever a server reflects.
+               embedded != nullptr ? " (embedded reference mock)" : "");
+  const auto result = harness::run_conformance(selected.model, selected.operation, options);
+  if (embedded != nullptr) embedded->stop();
   const auto masker = harness::internal::secret_masker(options.sigv4);
   if (!result.setup_error.empty()) return usage_error("conform", masker.mask(result.setup_error));
   std::cout << harness::internal::escape_for_terminal(
       masker.mask(harness::console_summary(result, options)));
   std::cout.flush();
-  if (args->has("report-junit") &&
-      !write_file(args->get("report-junit"), masker.mask(harness::junit_report(result, options)),
-                  error)) {
-    return usage_error("conform", error);
+  if (args.has("report-junit")) {
+    const auto written =
+        write_file(args.get("report-junit"), masker.mask(harness::junit_report(result, options)));
+    if (!written) return usage_error("conform", written.error());
   }
-  if (args->has("report-json") &&
-      !write_file(args->get("report-json"),
-                  masker.mask(harness::json_report(result, options)
-                                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) +
-                      "\n",
-                  error)) {
-    return usage_error("conform", error);
+  if (args.has("report-json")) {
+    const auto json = harness::json_report(result, options)
+                          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto written = write_file(args.get("report-json"), masker.mask(json) + "\n");
+    if (!written) return usage_error("conform", written.error());
   }
   return result.exit_code(options.strict);
+}
+
+}  // namespace
+
+int run_conform(int argc, char** argv) {
+  const auto args = parse_command_line("conform", argc, argv, conform_option_specs(), kHelp);
+  if (!args) return args.error().code;
+  if (args->has("list-checks")) {
+    print_check_list();
+    return 0;
+  }
+  if (!args->positionals().empty())
+    return usage_error("conform", "unexpected argument '" + args->positionals()[0] + "'");
+  const auto selected = select_operation(*args);
+  if (!selected) return usage_error("conform", selected.error());
+
+  ConformOptions options;
+  if (auto run = read_run_options(*args, options); !run) return usage_error("conform", run.error());
+  if (auto signing = read_signing(*args, selected->operation, options); !signing)
+    return usage_error("conform", signing.error());
+  // The endpoint under test: given, or the embedded mock.
+  std::unique_ptr<mock::MockServer> embedded;
+  if (args->has("endpoint")) {
+    if (auto given = read_endpoint_and_targets(*args, selected->operation, options); !given)
+      return usage_error("conform", given.error());
+  } else {
+    auto started = start_embedded_mock(*args, *selected, options);
+    if (!started) return usage_error("conform", started.error());
+    embedded = std::move(*started);
+  }
+  options.reproduce_prefix = reproduction_prefix(*args, options);
+  if (auto safety = apply_remote_safety(*args, options); !safety)
+    return usage_error("conform", safety.error());
+  if (auto files = check_files(*args, options); !files)
+    return usage_error("conform", files.error());
+  return run_and_report(*args, *selected, options, embedded.get());
 }
 
 }  // namespace lpe::cli

@@ -73,8 +73,18 @@ std::string env(const char* name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
+// Adds a key to `store`, with its session token when there is one.
+void add_key(wire::CredentialStore& store, const std::string& akid, const std::string& secret,
+             const std::string& token) {
+  if (token.empty()) {
+    store.add(akid, secret);
+  } else {
+    store.add(akid, secret, token);
+  }
+}
+
 // "AKID:SECRET" or "AKID:SECRET:SESSION_TOKEN".
-bool add_credentials(const std::string& text, wire::CredentialStore& store, std::string& error) {
+Status add_credentials(const std::string& text, wire::CredentialStore& store) {
   const auto first = text.find(':');
   const auto second = first == std::string::npos ? std::string::npos : text.find(':', first + 1);
   const std::string akid = text.substr(0, first);
@@ -84,33 +94,24 @@ bool add_credentials(const std::string& text, wire::CredentialStore& store, std:
           : text.substr(first + 1,
                         second == std::string::npos ? std::string::npos : second - first - 1);
   const std::string token = second == std::string::npos ? std::string() : text.substr(second + 1);
-  if (akid.empty() || secret.empty() || (second != std::string::npos && token.empty())) {
-    error = "--credentials must be AKID:SECRET or AKID:SECRET:SESSION_TOKEN";
-    return false;
-  }
-  if (token.empty()) {
-    store.add(akid, secret);
-  } else {
-    store.add(akid, secret, token);
-  }
-  return true;
+  if (akid.empty() || secret.empty() || (second != std::string::npos && token.empty()))
+    return fail("--credentials must be AKID:SECRET or AKID:SECRET:SESSION_TOKEN");
+  add_key(store, akid, secret, token);
+  return {};
 }
 
 // The access log sink: whole lines under a mutex, flushed so `tail -f` shows them.
 class LogSink {
  public:
-  bool open(const std::string& path, std::string& error) {
+  Status open(const std::string& path) {
     if (path == "-") {
       file_ = stdout;
-      return true;
+      return {};
     }
     file_ = std::fopen(path.c_str(), "a");
-    if (file_ == nullptr) {
-      error = "cannot open log file " + path + ": " + std::strerror(errno);
-      return false;
-    }
+    if (file_ == nullptr) return fail("cannot open log file " + path + ": " + std::strerror(errno));
     owned_ = true;
-    return true;
+    return {};
   }
   ~LogSink() {
     if (owned_) std::fclose(file_);
@@ -158,9 +159,7 @@ std::string nul_byte_error(std::string_view text, const std::string& path) {
          ": a NUL byte is not allowed in a data file (JSON text never holds one)";
 }
 
-}  // namespace
-
-int run_mock(int argc, char** argv) {
+std::vector<OptionSpec> mock_option_specs() {
   auto specs = model_options();
   for (const char* name : {"host", "port", "threads", "max-body-bytes", "log", "data", "token-ttl",
                            "token-secret", "auth", "region", "fault", "fault-rate", "seed"}) {
@@ -169,133 +168,133 @@ int run_mock(int argc, char** argv) {
   specs.push_back({"credentials", true, true, ""});
   specs.push_back({"dump-data", false, false, ""});
   specs.push_back({"help", false, false, ""});
-  std::string error;
-  const auto args = Args::parse(argc, argv, 2, specs, error);
-  if (!args) return usage_error("mock", error);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
-  if (!args->positionals().empty()) {
-    return usage_error("mock", "unexpected argument '" + args->positionals()[0] + "' (see --help)");
-  }
-  const auto selected = select_operation(*args, error);
-  if (!selected) return usage_error("mock", error);
+  return specs;
+}
 
-  mock::MockOptions options;
-  // Data.
-  if (args->has("data")) {
-    const std::string path = args->get("data");
-    const auto text = read_input(path, kMaxDataBytes, error);
-    if (!text) return usage_error("mock", error);
-    if (const std::string nul = nul_byte_error(*text, path); !nul.empty()) {
-      std::fprintf(stderr, "lpe mock: %s is not a valid data file:\n  %s\n", path.c_str(),
-                   nul.c_str());
-      return 2;
-    }
-    auto loaded = mock::Dataset::load(*text, path, selected->operation);
-    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&loaded)) {
-      std::fprintf(stderr, "lpe mock: %s is not a valid data file:\n", path.c_str());
-      for (const auto& e : *errors) std::fprintf(stderr, "  %s\n", e.to_string().c_str());
-      return 2;
-    }
-    options.dataset =
-        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(loaded)));
-  } else {
-    auto built = mock::Dataset::synthetic(selected->operation);
-    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&built)) {
-      std::fprintf(stderr, "lpe mock: cannot build the default dataset for this model:\n");
-      for (const auto& e : *errors) std::fprintf(stderr, "  %s\n", e.to_string().c_str());
-      return 2;
-    }
-    options.dataset =
-        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(built)));
-  }
-  if (args->has("dump-data")) {
-    std::cout << options.dataset->to_json().dump(-1, ' ', false,
-                                                 nlohmann::ordered_json::error_handler_t::replace)
-              << "\n";
-    std::cout.flush();
-    return std::cout ? 0 : 2;
-  }
+// Why there is no dataset to serve: a one-line reason, or a heading and the problems of a file.
+struct DatasetError {
+  std::string heading;
+  std::vector<std::string> problems;  // empty: `heading` is a one-line usage error
+};
 
-  // Limits and pagination.
-  if (args->has("max-body-bytes")) {
-    const auto v = parse_integer(args->get("max-body-bytes"), 1, 1LL << 40);
-    if (!v) return usage_error("mock", "--max-body-bytes must be a whole number of bytes >= 1");
-    options.max_body_bytes = static_cast<size_t>(*v);
-  }
-  if (args->has("token-ttl")) {
-    const auto v = parse_integer(args->get("token-ttl"), 1, 100LL * 365 * 86400);
-    if (!v) return usage_error("mock", "--token-ttl must be a whole number of seconds >= 1");
-    options.token_ttl = std::chrono::seconds(*v);
-  }
-  if (args->has("token-secret")) {
-    options.token_secret = args->get("token-secret");
-    if (options.token_secret.empty())
-      return usage_error("mock", "--token-secret must not be empty");
-  }
+int report(const DatasetError& error) {
+  if (error.problems.empty()) return usage_error("mock", error.heading);
+  std::fprintf(stderr, "lpe mock: %s:\n", error.heading.c_str());
+  for (const auto& problem : error.problems) std::fprintf(stderr, "  %s\n", problem.c_str());
+  return 2;
+}
 
-  // Authentication.
-  const std::string auth = args->get("auth", "none");
-  if (auth != "none" && auth != "sigv4")
-    return usage_error("mock", "--auth must be 'none' or 'sigv4'");
+DatasetError dataset_problems(std::string heading, const std::vector<mock::DataError>& errors) {
+  DatasetError out{std::move(heading), {}};
+  for (const auto& e : errors) out.problems.push_back(e.to_string());
+  return out;
+}
+
+using SharedDataset = std::shared_ptr<const mock::Dataset>;
+
+// --data FILE, or the model's default dataset.
+Result<SharedDataset, DatasetError> load_dataset(const Args& args, const spec::OperationView& op) {
+  if (!args.has("data")) {
+    auto built = mock::Dataset::synthetic(op);
+    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&built))
+      return dataset_problems("cannot build the default dataset for this model", *errors);
+    return std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(built)));
+  }
+  const std::string path = args.get("data");
+  const auto text = read_input(path, kMaxDataBytes);
+  if (!text) return DatasetError{text.error().to_string(), {}};
+  const std::string heading = path + " is not a valid data file";
+  if (const std::string nul = nul_byte_error(*text, path); !nul.empty())
+    return DatasetError{heading, {nul}};
+  auto loaded = mock::Dataset::load(*text, path, op);
+  if (auto* errors = std::get_if<std::vector<mock::DataError>>(&loaded))
+    return dataset_problems(heading, *errors);
+  return std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(loaded)));
+}
+
+int dump_dataset(const mock::Dataset& dataset) {
+  std::cout << dataset.to_json().dump(-1, ' ', false,
+                                      nlohmann::ordered_json::error_handler_t::replace)
+            << "\n";
+  std::cout.flush();
+  return std::cout ? 0 : 2;
+}
+
+constexpr IntegerOption<mock::MockOptions> kLimitOptions[] = {
+    {"max-body-bytes", 1, 1LL << 40, "--max-body-bytes must be a whole number of bytes >= 1",
+     [](mock::MockOptions& o, long long v) { o.max_body_bytes = static_cast<size_t>(v); }},
+    {"token-ttl", 1, 100LL * 365 * 86400, "--token-ttl must be a whole number of seconds >= 1",
+     [](mock::MockOptions& o, long long v) { o.token_ttl = std::chrono::seconds(v); }},
+};
+
+// Request body limit and pagination tokens.
+Status read_limits(const Args& args, mock::MockOptions& options) {
+  if (auto limits = apply_integer_options(args, kLimitOptions, options); !limits) return limits;
+  if (args.has("token-secret")) {
+    options.token_secret = args.get("token-secret");
+    if (options.token_secret.empty()) return fail("--token-secret must not be empty");
+  }
+  return {};
+}
+
+// --auth, the keys the endpoint accepts (options, then the AWS_* environment) and the region.
+Status read_authentication(const Args& args, mock::MockOptions& options) {
+  const std::string auth = args.get("auth", "none");
+  if (auth != "none" && auth != "sigv4") return fail("--auth must be 'none' or 'sigv4'");
   if (auth == "sigv4") {
     options.auth = mock::AuthMode::kSigV4;
-    const auto given = args->all("credentials");
+    const auto given = args.all("credentials");
     for (const auto& c : given) {
-      if (!add_credentials(c, options.credentials, error)) return usage_error("mock", error);
+      if (auto added = add_credentials(c, options.credentials); !added) return added;
     }
     if (given.empty()) {
       const std::string akid = env("AWS_ACCESS_KEY_ID");
       const std::string secret = env("AWS_SECRET_ACCESS_KEY");
-      const std::string token = env("AWS_SESSION_TOKEN");
       if (akid.empty() || secret.empty()) {
-        return usage_error("mock",
-                           "--auth sigv4 needs --credentials AKID:SECRET or AWS_ACCESS_KEY_ID and "
-                           "AWS_SECRET_ACCESS_KEY in the environment");
+        return fail(
+            "--auth sigv4 needs --credentials AKID:SECRET or AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY in the environment");
       }
-      if (token.empty()) {
-        options.credentials.add(akid, secret);
-      } else {
-        options.credentials.add(akid, secret, token);
-      }
+      add_key(options.credentials, akid, secret, env("AWS_SESSION_TOKEN"));
     }
-  } else if (args->has("credentials")) {
-    return usage_error("mock", "--credentials needs --auth sigv4");
+  } else if (args.has("credentials")) {
+    return fail("--credentials needs --auth sigv4");
   }
   options.region =
-      args->get("region", !env("AWS_REGION").empty()           ? env("AWS_REGION")
-                          : !env("AWS_DEFAULT_REGION").empty() ? env("AWS_DEFAULT_REGION")
-                                                               : "us-east-1");
-  if (options.region.empty()) return usage_error("mock", "--region must not be empty");
+      args.get("region", !env("AWS_REGION").empty()           ? env("AWS_REGION")
+                         : !env("AWS_DEFAULT_REGION").empty() ? env("AWS_DEFAULT_REGION")
+                                                              : "us-east-1");
+  if (options.region.empty()) return fail("--region must not be empty");
+  return {};
+}
 
-  // Faults.
-  if (args->has("fault") != args->has("fault-rate")) {
-    return usage_error("mock", args->has("fault") ? "--fault needs --fault-rate P (0..1)"
-                                                  : "--fault-rate needs --fault KIND");
+// --fault KIND with --fault-rate P, and the seed that fixes the fault sequence.
+Status read_faults(const Args& args, mock::MockOptions& options) {
+  if (args.has("fault") != args.has("fault-rate")) {
+    return fail(args.has("fault") ? "--fault needs --fault-rate P (0..1)"
+                                  : "--fault-rate needs --fault KIND");
   }
-  if (args->has("fault")) {
-    const std::string kind = args->get("fault");
+  if (args.has("fault")) {
+    const std::string kind = args.get("fault");
     if (kind == "internal") {
       options.fault.kind = mock::FaultKind::kInternal;
     } else if (kind == "drop") {
       options.fault.kind = mock::FaultKind::kDrop;
     } else if (kind.rfind("latency:", 0) == 0) {
       const auto ms = parse_integer(kind.substr(8), 0, 600000);
-      if (!ms) return usage_error("mock", "--fault latency:MS needs MS in 0..600000");
+      if (!ms) return fail("--fault latency:MS needs MS in 0..600000");
       options.fault.kind = mock::FaultKind::kLatency;
       options.fault.latency = std::chrono::milliseconds(*ms);
     } else {
-      return usage_error("mock", "--fault must be internal, latency:MS or drop");
+      return fail("--fault must be internal, latency:MS or drop");
     }
-    const auto rate = parse_non_negative(args->get("fault-rate"));
-    if (!rate || *rate > 1.0) return usage_error("mock", "--fault-rate must be a number in 0..1");
+    const auto rate = parse_non_negative(args.get("fault-rate"));
+    if (!rate || *rate > 1.0) return fail("--fault-rate must be a number in 0..1");
     options.fault.rate = *rate;
   }
-  if (args->has("seed")) {
-    const auto seed = parse_integer(args->get("seed"), 0, std::numeric_limits<long long>::max());
-    if (!seed) return usage_error("mock", "--seed must be a whole number >= 0");
+  if (args.has("seed")) {
+    const auto seed = parse_integer(args.get("seed"), 0, std::numeric_limits<long long>::max());
+    if (!seed) return fail("--seed must be a whole number >= 0");
     options.seed = static_cast<uint64_t>(*seed);
   } else {
     std::random_device device;
@@ -305,29 +304,35 @@ int run_mock(int argc, char** argv) {
                    static_cast<unsigned long long>(options.seed));
     }
   }
+  return {};
+}
 
-  // Serving.
+constexpr IntegerOption<mock::ServerOptions> kServerOptions[] = {
+    {"threads", 1, 4096, "--threads must be 1..4096",
+     [](mock::ServerOptions& o, long long v) { o.threads = static_cast<int>(v); }},
+};
+
+// Address, port, worker threads and the access log (written to `log`).
+Result<mock::ServerOptions> read_serving(const Args& args, LogSink& log) {
   mock::ServerOptions server_options;
-  server_options.host = args->get("host", "127.0.0.1");
-  if (server_options.host.empty()) return usage_error("mock", "--host must not be empty");
-  const auto port = parse_integer(args->get("port", std::to_string(kDefaultPort)), 0, 65535);
-  if (!port) return usage_error("mock", "--port must be 0..65535");
+  server_options.host = args.get("host", "127.0.0.1");
+  if (server_options.host.empty()) return fail("--host must not be empty");
+  const auto port = parse_integer(args.get("port", std::to_string(kDefaultPort)), 0, 65535);
+  if (!port) return fail("--port must be 0..65535");
   server_options.port = static_cast<int>(*port);
-  if (args->has("threads")) {
-    const auto threads = parse_integer(args->get("threads"), 1, 4096);
-    if (!threads) return usage_error("mock", "--threads must be 1..4096");
-    server_options.threads = static_cast<int>(*threads);
-  }
-  LogSink log;
-  if (args->has("log")) {
-    if (!log.open(args->get("log"), error)) return usage_error("mock", error);
+  if (auto threads = apply_integer_options(args, kServerOptions, server_options); !threads)
+    return threads.error();
+  if (args.has("log")) {
+    if (auto opened = log.open(args.get("log")); !opened) return opened.error();
     server_options.access_log = [&log](const std::string& line) { log.write(line); };
   }
+  return server_options;
+}
 
-  auto created =
-      mock::MockHandler::create(selected->model, selected->operation, std::move(options));
-  if (auto* why = std::get_if<std::string>(&created)) return usage_error("mock", *why);
-
+// Serves until SIGINT or SIGTERM: the stop answers requests already received and gives requests
+// still arriving a short grace; a second signal ends the process at once (exit 128+signal).
+int serve_until_signalled(std::shared_ptr<const mock::MockHandler> handler,
+                          const mock::ServerOptions& server_options) {
   // Signals are taken synchronously by this thread; every server thread inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -337,8 +342,8 @@ int run_mock(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   raise_descriptor_limit();
-  mock::MockServer server(std::get<std::shared_ptr<const mock::MockHandler>>(created),
-                          server_options);
+  mock::MockServer server(std::move(handler), server_options);
+  std::string error;
   if (!server.start(error)) return usage_error("mock", error);
   std::printf("listening %s\n", server.url().c_str());
   std::fflush(stdout);
@@ -352,8 +357,6 @@ int run_mock(int argc, char** argv) {
   sigwait(&stop_signals, &received);
   std::fprintf(stderr, "lpe mock: %s received, stopping (send it again to stop at once)\n",
                signal_name(received));
-  // The stop answers requests already received and gives requests still arriving a short grace;
-  // a second signal ends the process at once.
   server.stop();
   std::atomic<bool> stopped{false};
   std::thread waiter([&] {
@@ -372,6 +375,34 @@ int run_mock(int argc, char** argv) {
   }
   waiter.join();
   return 0;
+}
+
+}  // namespace
+
+int run_mock(int argc, char** argv) {
+  const auto args = parse_command_line("mock", argc, argv, mock_option_specs(), kHelp);
+  if (!args) return args.error().code;
+  if (!args->positionals().empty())
+    return usage_error("mock", "unexpected argument '" + args->positionals()[0] + "' (see --help)");
+  const auto selected = select_operation(*args);
+  if (!selected) return usage_error("mock", selected.error());
+
+  mock::MockOptions options;
+  auto dataset = load_dataset(*args, selected->operation);
+  if (!dataset) return report(dataset.error());
+  options.dataset = std::move(*dataset);
+  if (args->has("dump-data")) return dump_dataset(*options.dataset);
+  for (const auto read : {read_limits, read_authentication, read_faults}) {
+    if (auto status = read(*args, options); !status) return usage_error("mock", status.error());
+  }
+  LogSink log;
+  const auto server_options = read_serving(*args, log);
+  if (!server_options) return usage_error("mock", server_options.error());
+  auto created =
+      mock::MockHandler::create(selected->model, selected->operation, std::move(options));
+  if (auto* why = std::get_if<std::string>(&created)) return usage_error("mock", *why);
+  return serve_until_signalled(std::get<std::shared_ptr<const mock::MockHandler>>(created),
+                               *server_options);
 }
 
 }  // namespace lpe::cli

@@ -33,99 +33,114 @@ constexpr const char* kHelp =
     "\n"
     "exit: 0 valid, 1 invalid, 2 usage, I/O or model error\n";
 
-}  // namespace
-
-int run_validate(int argc, char** argv) {
+std::vector<OptionSpec> validate_option_specs() {
   auto specs = model_options();
   specs.push_back({"status", true, false, ""});
   specs.push_back({"header", true, true, ""});
   specs.push_back({"strict", false, false, ""});
   specs.push_back({"json-reader", true, false, ""});
   specs.push_back({"help", false, false, ""});
-  std::string error;
-  const auto args = Args::parse(argc, argv, 2, specs, error);
-  if (!args) return usage_error("validate", error);
-  if (args->has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
-  const auto& pos = args->positionals();
-  if (pos.empty() || (pos[0] != "request" && pos[0] != "response") || pos.size() > 2) {
-    return usage_error("validate",
-                       "expected 'request' or 'response' and at most one FILE (see --help)");
-  }
-  const bool request = pos[0] == "request";
-  if (request && (args->has("status") || args->has("header") || args->has("strict"))) {
-    return usage_error("validate", "--status, --header and --strict apply to responses only");
-  }
-  const std::string reader = args->get("json-reader", "fast");
-  if (reader != "fast" && reader != "nlohmann") {
-    return usage_error("validate", "--json-reader must be 'fast' or 'nlohmann'");
-  }
-  const auto selected = select_operation(*args, error);
-  if (!selected) return usage_error("validate", error);
-  const std::string path = pos.size() == 2 ? pos[1] : "-";
-  const auto input = read_input(path, kMaxInputBytes, error);
-  if (!input) return usage_error("validate", error);
+  return specs;
+}
 
-  if (request) {
-    const validators::RequestValidator validator(selected->model, selected->operation);
-    const auto verdict =
-        validator.validate(*input, reader == "fast" ? validators::JsonReader::kFast
-                                                    : validators::JsonReader::kNlohmann);
-    // Peer or file text inside the verdict never reaches the terminal raw.
-    std::cout << harness::internal::escape_json_for_terminal(verdict.to_json().dump(
-                     -1, ' ', false, nlohmann::json::error_handler_t::replace))
-              << "\n";
-    return verdict.accepted() ? 0 : 1;
-  }
+// Prints a verdict as one JSON line; peer or file text inside it never reaches the terminal raw.
+void print_verdict(const nlohmann::ordered_json& verdict) {
+  std::cout << harness::internal::escape_json_for_terminal(
+                   verdict.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            << "\n";
+}
 
+int validate_request(const SelectedOperation& selected, const std::string& body,
+                     const std::string& reader) {
+  const validators::RequestValidator validator(selected.model, selected.operation);
+  const auto verdict = validator.validate(
+      body, reader == "fast" ? validators::JsonReader::kFast : validators::JsonReader::kNlohmann);
+  print_verdict(verdict.to_json());
+  return verdict.accepted() ? 0 : 1;
+}
+
+// `--status N` with `--header 'Name: value'`s: `body` answered with that status.
+Result<validators::HttpResponse> bare_body_response(const Args& args, const std::string& body) {
+  const auto status = parse_integer(args.get("status"), 100, 599);
+  if (!status) return fail("--status must be an HTTP status 100-599");
   validators::HttpResponse response;
-  if (args->has("status")) {
-    const auto status = parse_integer(args->get("status"), 100, 599);
-    if (!status) return usage_error("validate", "--status must be an HTTP status 100-599");
-    response.status = static_cast<int>(*status);
-    response.body = *input;
-    const auto headers = args->all("header");
-    if (headers.empty()) {
-      response.headers = {{"Content-Type", "application/json"},
-                          {"x-amzn-RequestId", "lpe-validate"}};
-    }
-    for (const auto& h : headers) {
-      const auto colon = h.find(':');
-      if (colon == std::string::npos || colon == 0) {
-        return usage_error("validate", "--header must be 'Name: value', got '" + h + "'");
-      }
-      std::string value = h.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      response.headers.emplace_back(h.substr(0, colon), value);
-    }
-  } else {
-    if (args->has("header")) return usage_error("validate", "--header needs --status");
-    auto parsed = validators::parse_http_response(*input);
-    if (auto* e = std::get_if<std::string>(&parsed)) {
-      return usage_error("validate", path + ": not a raw HTTP response: " + *e +
-                                         " (use --status N for a bare body)");
-    }
-    response = std::move(std::get<validators::HttpResponse>(parsed));
+  response.status = static_cast<int>(*status);
+  response.body = body;
+  const auto headers = args.all("header");
+  if (headers.empty()) {
+    response.headers = {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "lpe-validate"}};
   }
-  const validators::ResponseChecker checker(selected->model, selected->operation);
+  for (const auto& h : headers) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0)
+      return fail("--header must be 'Name: value', got '" + h + "'");
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    response.headers.emplace_back(h.substr(0, colon), value);
+  }
+  return response;
+}
+
+// The response to judge: a bare body with --status, or a raw HTTP response read from `path`.
+Result<validators::HttpResponse> response_to_check(const Args& args, const std::string& path,
+                                                   const std::string& input) {
+  if (args.has("status")) return bare_body_response(args, input);
+  if (args.has("header")) return fail("--header needs --status");
+  auto parsed = validators::parse_http_response(input);
+  if (auto* e = std::get_if<std::string>(&parsed)) {
+    return fail(path + ": not a raw HTTP response: " + *e + " (use --status N for a bare body)");
+  }
+  return std::move(std::get<validators::HttpResponse>(parsed));
+}
+
+int check_response(const SelectedOperation& selected, const validators::HttpResponse& response,
+                   bool strict) {
+  const validators::ResponseChecker checker(selected.model, selected.operation);
   const auto findings = checker.check(response);
-  const bool strict = args->has("strict");
   nlohmann::ordered_json out;
   out["valid"] = !validators::has_failure(findings, strict);
   out["status"] = response.status;
   const auto type = validators::resolve_error_type(response);
   const int success =
-      selected->operation.operation->http ? selected->operation.operation->http->code : 200;
+      selected.operation.operation->http ? selected.operation.operation->http->code : 200;
   if (response.status != success) out["errorType"] = type.name;
   auto list = nlohmann::ordered_json::array();
   for (const auto& f : findings) list.push_back(f.to_json());
   out["findings"] = std::move(list);
-  std::cout << harness::internal::escape_json_for_terminal(
-                   out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-            << "\n";
+  print_verdict(out);
   return out["valid"].get<bool>() ? 0 : 1;
+}
+
+// The usage rules that do not need the model: what to validate and which options apply.
+Status check_usage(const Args& args) {
+  const auto& pos = args.positionals();
+  if (pos.empty() || (pos[0] != "request" && pos[0] != "response") || pos.size() > 2)
+    return fail("expected 'request' or 'response' and at most one FILE (see --help)");
+  if (pos[0] == "request" && (args.has("status") || args.has("header") || args.has("strict")))
+    return fail("--status, --header and --strict apply to responses only");
+  const std::string reader = args.get("json-reader", "fast");
+  if (reader != "fast" && reader != "nlohmann")
+    return fail("--json-reader must be 'fast' or 'nlohmann'");
+  return {};
+}
+
+}  // namespace
+
+int run_validate(int argc, char** argv) {
+  const auto args = parse_command_line("validate", argc, argv, validate_option_specs(), kHelp);
+  if (!args) return args.error().code;
+  if (auto usage = check_usage(*args); !usage) return usage_error("validate", usage.error());
+  const auto selected = select_operation(*args);
+  if (!selected) return usage_error("validate", selected.error());
+  const auto& pos = args->positionals();
+  const std::string path = pos.size() == 2 ? pos[1] : "-";
+  const auto input = read_input(path, kMaxInputBytes);
+  if (!input) return usage_error("validate", input.error());
+  if (pos[0] == "request")
+    return validate_request(*selected, *input, args->get("json-reader", "fast"));
+  const auto response = response_to_check(*args, path, *input);
+  if (!response) return usage_error("validate", response.error());
+  return check_response(*selected, *response, args->has("strict"));
 }
 
 }  // namespace lpe::cli

@@ -1,5 +1,6 @@
 // Reports of a run: a grouped console summary, JUnit XML (one testcase per check and target) and
 // JSON. Exchanges in reports carry redacted headers and bodies cut at a few KiB.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -128,14 +129,24 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
   return os.str();
 }
 
-std::string junit_report(const RunResult& result, const ConformOptions& options) {
-  // One testcase per check, and per check and target for checks that ran per target.
-  struct Case {
-    std::string classname, name;
-    std::vector<const Finding*> findings;
-  };
-  std::vector<Case> cases;
-  std::map<std::string, size_t> index;
+namespace {
+
+// A JUnit testcase: one per check, and per check and target for checks that ran per target.
+struct JunitCase {
+  std::string classname, name;
+  std::vector<const Finding*> findings;
+};
+
+// Whether a finding fails the run (must-level, or any level with --strict).
+bool fails_run(const Finding& f, const ConformOptions& options) {
+  return f.level == Level::kMust || options.strict;
+}
+
+// The testcases of the selected checks, each with its findings (a finding whose check and target
+// have none gets a testcase of its own).
+std::vector<JunitCase> junit_cases(const RunResult& result, const ConformOptions& options) {
+  std::vector<JunitCase> cases;
+  std::map<std::string, size_t> index;  // "check|target label" -> case
   for (const auto& t : result.tallies) {
     const CheckInfo* info = find_check(t.check);
     const bool per_target =
@@ -161,18 +172,16 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
     }
     cases[it->second].findings.push_back(&f);
   }
-  size_t failures = 0, skipped = 0;
-  for (const auto& c : cases) {
-    bool fail = false;
-    for (const auto* f : c.findings) fail = fail || f->level == Level::kMust || options.strict;
-    failures += fail;
-  }
-  for (const auto& t : result.tallies) skipped += !t.ran;
-  std::ostringstream os;
+  return cases;
+}
+
+// The XML declaration, the suites' counts and the run's properties (seed, requests, contract).
+void write_junit_head(std::ostream& os, const RunResult& result, const ConformOptions& options,
+                      size_t tests, size_t failures, size_t skipped) {
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  os << "<testsuites name=\"lpe conform\" tests=\"" << cases.size() << "\" failures=\"" << failures
+  os << "<testsuites name=\"lpe conform\" tests=\"" << tests << "\" failures=\"" << failures
      << "\" time=\"" << result.seconds << "\">\n";
-  os << "  <testsuite name=\"" << xml_escape(options.endpoint) << "\" tests=\"" << cases.size()
+  os << "  <testsuite name=\"" << xml_escape(options.endpoint) << "\" tests=\"" << tests
      << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << result.seconds
      << "\">\n";
   os << "    <properties><property name=\"seed\" value=\"" << options.seed
@@ -186,27 +195,50 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
     }
   }
   os << "</properties>\n";
-  std::map<std::string, std::string> skip_reason;
-  for (const auto& t : result.tallies) skip_reason[t.check] = t.skip_reason;
-  std::map<std::string, bool> ran;
-  for (const auto& t : result.tallies) ran[t.check] = t.ran;
-  for (const auto& c : cases) {
-    os << "    <testcase classname=\"" << xml_escape(c.classname) << "\" name=\""
-       << xml_escape(c.name) << "\">\n";
-    const std::string check = c.name.substr(0, c.name.find(' '));
-    if (!ran[check] && c.findings.empty())
-      os << "      <skipped message=\"" << xml_escape(skip_reason[check]) << "\"/>\n";
-    for (const auto* f : c.findings) {
-      const bool fail = f->level == Level::kMust || options.strict;
-      if (fail) {
-        os << "      <failure type=\"" << xml_escape(f->rule) << "\" message=\""
-           << xml_escape(f->message.substr(0, 500)) << "\">" << xml_escape(describe(*f))
-           << "</failure>\n";
-      } else {
-        os << "      <system-out>should: " << xml_escape(describe(*f)) << "</system-out>\n";
-      }
+}
+
+// One testcase: skipped with the reason when its check did not run, a failure per failing
+// finding, should-level findings as output.
+void write_junit_case(std::ostream& os, const JunitCase& c, const CheckTally* tally,
+                      const ConformOptions& options) {
+  os << "    <testcase classname=\"" << xml_escape(c.classname) << "\" name=\""
+     << xml_escape(c.name) << "\">\n";
+  const bool ran = tally != nullptr && tally->ran;
+  if (!ran && c.findings.empty()) {
+    os << "      <skipped message=\"" << xml_escape(tally ? tally->skip_reason : std::string())
+       << "\"/>\n";
+  }
+  for (const auto* f : c.findings) {
+    if (fails_run(*f, options)) {
+      os << "      <failure type=\"" << xml_escape(f->rule) << "\" message=\""
+         << xml_escape(f->message.substr(0, 500)) << "\">" << xml_escape(describe(*f))
+         << "</failure>\n";
+    } else {
+      os << "      <system-out>should: " << xml_escape(describe(*f)) << "</system-out>\n";
     }
-    os << "    </testcase>\n";
+  }
+  os << "    </testcase>\n";
+}
+
+}  // namespace
+
+std::string junit_report(const RunResult& result, const ConformOptions& options) {
+  const auto cases = junit_cases(result, options);
+  size_t failures = 0, skipped = 0;
+  for (const auto& c : cases) {
+    failures += std::any_of(c.findings.begin(), c.findings.end(),
+                            [&](const Finding* f) { return fails_run(*f, options); });
+  }
+  std::map<std::string, const CheckTally*> tallies;
+  for (const auto& t : result.tallies) {
+    skipped += !t.ran;
+    tallies[t.check] = &t;
+  }
+  std::ostringstream os;
+  write_junit_head(os, result, options, cases.size(), failures, skipped);
+  for (const auto& c : cases) {
+    const auto tally = tallies.find(c.name.substr(0, c.name.find(' ')));
+    write_junit_case(os, c, tally == tallies.end() ? nullptr : tally->second, options);
   }
   os << "  </testsuite>\n</testsuites>\n";
   return os.str();

@@ -8,6 +8,9 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+
+#include "base/result.h"
 
 namespace lpe::harness::internal {
 namespace {
@@ -87,89 +90,125 @@ bool is_loopback_url(std::string_view url) {
   return e != nullptr && e->is_loopback();
 }
 
-std::variant<Endpoint, std::string> parse_endpoint(std::string_view url) {
+namespace {
+
+Status check_printable(std::string_view url) {
   for (unsigned char c : url) {
     if (c < 0x21 || c >= 0x7f) {
-      return "endpoint '" + shown(url) +
-             "' contains a space, control or non-ASCII character (write it percent-encoded)";
+      return fail("endpoint '" + shown(url) +
+                  "' contains a space, control or non-ASCII character (write it percent-encoded)");
     }
   }
+  return {};
+}
+
+// Splits what follows "scheme://" into the authority and the base path (trailing slashes
+// dropped); no query, fragment or backslash anywhere.
+Result<std::string_view> split_authority(std::string_view rest, std::string& base_path) {
+  const auto authority_end = rest.find_first_of("/?#\\");
+  if (authority_end == std::string_view::npos) return rest;
+  const char sep = rest[authority_end];
+  if (sep != '/') {
+    return fail(std::string("endpoint must not contain '") + sep +
+                "' (no query, fragment or backslash; give http(s)://host[:port][/base])");
+  }
+  const std::string_view path = rest.substr(authority_end);
+  if (path.find_first_of("?#") != std::string_view::npos)
+    return fail("endpoint must not have a query or fragment");
+  base_path = std::string(path);
+  while (!base_path.empty() && base_path.back() == '/') base_path.pop_back();
+  return rest.substr(0, authority_end);
+}
+
+// The host of an authority and the text of its port (nullopt when there is none).
+struct HostAndPort {
+  std::string host;
+  std::optional<std::string_view> port_text;
+};
+
+// "[v6]" or "[v6]:port".
+Result<HostAndPort> split_ipv6_authority(std::string_view authority) {
+  const auto close = authority.find(']');
+  if (close == std::string_view::npos)
+    return fail("unterminated IPv6 address in endpoint (missing ']')");
+  const std::string_view v6 = authority.substr(1, close - 1);
+  std::array<unsigned char, 16> bytes{};
+  if (v6.empty() || !std::all_of(v6.begin(), v6.end(), is_ipv6_char) ||
+      inet_pton(AF_INET6, std::string(v6).c_str(), bytes.data()) != 1) {
+    return fail("'" + shown(v6) +
+                "' in endpoint is not an IPv6 address (zone ids are not supported)");
+  }
+  HostAndPort out{std::string(v6), std::nullopt};
+  if (close + 1 < authority.size()) {
+    if (authority[close + 1] != ':')
+      return fail("unexpected text after the IPv6 address in endpoint");
+    out.port_text = authority.substr(close + 2);
+  }
+  return out;
+}
+
+// "name" or "name:port" (a DNS name or an IPv4 address).
+Result<HostAndPort> split_name_authority(std::string_view authority) {
+  const auto colon = authority.find(':');
+  HostAndPort out{std::string(authority.substr(0, colon)), std::nullopt};
+  if (colon != std::string_view::npos) out.port_text = authority.substr(colon + 1);
+  const std::string& host = out.host;
+  if (host.empty()) return fail("endpoint has no host");
+  if (!std::all_of(host.begin(), host.end(), is_dns_char) || host.front() == '.' ||
+      host.front() == '-' || host.find("..") != std::string::npos) {
+    return fail("'" + shown(host) +
+                "' in endpoint is not a host name or IPv4 address (IPv6 goes in brackets: "
+                "http://[::1]:8080)");
+  }
+  return out;
+}
+
+// The port written, or the scheme's default.
+Result<int> port_of(const std::optional<std::string_view>& port_text, const std::string& scheme) {
+  if (!port_text) return scheme == "https" ? 443 : 80;
+  int port = 0;
+  const auto [p, ec] =
+      std::from_chars(port_text->data(), port_text->data() + port_text->size(), port);
+  if (port_text->empty() || ec != std::errc() || p != port_text->data() + port_text->size() ||
+      port < 1 || port > 65535) {
+    return fail("invalid port '" + shown(*port_text) + "' in endpoint (1-65535)");
+  }
+  return port;
+}
+
+Result<Endpoint> parse(std::string_view url) {
+  if (auto printable = check_printable(url); !printable) return printable.error();
   Endpoint e;
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos)
-    return "endpoint '" + shown(url) + "' must start with http:// or https://";
+    return fail("endpoint '" + shown(url) + "' must start with http:// or https://");
   e.scheme = lower(url.substr(0, scheme_end));
-  if (e.scheme != "http" && e.scheme != "https") {
-    return "unsupported scheme '" + shown(e.scheme) + "' in endpoint (use http or https)";
-  }
-  std::string_view rest = url.substr(scheme_end + 3);
-  const auto authority_end = rest.find_first_of("/?#\\");
-  std::string_view authority = rest.substr(0, authority_end);
-  if (authority_end != std::string_view::npos) {
-    const char sep = rest[authority_end];
-    if (sep != '/') {
-      return std::string("endpoint must not contain '") + sep +
-             "' (no query, fragment or backslash; give http(s)://host[:port][/base])";
-    }
-    std::string_view path = rest.substr(authority_end);
-    if (path.find_first_of("?#") != std::string_view::npos)
-      return std::string("endpoint must not have a query or fragment");
-    e.base_path = std::string(path);
-    while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
-  }
-  if (authority.find('@') != std::string_view::npos) {
-    return std::string(
+  if (e.scheme != "http" && e.scheme != "https")
+    return fail("unsupported scheme '" + shown(e.scheme) + "' in endpoint (use http or https)");
+  const auto authority = split_authority(url.substr(scheme_end + 3), e.base_path);
+  if (!authority) return authority.error();
+  if (authority->find('@') != std::string_view::npos) {
+    return fail(
         "endpoint must not contain user information ('user@host'): credentials come from "
         "--sigv4 options, and the host is what follows '@'");
   }
-  if (authority.empty()) return std::string("endpoint has no host");
-  std::string_view port_text;
-  bool has_port = false;
-  if (authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos)
-      return std::string("unterminated IPv6 address in endpoint (missing ']')");
-    const std::string_view v6 = authority.substr(1, close - 1);
-    std::array<unsigned char, 16> bytes{};
-    if (v6.empty() || !std::all_of(v6.begin(), v6.end(), is_ipv6_char) ||
-        inet_pton(AF_INET6, std::string(v6).c_str(), bytes.data()) != 1) {
-      return "'" + shown(v6) + "' in endpoint is not an IPv6 address (zone ids are not supported)";
-    }
-    e.host = std::string(v6);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':')
-        return std::string("unexpected text after the IPv6 address in endpoint");
-      port_text = authority.substr(close + 2);
-      has_port = true;
-    }
-  } else {
-    const auto colon = authority.find(':');
-    e.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      has_port = true;
-    }
-    if (e.host.empty()) return std::string("endpoint has no host");
-    if (!std::all_of(e.host.begin(), e.host.end(), is_dns_char) || e.host.front() == '.' ||
-        e.host.front() == '-' || e.host.find("..") != std::string::npos) {
-      return "'" + shown(e.host) +
-             "' in endpoint is not a host name or IPv4 address (IPv6 goes in brackets: "
-             "http://[::1]:8080)";
-    }
-  }
-  if (!has_port) {
-    e.port = e.scheme == "https" ? 443 : 80;
-  } else {
-    int port = 0;
-    const auto [p, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (port_text.empty() || ec != std::errc() || p != port_text.data() + port_text.size() ||
-        port < 1 || port > 65535) {
-      return "invalid port '" + shown(port_text) + "' in endpoint (1-65535)";
-    }
-    e.port = port;
-  }
+  if (authority->empty()) return fail("endpoint has no host");
+  const auto host = authority->front() == '[' ? split_ipv6_authority(*authority)
+                                              : split_name_authority(*authority);
+  if (!host) return host.error();
+  e.host = host->host;
+  const auto port = port_of(host->port_text, e.scheme);
+  if (!port) return port.error();
+  e.port = *port;
   return e;
+}
+
+}  // namespace
+
+std::variant<Endpoint, std::string> parse_endpoint(std::string_view url) {
+  auto parsed = parse(url);
+  if (!parsed) return parsed.error().to_string();
+  return std::move(parsed).value();
 }
 
 }  // namespace lpe::harness::internal

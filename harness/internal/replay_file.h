@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "base/result.h"
+
 namespace lpe::harness::internal {
 
 // One recorded request with its expectation, validated.
@@ -36,10 +38,9 @@ struct ReplayLimits {
   size_t max_file_bytes = 1u << 30;
 };
 
-// Parses JSONL text; `name` prefixes errors.
-std::variant<std::vector<ReplayCase>, std::string> parse_replay(std::string_view text,
-                                                                const std::string& name,
-                                                                const ReplayLimits& limits = {});
+// Parses JSONL text; `name` prefixes errors ("name:line: field: what").
+Result<std::vector<ReplayCase>> parse_replay(std::string_view text, const std::string& name,
+                                             const ReplayLimits& limits = {});
 
 // Reads and parses a file, never holding more than one line beyond the limits.
 std::variant<std::vector<ReplayCase>, std::string> read_replay_file(

@@ -19,8 +19,7 @@ const std::string kGood =
 
 std::string error_of(const std::string& text, const ReplayLimits& limits = {}) {
   const auto parsed = parse_replay(text, "rec.jsonl", limits);
-  if (std::holds_alternative<std::vector<ReplayCase>>(parsed)) return "";
-  return std::get<std::string>(parsed);
+  return parsed ? "" : parsed.error().to_string();
 }
 
 std::string with(const std::string& from, const std::string& to) {
@@ -32,9 +31,8 @@ std::string with(const std::string& from, const std::string& to) {
 
 TEST(ReplayFile, ReadsARecordedCase) {
   const auto parsed = parse_replay("\n" + kGood + "\r\n\n", "rec.jsonl");
-  ASSERT_TRUE(std::holds_alternative<std::vector<ReplayCase>>(parsed))
-      << std::get<std::string>(parsed);
-  const auto& cases = std::get<std::vector<ReplayCase>>(parsed);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
+  const auto& cases = *parsed;
   ASSERT_EQ(cases.size(), 1u);
   const auto& c = cases[0];
   EXPECT_EQ(c.line, 2u);
