@@ -4,35 +4,28 @@
 // by itself within a bound, with the expected code and a one-line reason, its peak RSS stays
 // below a bound, nothing is sent when an input or output is bad, and no secret or raw control
 // byte reaches output. Loopback only; every server stops with its test.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
-#include <vector>
 
-#ifndef LPE_BINARY
-#error "LPE_BINARY must name the lpe executable"
-#endif
+#include "support/loopback.h"
+#include "support/lpe_process.h"
+#include "support/temp_files.h"
 
 namespace lpe {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+using test_support::describe;
+using test_support::LpeRun;
+using test_support::RawConnection;
+using test_support::RawServer;
+using test_support::run_lpe;
+using test_support::TempFile;
 
 constexpr const char* kTarget =
     "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234,st-a1b2c3d4e5f6g,p1";
@@ -41,142 +34,11 @@ constexpr const char* kOkAnswer =
     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nx-amzn-RequestId: r1\r\n"
     "Content-Length: 13\r\n\r\n{\"events\":[]}";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
-}
-
-bool send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// One connection of a raw server: reads requests (head + Content-Length body) and writes bytes.
-class Conn {
- public:
-  explicit Conn(int fd) : fd_(fd) {
-    timeval tv{1, 0};  // recv wakes up every second to notice a stopping server
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  // The next request's head and body; false when the client went away or the server stops.
-  bool read_request(std::string& request, const std::atomic<bool>& stop) {
-    char buf[8192];
-    while (!stop) {
-      const auto end = pending_.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        size_t length = 0;
-        const auto cl = pending_.find("Content-Length: ");
-        if (cl != std::string::npos && cl < end) length = std::stoul(pending_.substr(cl + 16));
-        if (pending_.size() >= end + 4 + length) {
-          request = pending_.substr(0, end + 4 + length);
-          pending_.erase(0, end + 4 + length);
-          return true;
-        }
-      }
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n == 0) return false;
-      if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-        return false;
-      }
-      pending_.append(buf, static_cast<size_t>(n));
-    }
-    return false;
-  }
-  bool write(std::string_view data) { return send_all(fd_, data); }
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-  std::string pending_;
-};
-
-// A raw HTTP server on 127.0.0.1:0; `serve` runs on its own thread for each connection, with the
-// number of requests the server has read so far across connections.
-class RawServer {
- public:
-  using Serve = std::function<void(Conn&, RawServer&)>;
-  explicit RawServer(Serve serve) : serve_(std::move(serve)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listen_fd_, 64) != 0 ||
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot listen on 127.0.0.1";
-      return;
-    }
-    port_ = ntohs(addr.sin_port);
-    acceptor_ = std::thread([this] {
-      while (!stop) {
-        const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) return;
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++connections;
-        fds_.push_back(fd);
-        workers_.emplace_back([this, fd] {
-          Conn c(fd);
-          serve_(c, *this);
-          ::shutdown(fd, SHUT_WR);
-        });
-      }
-    });
-  }
-  ~RawServer() {
-    stop = true;
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    ::close(listen_fd_);
-    if (acceptor_.joinable()) acceptor_.join();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
-    }
-    for (auto& w : workers_) w.join();
-    for (int fd : fds_) ::close(fd);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  int port() const { return port_; }
-  // Takes a request from `c`, counting it; false when there is none.
-  bool next_request(Conn& c, std::string& request) {
-    if (!c.read_request(request, stop)) return false;
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++requests;
-    if (seen_.size() < 4096) seen_.push_back(request);
-    return true;
-  }
-
-  // The requests received so far (at most 4096), in order.
-  std::vector<std::string> seen() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return seen_;
-  }
-
-  std::atomic<bool> stop{false};
-  std::atomic<int> connections{0};
-  std::atomic<int> requests{0};
-
- private:
-  Serve serve_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::mutex mutex_;
-  std::vector<std::string> seen_;
-  std::vector<int> fds_;
-  std::thread acceptor_;
-  std::vector<std::thread> workers_;
-};
+using Hostile = std::function<void(RawConnection&, RawServer&)>;
 
 // Answers the first `good` requests the server reads with kOkAnswer, then runs `hostile`.
-RawServer::Serve good_then(int good, std::function<void(Conn&, RawServer&)> hostile) {
-  return [good, hostile](Conn& c, RawServer& s) {
+RawServer::Serve good_then(int good, Hostile hostile) {
+  return [good, hostile](RawConnection& c, RawServer& s) {
     std::string request;
     while (s.next_request(c, request)) {
       if (s.requests.load() <= good) {
@@ -190,9 +52,8 @@ RawServer::Serve good_then(int good, std::function<void(Conn&, RawServer&)> host
 }
 
 // Writes `head` once, then `unit` every `pause` until the client leaves or the test ends.
-std::function<void(Conn&, RawServer&)> endless(std::string head, std::string unit,
-                                               std::chrono::milliseconds pause) {
-  return [=](Conn& c, RawServer& s) {
+Hostile endless(std::string head, std::string unit, std::chrono::milliseconds pause) {
+  return [=](RawConnection& c, RawServer& s) {
     if (!c.write(head)) return;
     while (!s.stop && c.write(unit)) {
       if (pause.count() > 0) std::this_thread::sleep_for(pause);
@@ -200,72 +61,21 @@ std::function<void(Conn&, RawServer&)> endless(std::string head, std::string uni
   };
 }
 
-struct LpeRun {
-  int exit_code = -1;  // -1: killed at the time bound
-  std::string out, err;
-  std::chrono::milliseconds took{0};
-  long max_rss_kib = 0;
-};
-
-// Runs `lpe <args>` with stdout and stderr captured, killing it after `bound`.
-LpeRun run_lpe(const std::vector<std::string>& args, std::chrono::seconds bound) {
-  static int counter = 0;
-  const std::string base = ::testing::TempDir() + "hostile-conform-" + std::to_string(getpid()) +
-                           "-" + std::to_string(++counter);
-  const std::string out_path = base + ".out", err_path = base + ".err";
-  std::vector<std::string> argv_text = {LPE_BINARY};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  LpeRun run;
-  const auto started = Clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (pid < 0) {
-    ADD_FAILURE() << "fork failed";
-    return run;
-  }
-  int status = 0;
-  rusage usage{};
-  bool killed = false;
-  while (true) {
-    const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
-    if (done == pid) break;
-    if (!killed && Clock::now() - started > bound) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  run.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  run.max_rss_kib = usage.ru_maxrss;
-  run.exit_code = !killed && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = read_file(out_path);
-  run.err = read_file(err_path);
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  return run;
-}
-
-std::string describe(const LpeRun& r) {
-  return "exit " + std::to_string(r.exit_code) + " after " + std::to_string(r.took.count()) +
-         " ms, peak RSS " + std::to_string(r.max_rss_kib) +
-         " KiB\nstderr: " + r.err.substr(0, 2000) + "\nstdout: " + r.out.substr(0, 2000);
+// Writes `answer` to every request, the one already read included.
+Hostile answer_each(std::string answer) {
+  return [answer](RawConnection& c, RawServer& s) {
+    std::string request;
+    do {
+      if (!c.write(answer)) return;
+    } while (s.next_request(c, request));
+  };
 }
 
 // ---- 1. hangs and memory growth -------------------------------------------------------------
 
 struct HangCase {
   const char* name;
-  std::function<void(Conn&, RawServer&)> hostile;
+  Hostile hostile;
   const char* reason;
 };
 
@@ -303,17 +113,16 @@ TEST(HostileConform, HostileAnswersEndTheRunWithAReasonInBoundedTimeAndMemory) {
 // (not_a_server_error) at the exchange deadline, and the run ends by itself (exit 1).
 TEST(HostileConform, DrippingAnswersAreFindingsAtTheExchangeDeadline) {
   RawServer server(good_then(1, endless("HTTP/1.1 200 OK\r\nX-Drip: ", "a", 300ms)));
-  const std::string report = ::testing::TempDir() + "hostile-drip.json";
+  const TempFile report("hostile-drip.json");
   const auto run = run_lpe({"conform", "--quiet", "--endpoint", server.url(), "--target", kTarget,
                             "--checks", "not_a_server_error", "--cases", "2", "--timeout", "1",
-                            "--max-shrink-steps", "0", "--report-json", report},
+                            "--max-shrink-steps", "0", "--report-json", report.path()},
                            60s);
   EXPECT_EQ(run.exit_code, 1) << describe(run);
   EXPECT_NE(run.out.find("no complete response within 1 s (--timeout)"), std::string::npos)
       << describe(run);
   EXPECT_LT(run.took, 30s) << describe(run);
   EXPECT_LT(run.max_rss_kib, kMaxRssKiB) << describe(run);
-  std::remove(report.c_str());
 }
 
 // --max-time stops requests in flight: a server that never finishes its answers, with a
@@ -397,7 +206,8 @@ TEST(HostileConform, LiteralLoopbackFormsMaySignOverPlainHttp) {
 
 TEST(HostileConform, ReplayFilesAreValidatedBeforeAnythingIsSent) {
   RawServer server(good_then(1000000, nullptr));
-  const std::string path = ::testing::TempDir() + "hostile-replay.jsonl";
+  const TempFile replay("hostile-replay.jsonl");
+  const std::string& path = replay.path();
   const std::string good =
       R"({"exchange":{"request":{"method":"POST","path":"/ListParticipantEvents",)"
       R"("headers":{"Content-Type":"application/json"},"body":"{}"}},)"
@@ -418,10 +228,7 @@ TEST(HostileConform, ReplayFilesAreValidatedBeforeAnythingIsSent) {
       {std::string(5u << 20, ' '), ":2: line longer than 4194304 bytes"},
   };
   for (const auto& [line, reason] : cases) {
-    {
-      std::ofstream out(path, std::ios::binary | std::ios::trunc);
-      out << good << "\n" << line << "\n";
-    }
+    replay.write(good + "\n" + line + "\n");
     const auto run =
         run_lpe({"conform", "--quiet", "--endpoint", server.url(), "--replay", path}, 30s);
     EXPECT_EQ(run.exit_code, 2) << describe(run);
@@ -432,7 +239,6 @@ TEST(HostileConform, ReplayFilesAreValidatedBeforeAnythingIsSent) {
     EXPECT_LT(run.max_rss_kib, kMaxRssKiB) << describe(run);
   }
   EXPECT_EQ(server.connections.load(), 0) << "a request went out before the file was checked";
-  std::remove(path.c_str());
 }
 
 // ---- 4. terminal and report hygiene ---------------------------------------------------------
@@ -445,12 +251,7 @@ TEST(HostileConform, EscapeSequencesFromAResponseNeverReachTheTerminal) {
       "HTTP/1.1 500 Internal Server Error\r\nX-Evil: \x1b[5m\r\n"
       "Content-Length: " +
       std::to_string(hostile_body.size()) + "\r\n\r\n" + hostile_body;
-  RawServer server(good_then(1, [answer](Conn& c, RawServer& s) {
-    std::string request;
-    do {
-      if (!c.write(answer)) return;
-    } while (s.next_request(c, request));
-  }));
+  RawServer server(good_then(1, answer_each(answer)));
   const auto run =
       run_lpe({"conform", "--quiet", "--endpoint", server.url(), "--target", kTarget, "--checks",
                "not_a_server_error", "--cases", "1", "--max-shrink-steps", "0"},
@@ -463,20 +264,17 @@ TEST(HostileConform, EscapeSequencesFromAResponseNeverReachTheTerminal) {
   }
 
   // lpe validate shows a hostile response without its control bytes too.
-  const std::string file = ::testing::TempDir() + "hostile-response.http";
-  {
-    std::ofstream out(file, std::ios::binary);
-    out << "HTTP/1.1 400 Bad\r\nx-amzn-ErrorType: \x1b[31mEvil\xc2\x9b\r\nContent-Type: "
-           "application/json\r\n\r\n{\"exceptionMessage\":\"\x1b[2J\xc2\x85\"}";
-  }
-  const auto validate = run_lpe({"validate", "response", file}, 20s);
+  const TempFile response(
+      "hostile-response.http",
+      "HTTP/1.1 400 Bad\r\nx-amzn-ErrorType: \x1b[31mEvil\xc2\x9b\r\nContent-Type: "
+      "application/json\r\n\r\n{\"exceptionMessage\":\"\x1b[2J\xc2\x85\"}");
+  const auto validate = run_lpe({"validate", "response", response.path()}, 20s);
   EXPECT_EQ(validate.exit_code, 1) << describe(validate);
   EXPECT_FALSE(validate.out.empty());
   for (const std::string raw : {"\x1b", "\xc2\x9b", "\xc2\x85"}) {
     EXPECT_EQ(validate.out.find(raw), std::string::npos) << describe(validate);
     EXPECT_EQ(validate.err.find(raw), std::string::npos) << describe(validate);
   }
-  std::remove(file.c_str());
 }
 
 // A body nested 200,000 levels deep (400 KB, within every size limit) on every answer after the
@@ -488,12 +286,7 @@ TEST(HostileConform, DeeplyNestedBodiesAreFindingsNotCrashes) {
       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
       "x-amzn-RequestId: r\r\nContent-Length: " +
       std::to_string(deep.size()) + "\r\n\r\n" + deep;
-  RawServer server(good_then(1, [answer](Conn& c, RawServer& s) {
-    std::string request;
-    do {
-      if (!c.write(answer)) return;
-    } while (s.next_request(c, request));
-  }));
+  RawServer server(good_then(1, answer_each(answer)));
   const auto run = run_lpe({"conform", "--quiet", "--endpoint", server.url(), "--target", kTarget,
                             "--cases", "3", "--max-shrink-steps", "0", "--timeout", "5"},
                            120s);
@@ -528,7 +321,7 @@ TEST(HostileConform, ReflectedSecretsAreMaskedEverywhere) {
   const std::string token = "FwoGZXIvYXdzEHostileSessionToken0123456789==";
   // Answers with a 500 that reflects the request headers (the session token among them) and the
   // secret key, in the body and in a header.
-  RawServer server(good_then(1, [secret](Conn& c, RawServer& s) {
+  RawServer server(good_then(1, [secret](RawConnection& c, RawServer& s) {
     const auto seen = s.seen();
     std::string request = seen.empty() ? "" : seen.back();
     do {
@@ -544,9 +337,7 @@ TEST(HostileConform, ReflectedSecretsAreMaskedEverywhere) {
         return;
     } while (s.next_request(c, request));
   }));
-  const std::string dir = ::testing::TempDir();
-  const std::string json = dir + "hostile-mask.json", junit = dir + "hostile-mask.xml",
-                    record = dir + "hostile-mask.jsonl";
+  const TempFile json("hostile-mask.json"), junit("hostile-mask.xml"), record("hostile-mask.jsonl");
   const auto run = run_lpe({"conform",
                             "--quiet",
                             "--endpoint",
@@ -567,19 +358,18 @@ TEST(HostileConform, ReflectedSecretsAreMaskedEverywhere) {
                             "--max-shrink-steps",
                             "0",
                             "--report-json",
-                            json,
+                            json.path(),
                             "--report-junit",
-                            junit,
+                            junit.path(),
                             "--record",
-                            record},
+                            record.path()},
                            60s);
   EXPECT_EQ(run.exit_code, 1) << describe(run);
   // The server did receive the token (signed requests carry it) and reflected it.
   const auto seen = server.seen();
   ASSERT_FALSE(seen.empty());
   EXPECT_NE(seen.back().find(token), std::string::npos);
-  const std::string outputs[] = {run.out, run.err, read_file(json), read_file(junit),
-                                 read_file(record)};
+  const std::string outputs[] = {run.out, run.err, json.read(), junit.read(), record.read()};
   for (const auto& text : outputs) {
     EXPECT_FALSE(text.empty());
     EXPECT_EQ(text.find(token), std::string::npos) << text.substr(0, 3000);
@@ -588,8 +378,7 @@ TEST(HostileConform, ReflectedSecretsAreMaskedEverywhere) {
     EXPECT_EQ(text.find(token.substr(0, 20)), std::string::npos) << text.substr(0, 3000);
     EXPECT_EQ(text.find(secret.substr(0, 20)), std::string::npos) << text.substr(0, 3000);
   }
-  EXPECT_NE(read_file(record).find("***"), std::string::npos);
-  for (const auto& f : {json, junit, record}) std::remove(f.c_str());
+  EXPECT_NE(record.read().find("***"), std::string::npos);
 }
 
 TEST(HostileConform, BadEndpointsGetAOneLineReason) {
