@@ -1,151 +1,35 @@
 // `lpe mock` as users run it: the listening line, SIGTERM, --dump-data, --data errors, flags.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <thread>
+#include <string>
+#include <vector>
 
 #include "tests/mock_test_support.h"
-
-#ifndef LPE_BINARY
-#error "LPE_BINARY must name the lpe executable"
-#endif
+#include "tests/support/lpe_process.h"
+#include "tests/support/temp_files.h"
 
 namespace lpe::mock {
 namespace {
 
+using test_support::listening_port;
+using test_support::LpeBackground;
+using test_support::LpeRun;
+using test_support::run_lpe;
+using test_support::TempFile;
 using testing::Json;
 using Clock = std::chrono::steady_clock;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string temp_path(const std::string& name) {
-  const char* dir = std::getenv("TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/lpe-mock-cli-" +
-         std::to_string(::getpid()) + "-" + name;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-// Runs `lpe COMMAND ARGS...` to completion (for commands that exit by themselves).
-CliRun run_lpe(const char* command, const std::vector<std::string>& args) {
-  const std::string out_path = temp_path("out"), err_path = temp_path("err");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    std::vector<char*> argv = {const_cast<char*>(LPE_BINARY), const_cast<char*>(command)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(LPE_BINARY, argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  CliRun r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(out_path);
-  r.err = read_file(err_path);
-  ::unlink(out_path.c_str());
-  ::unlink(err_path.c_str());
-  return r;
-}
-
-CliRun run_mock(const std::vector<std::string>& args) { return run_lpe("mock", args); }
-
-// `lpe mock` running in the background with its stdout on a pipe.
-class Background {
- public:
-  explicit Background(const std::vector<std::string>& args) {
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::close(fds[0]);
-      std::vector<char*> argv = {const_cast<char*>(LPE_BINARY), const_cast<char*>("mock")};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(LPE_BINARY, argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    out_ = fds[0];
-  }
-  ~Background() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-  }
-
-  // The first stdout line (without newline), waiting at most `timeout`.
-  std::string first_line(std::chrono::milliseconds timeout) {
-    std::string line;
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      pollfd pfd{out_, POLLIN, 0};
-      if (::poll(&pfd, 1, 50) <= 0) continue;
-      char c;
-      if (::read(out_, &c, 1) != 1) break;
-      if (c == '\n') return line;
-      line.push_back(c);
-    }
-    return line;
-  }
-
-  // Sends `signal` and returns the exit code (-1 when it did not exit within `timeout`).
-  int stop(int signal, std::chrono::milliseconds timeout) {
-    ::kill(pid_, signal);
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  bool reaped_ = false;
-};
-
-int port_of(const std::string& line) {
-  const std::string prefix = "listening http://127.0.0.1:";
-  if (line.rfind(prefix, 0) != 0) return -1;
-  return std::atoi(line.c_str() + prefix.size());
+LpeRun run_mock(std::vector<std::string> args) {
+  args.insert(args.begin(), "mock");
+  return run_lpe(args);
 }
 
 TEST(MockCli, ListensPrintsTheUrlServesAndStopsOnSigterm) {
-  Background mock({"--port", "0"});
+  LpeBackground mock({"mock", "--port", "0"});
   const std::string line = mock.first_line(std::chrono::seconds(10));
-  const int port = port_of(line);
+  const int port = listening_port(line);
   ASSERT_GT(port, 0) << line;
   auto c = testing::client_for(port);
   const auto r =
@@ -160,17 +44,17 @@ TEST(MockCli, ListensPrintsTheUrlServesAndStopsOnSigterm) {
 }
 
 TEST(MockCli, StopsOnSigintToo) {
-  Background mock({"--port", "0", "--threads", "2"});
-  ASSERT_GT(port_of(mock.first_line(std::chrono::seconds(10))), 0);
+  LpeBackground mock({"mock", "--port", "0", "--threads", "2"});
+  ASSERT_GT(listening_port(mock.first_line(std::chrono::seconds(10))), 0);
   EXPECT_EQ(mock.stop(SIGINT, std::chrono::seconds(5)), 0);
 }
 
 TEST(MockCli, AccessLogToAFileMasksKeys) {
-  const std::string log = temp_path("access.log");
-  ::unlink(log.c_str());
-  Background mock({"--port", "0", "--log", log, "--auth", "sigv4", "--credentials",
-                   "AKIDCLITEST00001234:cli-secret-value-0123456789", "--region", "eu-west-1"});
-  const int port = port_of(mock.first_line(std::chrono::seconds(10)));
+  const TempFile log("access.log");
+  LpeBackground mock({"mock", "--port", "0", "--log", log.path(), "--auth", "sigv4",
+                      "--credentials", "AKIDCLITEST00001234:cli-secret-value-0123456789",
+                      "--region", "eu-west-1"});
+  const int port = listening_port(mock.first_line(std::chrono::seconds(10)));
   ASSERT_GT(port, 0);
   wire::HttpRequestView req;
   req.method = "POST";
@@ -189,8 +73,7 @@ TEST(MockCli, AccessLogToAFileMasksKeys) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(mock.stop(SIGTERM, std::chrono::seconds(5)), 0);
-  const std::string text = read_file(log);
-  ::unlink(log.c_str());
+  const std::string text = log.read();
   EXPECT_NE(text.find(" POST /ListParticipantEvents 200 "), std::string::npos) << text;
   EXPECT_NE(text.find("key=****1234"), std::string::npos) << text;
   EXPECT_EQ(text.find("cli-secret-value"), std::string::npos) << text;
@@ -198,26 +81,23 @@ TEST(MockCli, AccessLogToAFileMasksKeys) {
 }
 
 TEST(MockCli, DumpDataRoundTrips) {
-  const CliRun dump = run_mock({"--dump-data"});
+  const LpeRun dump = run_mock({"--dump-data"});
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
   const Json printed = Json::parse(dump.out);
   EXPECT_EQ(printed, testing::default_dataset()->to_json());
   // Served back with --data, the dump is the same dataset.
-  const std::string path = temp_path("dump.json");
-  write_file(path, dump.out);
-  const CliRun again = run_mock({"--data", path, "--dump-data"});
-  ::unlink(path.c_str());
+  const TempFile file("dump.json", dump.out);
+  const LpeRun again = run_mock({"--data", file.path(), "--dump-data"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Json::parse(again.out), printed);
 }
 
 TEST(MockCli, BadDataFilesExitTwoWithPointers) {
-  const std::string path = temp_path("bad.json");
-  write_file(
-      path,
+  const TempFile file(
+      "bad.json",
       R"({"stages":[{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcd1234","sessions":[{"id":"st-a1b2c3d4e5f6g","participants":[{"id":"p1","events":[{"name":"JOINED","eventTime":"2024-01-01 00:00:00"},{"name":"BOGUS","eventTime":"2024-01-01T00:00:00Z"}]}]}]}]})");
-  const CliRun r = run_mock({"--data", path, "--port", "0"});
-  ::unlink(path.c_str());
+  const std::string& path = file.path();
+  const LpeRun r = run_mock({"--data", path, "--port", "0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");  // never started
   EXPECT_NE(r.err.find(path + ": at /stages/0/sessions/0/participants/0/events/0/eventTime: "),
@@ -228,7 +108,7 @@ TEST(MockCli, BadDataFilesExitTwoWithPointers) {
                         "'name' failed to satisfy constraint: Member must satisfy enum value set"),
       std::string::npos)
       << r.err;
-  const CliRun missing = run_mock({"--data", temp_path("does-not-exist.json")});
+  const LpeRun missing = run_mock({"--data", test_support::temp_path("does-not-exist.json")});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("cannot open"), std::string::npos) << missing.err;
 }
@@ -237,22 +117,21 @@ TEST(MockCli, BadDataFilesExitTwoWithPointers) {
 // judged by the validators' one engine, and a bad one is one line naming the member and saying
 // what is wrong (exit 2 before any request is sent).
 TEST(MockCli, DumpIsATargetsFileAndBadScopeValuesAreOneLine) {
-  const CliRun dump = run_mock({"--dump-data"});
+  const LpeRun dump = run_mock({"--dump-data"});
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
-  const std::string path = temp_path("targets.json");
-  write_file(path, dump.out);
-  const CliRun accepted = run_lpe("conform", {"--endpoint", "http://127.0.0.1:1", "--targets-file",
-                                              path, "--cases", "1", "--timeout", "1"});
+  const TempFile file("targets.json", dump.out);
+  const std::string& path = file.path();
+  const LpeRun accepted = run_lpe({"conform", "--endpoint", "http://127.0.0.1:1", "--targets-file",
+                                   path, "--cases", "1", "--timeout", "1"});
   EXPECT_EQ(accepted.exit_code, 2);  // nothing listens there
   EXPECT_NE(accepted.err.find(", 13 targets, "), std::string::npos) << accepted.err;
   EXPECT_NE(accepted.err.find("cannot reach"), std::string::npos) << accepted.err;
 
   Json bad = Json::parse(dump.out);
   bad["stages"][1]["sessions"][0]["id"] = "st_1";
-  write_file(path, bad.dump());
-  const CliRun refused =
-      run_lpe("conform", {"--endpoint", "http://127.0.0.1:1", "--targets-file", path});
-  ::unlink(path.c_str());
+  file.write(bad.dump());
+  const LpeRun refused =
+      run_lpe({"conform", "--endpoint", "http://127.0.0.1:1", "--targets-file", path});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find(path +
                              ": at /stages/1/sessions/0/id: not a valid sessionId: Value 'st_1' at "
@@ -263,11 +142,11 @@ TEST(MockCli, DumpIsATargetsFileAndBadScopeValuesAreOneLine) {
             std::string::npos)
       << refused.err;
 
-  const CliRun target =
-      run_lpe("conform", {"--endpoint", "http://127.0.0.1:1", "--target",
-                          "stageArn=arn:aws:ivs:us-east-1:1:stage/a,sessionId=st-a1b2c3d4e5f6g,"
-                          "participantId=" +
-                              std::string(65, 'p')});
+  const LpeRun target =
+      run_lpe({"conform", "--endpoint", "http://127.0.0.1:1", "--target",
+               "stageArn=arn:aws:ivs:us-east-1:1:stage/a,sessionId=st-a1b2c3d4e5f6g,"
+               "participantId=" +
+                   std::string(65, 'p')});
   EXPECT_EQ(target.exit_code, 2);
   EXPECT_NE(target.err.find("--target value is not a valid participantId: Value '" +
                             std::string(65, 'p') +
@@ -293,20 +172,20 @@ TEST(MockCli, UsageErrorsExitTwo) {
                                              {"--token-ttl", "-1"},
                                              {"--threads", "0"},
                                              {"stray"}}) {
-    const CliRun r = run_mock(args);
+    const LpeRun r = run_mock(args);
     EXPECT_EQ(r.exit_code, 2) << args[0] << " " << r.err;
     EXPECT_EQ(r.err.rfind("lpe mock: ", 0), 0u) << r.err;
   }
   // SigV4 without credentials anywhere.
   ::unsetenv("AWS_ACCESS_KEY_ID");
   ::unsetenv("AWS_SECRET_ACCESS_KEY");
-  const CliRun r = run_mock({"--auth", "sigv4"});
+  const LpeRun r = run_mock({"--auth", "sigv4"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--credentials"), std::string::npos);
 }
 
 TEST(MockCli, HelpDocumentsEveryFlag) {
-  const CliRun r = run_mock({"--help"});
+  const LpeRun r = run_mock({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag :
        {"--host", "--port", "--threads", "--max-body-bytes", "--log", "--data", "--dump-data",
