@@ -2,6 +2,7 @@
 // `--name=value`, boolean `--name`, repeatable options, positionals. Unknown flags are errors.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,31 @@ class Args {
 std::optional<long long> parse_integer(std::string_view text, long long min, long long max);
 // Parses a decimal number (seconds, rates); nullopt when it is not one or is negative.
 std::optional<double> parse_non_negative(std::string_view text);
+
+// An option that takes a whole number in [min, max] and sets a field of `Options`: a row of the
+// tables the subcommands read their numeric options from.
+template <class Options>
+struct IntegerOption {
+  const char* name;  // without dashes
+  long long min;
+  long long max;
+  const char* error;  // the usage error when the value is not such a number
+  void (*set)(Options&, long long);
+};
+
+// Sets `options` from each option of `table` given on the command line, in table order; the first
+// value out of range is the error.
+template <class Options, size_t N>
+Status apply_integer_options(const Args& args, const IntegerOption<Options> (&table)[N],
+                             Options& options) {
+  for (const auto& option : table) {
+    if (!args.has(option.name)) continue;
+    const auto value = parse_integer(args.get(option.name), option.min, option.max);
+    if (!value) return fail(option.error);
+    option.set(options, *value);
+  }
+  return {};
+}
 
 // Reads a whole file ("-" = standard input), at most `max_bytes`; the error is one line
 // ("cannot open FILE: No such file or directory").

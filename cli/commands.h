@@ -2,7 +2,6 @@
 // input, 2 could not run (usage, I/O, model) with a one-line reason on stderr.
 #pragma once
 
-#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,31 +36,6 @@ Result<Args, EarlyExit> parse_command_line(const std::string& command, int argc,
 std::vector<OptionSpec> model_options();
 // Loads the selection; the error says where ("model.json: at /shapes/...: ...").
 Result<SelectedOperation> select_operation(const Args& args);
-
-// An option that takes a whole number in [min, max] and sets a field of `Options`: a row of the
-// tables the subcommands read their numeric options from.
-template <class Options>
-struct IntegerOption {
-  const char* name;  // without dashes
-  long long min;
-  long long max;
-  const char* error;  // the usage error when the value is not such a number
-  void (*set)(Options&, long long);
-};
-
-// Sets `options` from each option of `table` given on the command line, in table order; the first
-// value out of range is the error.
-template <class Options, size_t N>
-Status apply_integer_options(const Args& args, const IntegerOption<Options> (&table)[N],
-                             Options& options) {
-  for (const auto& option : table) {
-    if (!args.has(option.name)) continue;
-    const auto value = parse_integer(args.get(option.name), option.min, option.max);
-    if (!value) return fail(option.error);
-    option.set(options, *value);
-  }
-  return {};
-}
 
 // Prints "lpe <command>: <message>" to stderr and returns 2.
 int usage_error(const std::string& command, const std::string& message);
