@@ -30,6 +30,8 @@
 
 #include "fuzz/fuzz_support.h"
 #include "mock/internal/http_framing.h"
+#include "wire/http.h"
+#include "wire/text.h"
 
 namespace {
 
@@ -39,36 +41,12 @@ using lpe::mock::internal::FramedRequest;
 using lpe::mock::internal::FramingError;
 using lpe::mock::internal::FramingLimits;
 using lpe::mock::internal::RequestFramer;
+using lpe::wire::iequals;
+using lpe::wire::is_token;
 
 // Several pipelined requests with bodies fit. Longer inputs only repeat what shorter ones reach:
 // the small and tiny limits make every bound reachable well within it.
 constexpr size_t kMaxInputSize = 8192;
-
-bool is_tchar(unsigned char c) {
-  if (c >= '0' && c <= '9') return true;
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
-  return c != 0 &&
-         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (const char c : s) {
-    if (!is_tchar(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // A comparable summary of what a connection's bytes gave.
 struct Outcome {

@@ -1,9 +1,11 @@
 // response_checker: any bytes as a raw HTTP response to ListParticipantEvents (R8, R9).
 //
 // Properties, on every input:
-//  - parse_http_response, ResponseChecker::check and resolve_error_type never crash or throw, and
-//    finish in bounded time (libFuzzer's -timeout turns a slow input into a reported crash);
-//  - a parse error says what is wrong; a parsed status is a valid HTTP status;
+//  - wire::parse_http_response, ResponseChecker::check and resolve_error_type never crash or
+//    throw, and finish in bounded time (libFuzzer's -timeout turns a slow input into a reported
+//    crash);
+//  - a parse error says what is wrong (and a head error on which line); a parsed status is a
+//    valid HTTP status;
 //  - every finding names its rule; `must` failures are failures in strict mode too;
 //  - a resolved error type is named exactly when a source was found, and is sanitized as SDKs do
 //    (no namespace `#`, no `:` suffix, no surrounding blanks).
@@ -19,11 +21,11 @@
 #include "fuzz/fuzz_support.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
+#include "wire/http.h"
 
 namespace {
 
 using lpe::validators::Finding;
-using lpe::validators::HttpResponse;
 using lpe::validators::ResponseChecker;
 
 // A full page (100 events of typical size, about 130 bytes each) plus headers fits in 16 KiB; the
@@ -51,12 +53,15 @@ bool blank(char c) { return c == ' ' || c == '\t'; }
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > kMaxInputSize) return -1;  // not added to the corpus
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
-  auto parsed = lpe::validators::parse_http_response(raw);
-  if (const auto* error = std::get_if<std::string>(&parsed)) {
-    LPE_FUZZ_CHECK(!error->empty(), "input: " + lpe::fuzz::escape(raw));
+  const auto parsed = lpe::wire::parse_http_response(raw);
+  if (!parsed) {
+    const lpe::Error& error = parsed.error();
+    LPE_FUZZ_CHECK(
+        !error.message.empty() && (error.where.empty() || error.where.rfind("line ", 0) == 0),
+        "error '" + error.to_string() + "' for input: " + lpe::fuzz::escape(raw));
     return 0;
   }
-  const HttpResponse& response = std::get<HttpResponse>(parsed);
+  const lpe::wire::HttpResponse& response = *parsed;
   LPE_FUZZ_CHECK(response.status >= 100 && response.status <= 599,
                  "status " + std::to_string(response.status) + " from " + lpe::fuzz::escape(raw));
 

@@ -1,27 +1,12 @@
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
 #include "validators/internal/json_tape.h"
 #include "validators/internal/walker.h"
 #include "validators/validators.h"
+#include "wire/media_type.h"
 
 namespace lpe::validators {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Reads the body into the thread's tape; empty string on success.
 std::string read_body(std::string_view body, internal::Tape& tape) {
@@ -71,107 +56,10 @@ bool has_failure(const std::vector<Finding>& findings, bool strict) {
   });
 }
 
-bool is_json_media_type(std::string_view content_type) {
-  const auto semi = content_type.find(';');
-  return iequals(trim(content_type.substr(0, semi)), "application/json");
-}
-
-std::optional<std::string_view> HttpResponse::header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return std::string_view(v);
-  }
-  return std::nullopt;
-}
-
 std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw) {
-  constexpr size_t kMaxHeaders = 1000;
-  HttpResponse out;
-  size_t pos = 0;
-  size_t line_no = 0;
-  const auto next_line = [&](std::string_view& line) {
-    if (pos >= raw.size()) return false;
-    const auto nl = raw.find('\n', pos);
-    const size_t end = nl == std::string_view::npos ? raw.size() : nl;
-    line = raw.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = nl == std::string_view::npos ? raw.size() : nl + 1;
-    ++line_no;
-    return true;
-  };
-  std::string_view line;
-  if (!next_line(line))
-    return std::string("line 1: empty input, expected a status line 'HTTP/1.1 200 OK'");
-  if (line.substr(0, 7) != "HTTP/1." && line.substr(0, 6) != "HTTP/2") {
-    return "line 1: expected a status line starting with 'HTTP/1.1', got '" +
-           std::string(line.substr(0, 40)) + "'";
-  }
-  const auto sp = line.find(' ');
-  int status = 0;
-  const auto code = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1, 3);
-  const auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), status);
-  if (code.size() != 3 || ec != std::errc() || ptr != code.data() + 3 || status < 100 ||
-      status > 599) {
-    return std::string("line 1: expected a 3-digit status code after the HTTP version");
-  }
-  out.status = status;
-  bool ended = false;
-  while (next_line(line)) {
-    if (line.empty()) {
-      ended = true;
-      break;
-    }
-    if (out.headers.size() >= kMaxHeaders) return std::string("more than 1000 header lines");
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) {
-      return "line " + std::to_string(line_no) + ": expected a header 'Name: value', got '" +
-             std::string(line.substr(0, 60)) + "'";
-    }
-    out.headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                             std::string(trim(line.substr(colon + 1))));
-  }
-  if (!ended) return std::string("no blank line after the headers");
-  std::string_view body = raw.substr(pos);
-  if (const auto te = out.header("Transfer-Encoding"); te && iequals(trim(*te), "chunked")) {
-    std::string decoded;
-    size_t p = 0;
-    while (true) {
-      const auto nl = body.find('\n', p);
-      if (nl == std::string_view::npos) return std::string("chunked body: missing chunk size line");
-      std::string_view size_line = trim(body.substr(p, nl - p));
-      size_line = size_line.substr(0, size_line.find(';'));
-      size_t size = 0;
-      const auto [sp2, ec2] =
-          std::from_chars(size_line.data(), size_line.data() + size_line.size(), size, 16);
-      if (ec2 != std::errc() || sp2 != size_line.data() + size_line.size()) {
-        return std::string("chunked body: bad chunk size '" + std::string(size_line.substr(0, 20)) +
-                           "'");
-      }
-      p = nl + 1;
-      if (size == 0) break;
-      if (size > body.size() - p) return std::string("chunked body: chunk longer than the data");
-      decoded.append(body.substr(p, size));
-      p += size;
-      if (p < body.size() && body[p] == '\r') ++p;
-      if (p < body.size() && body[p] == '\n') ++p;
-    }
-    out.body = std::move(decoded);
-    return out;
-  }
-  if (const auto cl = out.header("Content-Length")) {
-    const std::string_view v = trim(*cl);
-    size_t length = 0;
-    const auto [lp, lec] = std::from_chars(v.data(), v.data() + v.size(), length);
-    if (lec != std::errc() || lp != v.data() + v.size()) {
-      return "Content-Length '" + std::string(v.substr(0, 20)) + "' is not a number";
-    }
-    if (length > body.size()) {
-      return "Content-Length says " + std::to_string(length) + " bytes, the body has " +
-             std::to_string(body.size());
-    }
-    body = body.substr(0, length);
-  }
-  out.body = std::string(body);
-  return out;
+  auto parsed = wire::parse_http_response(raw);
+  if (!parsed) return parsed.error().to_string();
+  return std::move(*parsed);
 }
 
 wire::ResolvedErrorType resolve_error_type(const HttpResponse& response) {
@@ -254,7 +142,7 @@ std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const 
   }
   const auto content_type = response.header("Content-Type");
   const bool needs_body = response.status != 204;
-  if (needs_body && (!content_type || !is_json_media_type(*content_type))) {
+  if (needs_body && (!content_type || !wire::is_json_media_type(*content_type))) {
     out.push_back({response.status == success ? "R9.content_type" : "R8.content_type",
                    Severity::kShould, "header:Content-Type",
                    content_type

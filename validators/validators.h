@@ -15,6 +15,8 @@
 
 #include "spec/spec.h"
 #include "wire/error_type.h"
+#include "wire/http.h"
+#include "wire/media_type.h"
 
 namespace lpe::validators {
 
@@ -122,22 +124,17 @@ struct Finding {
   friend bool operator==(const Finding&, const Finding&) = default;
 };
 
-// An HTTP response as the checkers see it. Header names compare case-insensitively.
-struct HttpResponse {
-  int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
+// The response the checkers judge: wire's one HTTP response type (header names compare
+// case-insensitively). The name is also spelled here for callers of this library.
+using wire::HttpResponse;
 
-  // The first header with this name (case-insensitive), if any.
-  std::optional<std::string_view> header(std::string_view name) const;
-};
-
-// Parses a raw HTTP/1.x response (status line, headers, blank line, body; CRLF or LF; chunked
-// bodies decoded; Content-Length honoured). The error says what is wrong and on which line.
+// wire::parse_http_response with its error as one line of text ("line 3: expected a header
+// 'Name: value', got 'x'"), for the callers that still take the text form.
 std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw);
 
 // The error type of an error response, in the R8 order: `x-amzn-ErrorType`, then body `code`,
-// then body `__type`, sanitized as SDKs do.
+// then body `__type`, sanitized as SDKs do. Here rather than in wire/ because reading the body
+// takes this library's bounded JSON reader.
 wire::ResolvedErrorType resolve_error_type(const HttpResponse& response);
 
 // Checks responses of one operation against the model (R8 error shape, R9 success shape).
@@ -173,7 +170,7 @@ std::optional<PageView> read_page(std::string_view body, std::string_view items_
 // True when any finding has severity `must` (or `should` when `strict`).
 bool has_failure(const std::vector<Finding>& findings, bool strict = false);
 
-// The `Content-Type` media type is application/json (parameters such as charset allowed, R12).
-bool is_json_media_type(std::string_view content_type);
+// wire::is_json_media_type, also spelled here for callers of this library.
+using wire::is_json_media_type;
 
 }  // namespace lpe::validators

@@ -29,9 +29,9 @@ uint64_t mix(uint64_t x) {
 
 }  // namespace
 
-EncodedResponse encode_error(int status, std::string_view error_type, std::string_view message,
-                             std::string_view request_id) {
-  EncodedResponse response;
+HttpResponse encode_error(int status, std::string_view error_type, std::string_view message,
+                          std::string_view request_id) {
+  HttpResponse response;
   response.status = status;
   response.headers = {{"Content-Type", "application/json"},
                       {"x-amzn-ErrorType", header_safe(error_type)},

@@ -25,7 +25,7 @@ class EncodeErrorTable : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(EncodeErrorTable, EncodesExactly) {
   const ErrorCase& c = GetParam();
-  const EncodedResponse r = encode_error(c.status, c.type, c.message, c.request_id);
+  const HttpResponse r = encode_error(c.status, c.type, c.message, c.request_id);
   EXPECT_EQ(r.status, c.status);
   EXPECT_EQ(r.headers, c.headers);
   EXPECT_EQ(r.body, c.body);

@@ -1,6 +1,7 @@
 // AWS Signature Version 4 (header signing, AWS4-HMAC-SHA256): client-side signing, server-side
 // verification with the R13 error types, the canonical building blocks (exposed for tests and
-// fuzzing) and log redaction. Nothing here throws.
+// fuzzing) and log redaction. SigV4 covers the method, target, headers and body of a
+// wire::HttpRequest. Nothing here throws.
 //
 // Conventions, as the official AWS SigV4 test suite expects for non-S3 services:
 // - The request target is taken as on the wire. Path segments are URI-encoded once more (a `%`
@@ -20,6 +21,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "wire/http.h"
 
 namespace lpe::wire {
 
@@ -41,18 +44,6 @@ struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;
-};
-
-// Header list in wire order; names keep their case, duplicates are allowed.
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-// The parts of an HTTP request that SigV4 covers. `target` is the path with an optional
-// `?query`, exactly as in the request line.
-struct HttpRequestView {
-  std::string method;
-  std::string target;
-  HeaderList headers;
-  std::string body;
 };
 
 // ---- Building blocks -------------------------------------------------------------------------
@@ -95,8 +86,7 @@ std::vector<std::string> default_signed_headers(const HeaderList& headers);
 
 // The canonical request of `req` for the given signed header names (lowercase, sorted):
 // method, canonical URI, canonical query, canonical headers, signed headers, payload hash.
-std::string canonical_request(const HttpRequestView& req,
-                              std::span<const std::string> signed_headers);
+std::string canonical_request(const HttpRequest& req, std::span<const std::string> signed_headers);
 
 // `<date>/<region>/<service>/aws4_request`, `date` being `YYYYMMDD`.
 std::string credential_scope(std::string_view date, std::string_view region,
@@ -126,7 +116,7 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_
 // session token, then sets `Authorization` over `default_signed_headers`. Existing headers of
 // those names are replaced. The caller must already have set `Host` (and `Content-Type` when
 // there is a body); every signed header must then be sent unchanged.
-void sign_request(HttpRequestView& req, const Credentials& creds, std::string_view region,
+void sign_request(HttpRequest& req, const Credentials& creds, std::string_view region,
                   std::string_view service, std::chrono::system_clock::time_point now);
 
 // ---- Authorization header parsing --------------------------------------------------------------
@@ -198,7 +188,7 @@ struct VerifyResult {
 //  5. X-Amz-Date more than `window` away from `now` (exactly `window` is accepted)
 //                                                                 -> InvalidSignature
 //  6. signature mismatch (constant-time comparison)               -> InvalidSignature
-VerifyResult verify_request(const HttpRequestView& req, const CredentialStore& store,
+VerifyResult verify_request(const HttpRequest& req, const CredentialStore& store,
                             std::string_view region, std::string_view service,
                             std::chrono::system_clock::time_point now,
                             std::chrono::seconds window = std::chrono::minutes(15));
