@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "harness/harness.h"
+#include "wire/text.h"
 
 namespace lpe::harness {
 
@@ -74,17 +75,6 @@ std::string Target::label() const {
 
 namespace {
 
-std::vector<std::string> split(std::string_view text, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const auto pos = text.find(sep, start);
-    out.emplace_back(text.substr(start, pos - start));
-    if (pos == std::string_view::npos) return out;
-    start = pos + 1;
-  }
-}
-
 // Why `value` is not a valid value of `member`, in the R7 phrases of the validators' one engine
 // (every violation, "; "-separated), or "" when it is valid.
 std::string scope_value_problem(const spec::Member& member, const std::string& value) {
@@ -110,7 +100,7 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
   if (scope.empty()) return std::string("the operation has no list scope members");
   std::string names;
   for (const auto* m : scope) names += (names.empty() ? "" : ",") + m->name;
-  const auto parts = split(text, ',');
+  const auto parts = wire::split(text, ',');
   Target t;
   t.scope_values.resize(scope.size());
   const bool named = text.find('=') != std::string_view::npos;
@@ -118,9 +108,9 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
     std::vector<bool> seen(scope.size(), false);
     for (const auto& part : parts) {
       const auto eq = part.find('=');
-      if (eq == std::string::npos)
+      if (eq == std::string_view::npos)
         return "--target '" + std::string(text) + "': mix of name=value and plain values";
-      const std::string name = part.substr(0, eq);
+      const std::string name(part.substr(0, eq));
       size_t i = 0;
       while (i < scope.size() && scope[i]->name != name) ++i;
       if (i == scope.size())
@@ -137,7 +127,7 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
       return "--target '" + std::string(text) + "': expected " + std::to_string(scope.size()) +
              " comma-separated values (" + names + ")";
     }
-    t.scope_values = parts;
+    t.scope_values.assign(parts.begin(), parts.end());
   }
   for (size_t i = 0; i < scope.size(); ++i) {
     const std::string why = scope_value_problem(*scope[i], t.scope_values[i]);

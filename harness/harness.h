@@ -15,6 +15,7 @@
 
 #include "spec/spec.h"
 #include "validators/validators.h"
+#include "wire/http.h"
 #include "wire/sigv4.h"
 
 namespace lpe::harness {
@@ -84,14 +85,16 @@ struct ConformOptions {
   bool show_progress = false;    // a live line on stderr (terminal only)
 };
 
-// An HTTP exchange as reports show it (secrets redacted, bodies cut).
+// An HTTP exchange as reports and records show it: the wire::HttpRequest that was sent and the
+// wire::HttpResponse that came back, flattened into one record with secrets redacted and bodies
+// cut (harness/internal/http_client.h builds it: request_exchange, finish_received).
 struct Exchange {
   std::string method;
-  std::string path;
-  std::vector<std::pair<std::string, std::string>> request_headers;
+  std::string path;  // the request target
+  wire::HeaderList request_headers;
   std::string request_body;
   int status = 0;  // 0: no response (transport error)
-  std::vector<std::pair<std::string, std::string>> response_headers;
+  wire::HeaderList response_headers;
   std::string response_body;
   std::string transport_error;
   nlohmann::ordered_json to_json() const;

@@ -19,7 +19,7 @@
 #include "harness/internal/endpoint.h"
 #include "harness/internal/text_safety.h"
 #include "harness/internal/transport.h"
-#include "validators/validators.h"
+#include "wire/http.h"
 
 namespace lpe::harness::internal {
 
@@ -35,6 +35,8 @@ class RateLimiter {
   std::mutex mutex_;
   std::chrono::steady_clock::time_point next_ = std::chrono::steady_clock::now();
 };
+
+struct Connection;
 
 struct ClientSettings {
   Endpoint endpoint;
@@ -61,9 +63,6 @@ class HttpClient final : public Transport {
   Received send(const OutgoingRequest& request) { return send(request, SteadyTime::max()); }
   uint64_t requests_sent() const { return sent_; }
 
-  // The socket and its read buffer (defined in http_client.cc).
-  struct Connection;
-
  private:
   ClientSettings settings_;
   SecretMasker masker_;
@@ -75,7 +74,7 @@ class HttpClient final : public Transport {
 // signed (SigV4) when the settings and the request say so.
 struct PreparedRequest {
   std::string path;
-  HeaderList headers;
+  wire::HeaderList headers;
 };
 PreparedRequest prepare_request(const OutgoingRequest& request, const ClientSettings& settings);
 
@@ -92,7 +91,7 @@ Exchange request_exchange(const OutgoingRequest& request, const PreparedRequest&
 void finish_received(Received& out, bool responded, const SecretMasker& masker);
 
 // Headers with secrets masked (Authorization, security tokens), for exchanges in reports.
-HeaderList redact(const HeaderList& headers);
+wire::HeaderList redact(const wire::HeaderList& headers);
 
 // The secret values of a run (secret access key, session token) as a masker.
 SecretMasker secret_masker(const std::optional<SigningOptions>& sigv4);

@@ -36,9 +36,9 @@ struct FakeEndpoint {
   bool ignore_token_binding = false;  // the hash covers the offset only
   bool error_type_header = true;      // errors carry x-amzn-ErrorType
 
-  static validators::HttpResponse error(int status, const std::string& type,
-                                        const std::string& message, bool with_type) {
-    validators::HttpResponse r;
+  static wire::HttpResponse error(int status, const std::string& type, const std::string& message,
+                                  bool with_type) {
+    wire::HttpResponse r;
     r.status = status;
     r.headers = {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "req-1"}};
     if (with_type) r.headers.emplace_back("x-amzn-ErrorType", type);
@@ -52,7 +52,7 @@ struct FakeEndpoint {
     std::snprintf(hex, sizeof hex, "%016zx", hash);
     return "T" + std::to_string(offset) + "x" + hex;
   }
-  validators::HttpResponse operator()(const OutgoingRequest& request) const {
+  wire::HttpResponse operator()(const OutgoingRequest& request) const {
     const auto invalid = [&](const std::string& message) {
       return error(400, "ValidationException", message, error_type_header);
     };
@@ -98,7 +98,7 @@ struct FakeEndpoint {
       const size_t next = repeat_boundary_item && end - offset > 1 ? end - 1 : end;
       out["nextToken"] = token(next, list);
     }
-    validators::HttpResponse r;
+    wire::HttpResponse r;
     r.status = 200;
     r.headers = {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "req-2"}};
     r.body = out.dump();

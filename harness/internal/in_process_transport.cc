@@ -21,7 +21,7 @@ Received InProcessTransport::send(const OutgoingRequest& request, SteadyTime sto
     out.interrupted = interrupted;
     out.exchange.transport_error =
         interrupted ? "stopped at --max-time before the exchange completed" : std::move(reason);
-    out.response = validators::HttpResponse{};
+    out.response = wire::HttpResponse{};
     finish_received(out, false, masker_);
     return out;
   };

@@ -23,7 +23,7 @@ namespace lpe::harness::internal {
 
 // Answers one request. It receives the request as the endpoint would see it: the path with the
 // base path, the Host header and, on a signing run, the signature headers.
-using RequestHandler = std::function<validators::HttpResponse(const OutgoingRequest&)>;
+using RequestHandler = std::function<wire::HttpResponse(const OutgoingRequest&)>;
 
 class InProcessTransport final : public Transport {
  public:

@@ -31,8 +31,8 @@ OutgoingRequest post(std::string body) {
   return r;
 }
 
-validators::HttpResponse ok(std::string body) {
-  validators::HttpResponse r;
+wire::HttpResponse ok(std::string body) {
+  wire::HttpResponse r;
   r.status = 200;
   r.headers = {{"Content-Type", "application/json"}};
   r.body = std::move(body);
@@ -49,7 +49,7 @@ TEST(InProcessTransport, TheHandlerSeesTheRequestAsTheEndpointWould) {
   ASSERT_TRUE(r.transport_ok()) << r.exchange.transport_error;
   EXPECT_EQ(seen.path, "/base/ListParticipantEvents");
   EXPECT_EQ(seen.body, "{}");
-  const auto header = [&](const HeaderList& headers, const std::string& name) {
+  const auto header = [&](const wire::HeaderList& headers, const std::string& name) {
     for (const auto& [k, v] : headers)
       if (k == name) return v;
     return std::string("(none)");

@@ -13,12 +13,11 @@
 #include <vector>
 
 #include "harness/harness.h"
-#include "validators/validators.h"
+#include "wire/http.h"
 #include "wire/sigv4.h"
 
 namespace lpe::harness::internal {
 
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // A request to send. Headers are sent exactly as given (plus Host, Content-Length and the
@@ -26,7 +25,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 struct OutgoingRequest {
   std::string method = "POST";
   std::string path;
-  HeaderList headers;
+  wire::HeaderList headers;
   std::string body;
   bool sign = true;  // sign when the run has SigV4 credentials
   // Signing overrides for auth checks: other credentials, another clock.
@@ -38,7 +37,7 @@ struct OutgoingRequest {
 // run's secret key and session token are masked in both, wherever a peer reflects them.
 struct Received {
   Exchange exchange;
-  validators::HttpResponse response;
+  wire::HttpResponse response;
   // The run's stop time (--max-time) came first: no verdict on the endpoint can be drawn.
   bool interrupted = false;
   bool transport_ok() const { return exchange.status != 0; }
