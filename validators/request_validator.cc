@@ -1,6 +1,7 @@
 #include <charconv>
 #include <string>
 
+#include "validators/internal/decode.h"
 #include "validators/internal/json_tape.h"
 #include "validators/internal/walker.h"
 #include "validators/validators.h"

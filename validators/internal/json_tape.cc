@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -37,13 +36,6 @@ bool finite_double(std::string_view text) {
   std::string copy(text);
   const double v = std::strtod(copy.c_str(), nullptr);
   return std::isfinite(v);
-}
-
-bool is_ascii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
 }
 
 void append_utf8(std::string& out, uint32_t cp) {
@@ -98,87 +90,108 @@ class FastReader {
 
   void finish_leaf(uint32_t idx) { tape_.nodes[idx].end = idx + 1; }
 
+  // What the reader expects next. The steps of parse() below are forced inline: this loop is the
+  // validator's hot path (bench/lpe_bench.cc), and it ran as one function before it had steps.
+  enum class Next { kValue, kKey, kAfterValue };
+
   bool parse() {
-    enum class Next { kValue, kKey, kAfterValue };
     Next next = Next::kValue;
     while (true) {
       switch (next) {
-        case Next::kValue: {
-          skip_ws();
-          if (pos_ >= in_.size()) return fail("unexpected end of input, expected a value");
-          const char c = in_[pos_];
-          if (c == '{' || c == '[') {
-            const uint32_t idx = push(c == '{' ? NodeKind::kObject : NodeKind::kArray);
-            tape_.nodes[idx].text_offset = static_cast<uint32_t>(pos_);  // source span start
-            stack_.push_back(idx);
-            if (static_cast<int>(stack_.size()) > max_depth_) {
-              return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
-            }
-            ++pos_;
-            skip_ws();
-            if (pos_ < in_.size() && in_[pos_] == (c == '{' ? '}' : ']')) {
-              ++pos_;
-              tape_.nodes[idx].end = static_cast<uint32_t>(tape_.nodes.size());
-              tape_.nodes[idx].text_length =
-                  static_cast<uint32_t>(pos_) - tape_.nodes[idx].text_offset;
-              stack_.pop_back();
-              next = Next::kAfterValue;
-            } else {
-              next = c == '{' ? Next::kKey : Next::kValue;
-            }
-            continue;
-          }
-          if (c == '"') {
-            if (!string_node()) return false;
-          } else if (c == '-' || (c >= '0' && c <= '9')) {
-            if (!number_node()) return false;
-          } else if (!literal_node()) {
-            return false;
-          }
-          next = Next::kAfterValue;
+        case Next::kValue:
+          if (!value(next)) return false;
           continue;
-        }
-        case Next::kKey: {
-          skip_ws();
-          if (pos_ >= in_.size() || in_[pos_] != '"') return fail("expected a member name string");
-          if (!string_node()) return false;
-          skip_ws();
-          if (pos_ >= in_.size() || in_[pos_] != ':')
-            return fail("expected ':' after a member name");
-          ++pos_;
+        case Next::kKey:
+          if (!member_name()) return false;
           next = Next::kValue;
           continue;
-        }
-        case Next::kAfterValue: {
+        case Next::kAfterValue:
           if (stack_.empty()) {
             skip_ws();
             if (pos_ != in_.size()) return fail("unexpected data after the JSON value");
             return true;
           }
-          const uint32_t top = stack_.back();
-          Node& container = tape_.nodes[top];
-          ++container.size;
-          skip_ws();
-          if (pos_ >= in_.size()) return fail("unexpected end of input inside a container");
-          const char c = in_[pos_];
-          const bool object = container.kind == NodeKind::kObject;
-          if (c == ',') {
-            ++pos_;
-            next = object ? Next::kKey : Next::kValue;
-            continue;
-          }
-          if (c == (object ? '}' : ']')) {
-            ++pos_;
-            container.end = static_cast<uint32_t>(tape_.nodes.size());
-            container.text_length = static_cast<uint32_t>(pos_) - container.text_offset;
-            stack_.pop_back();
-            next = Next::kAfterValue;
-            continue;
-          }
-          return fail(object ? "expected ',' or '}'" : "expected ',' or ']'");
-        }
+          if (!after_value(next)) return false;
+          continue;
       }
     }
+  }
+
+  // A value: a scalar node, or the opening of a container (`next` says what follows).
+  [[gnu::always_inline]] bool value(Next& next) {
+    skip_ws();
+    if (pos_ >= in_.size()) return fail("unexpected end of input, expected a value");
+    const char c = in_[pos_];
+    if (c == '{' || c == '[') return open_container(c, next);
+    if (c == '"') {
+      if (!string_node()) return false;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      if (!number_node()) return false;
+    } else if (!literal_node()) {
+      return false;
+    }
+    next = Next::kAfterValue;
+    return true;
+  }
+
+  // `{` or `[` at pos_: a container node on the stack, closed at once when it is empty.
+  [[gnu::always_inline]] bool open_container(char c, Next& next) {
+    const uint32_t idx = push(c == '{' ? NodeKind::kObject : NodeKind::kArray);
+    tape_.nodes[idx].text_offset = static_cast<uint32_t>(pos_);  // source span start
+    stack_.push_back(idx);
+    if (static_cast<int>(stack_.size()) > max_depth_) {
+      return fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+    }
+    ++pos_;
+    skip_ws();
+    if (pos_ < in_.size() && in_[pos_] == (c == '{' ? '}' : ']')) {
+      ++pos_;
+      close_container(tape_.nodes[idx]);
+      next = Next::kAfterValue;
+    } else {
+      next = c == '{' ? Next::kKey : Next::kValue;
+    }
+    return true;
+  }
+
+  // The container on top of the stack ends at pos_ (just past its closing bracket).
+  [[gnu::always_inline]] void close_container(Node& container) {
+    container.end = static_cast<uint32_t>(tape_.nodes.size());
+    container.text_length = static_cast<uint32_t>(pos_) - container.text_offset;
+    stack_.pop_back();
+  }
+
+  // A member name and its ':'.
+  [[gnu::always_inline]] bool member_name() {
+    skip_ws();
+    if (pos_ >= in_.size() || in_[pos_] != '"') return fail("expected a member name string");
+    if (!string_node()) return false;
+    skip_ws();
+    if (pos_ >= in_.size() || in_[pos_] != ':') return fail("expected ':' after a member name");
+    ++pos_;
+    return true;
+  }
+
+  // After a value inside a container: ',' and the next element or member, or the closing bracket.
+  [[gnu::always_inline]] bool after_value(Next& next) {
+    Node& container = tape_.nodes[stack_.back()];
+    ++container.size;
+    skip_ws();
+    if (pos_ >= in_.size()) return fail("unexpected end of input inside a container");
+    const char c = in_[pos_];
+    const bool object = container.kind == NodeKind::kObject;
+    if (c == ',') {
+      ++pos_;
+      next = object ? Next::kKey : Next::kValue;
+      return true;
+    }
+    if (c == (object ? '}' : ']')) {
+      ++pos_;
+      close_container(container);
+      next = Next::kAfterValue;
+      return true;
+    }
+    return fail(object ? "expected ',' or '}'" : "expected ',' or ']'");
   }
 
   bool literal_node() {
@@ -357,12 +370,12 @@ class FastReader {
     return p;
   }
 
+  // A string node at pos_ (its opening quote). Text without escapes, the common case, stays in
+  // the input: a block at a time while none needs a closer look, then byte by byte.
   bool string_node() {
     ++pos_;  // opening quote
     const size_t start = pos_;
     bool ascii = true;
-    // Fast scan: no escapes is the common case; the text then stays in the input. A block at a
-    // time while none needs a closer look, then byte by byte.
     const char* const base = in_.data();
     const char* const end = base + in_.size();
     const char* p = base + pos_;
@@ -372,13 +385,7 @@ class FastReader {
       const auto c = static_cast<unsigned char>(*p);
       if (c == '"') {
         pos_ = static_cast<size_t>(p - base);
-        const uint32_t idx = push(NodeKind::kString);
-        Node& n = tape_.nodes[idx];
-        n.text_offset = static_cast<uint32_t>(start);
-        n.text_length = static_cast<uint32_t>(pos_ - start);
-        n.ascii = ascii;
-        ++pos_;
-        finish_leaf(idx);
+        string_leaf(start, pos_ - start, ascii, false);
         return true;
       }
       if (c == '\\') break;
@@ -397,21 +404,34 @@ class FastReader {
     }
     pos_ = static_cast<size_t>(p - base);
     if (pos_ >= in_.size()) return fail("unterminated string");
-    // Slow path: decode escapes into the arena.
+    return escaped_string(start);
+  }
+
+  // The string node of text at `offset`, `length` bytes (in the arena or the input); pos_ is at
+  // its closing quote.
+  [[gnu::always_inline]] void string_leaf(size_t offset, size_t length, bool ascii, bool in_arena) {
+    const uint32_t idx = push(NodeKind::kString);
+    Node& n = tape_.nodes[idx];
+    n.in_arena = in_arena;
+    n.text_offset = static_cast<uint32_t>(offset);
+    n.text_length = static_cast<uint32_t>(length);
+    n.ascii = ascii;
+    ++pos_;
+    finish_leaf(idx);
+  }
+
+  // The rest of a string that has escapes, from its first backslash at pos_: the text from
+  // `start` is decoded into the arena.
+  [[gnu::noinline]] bool escaped_string(size_t start) {
     std::string& arena = tape_.arena;
     const size_t arena_start = arena.size();
     arena.append(in_.substr(start, pos_ - start));
     while (pos_ < in_.size()) {
       const auto c = static_cast<unsigned char>(in_[pos_]);
       if (c == '"') {
-        const uint32_t idx = push(NodeKind::kString);
-        Node& n = tape_.nodes[idx];
-        n.in_arena = true;
-        n.text_offset = static_cast<uint32_t>(arena_start);
-        n.text_length = static_cast<uint32_t>(arena.size() - arena_start);
-        n.ascii = is_ascii(std::string_view(arena).substr(arena_start));
-        ++pos_;
-        finish_leaf(idx);
+        const size_t length = arena.size() - arena_start;
+        string_leaf(arena_start, length, is_ascii(std::string_view(arena).substr(arena_start)),
+                    true);
         return true;
       }
       if (c < 0x20) return fail("control character in a string");
@@ -421,64 +441,50 @@ class FastReader {
         arena.append(in_.substr(from, pos_ - from));
         continue;
       }
+      ++pos_;
       if (c != '\\') {
         arena += static_cast<char>(c);
-        ++pos_;
-        continue;
-      }
-      ++pos_;
-      if (pos_ >= in_.size()) return fail("unterminated escape");
-      const char e = in_[pos_++];
-      switch (e) {
-        case '"':
-          arena += '"';
-          break;
-        case '\\':
-          arena += '\\';
-          break;
-        case '/':
-          arena += '/';
-          break;
-        case 'b':
-          arena += '\b';
-          break;
-        case 'f':
-          arena += '\f';
-          break;
-        case 'n':
-          arena += '\n';
-          break;
-        case 'r':
-          arena += '\r';
-          break;
-        case 't':
-          arena += '\t';
-          break;
-        case 'u': {
-          uint32_t cp;
-          if (!read_hex4(cp)) return false;
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return fail("lone low surrogate in \\u escape");
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (pos_ + 2 > in_.size() || in_[pos_] != '\\' || in_[pos_ + 1] != 'u') {
-              return fail("high surrogate not followed by a low surrogate");
-            }
-            pos_ += 2;
-            uint32_t low;
-            if (!read_hex4(low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) {
-              return fail("high surrogate not followed by a low surrogate");
-            }
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          append_utf8(arena, cp);
-          break;
-        }
-        default:
-          --pos_;
-          return fail("invalid escape");
+      } else if (!escape(arena)) {
+        return false;
       }
     }
     return fail("unterminated string");
+  }
+
+  // The escape after a backslash (pos_ is past the backslash), appended decoded to `out`.
+  bool escape(std::string& out) {
+    static constexpr std::string_view kSimple = "\"\\/bfnrt";
+    static constexpr std::string_view kDecoded = "\"\\/\b\f\n\r\t";
+    if (pos_ >= in_.size()) return fail("unterminated escape");
+    const char e = in_[pos_++];
+    if (e == 'u') return unicode_escape(out);
+    if (const size_t k = kSimple.find(e); k != std::string_view::npos) {
+      out += kDecoded[k];
+      return true;
+    }
+    --pos_;
+    return fail("invalid escape");
+  }
+
+  // The digits of a \u escape (and of the low surrogate escape that must follow a high one).
+  bool unicode_escape(std::string& out) {
+    uint32_t cp = 0;
+    if (!read_hex4(cp)) return false;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return fail("lone low surrogate in \\u escape");
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (pos_ + 2 > in_.size() || in_[pos_] != '\\' || in_[pos_ + 1] != 'u') {
+        return fail("high surrogate not followed by a low surrogate");
+      }
+      pos_ += 2;
+      uint32_t low = 0;
+      if (!read_hex4(low)) return false;
+      if (low < 0xDC00 || low > 0xDFFF) {
+        return fail("high surrogate not followed by a low surrogate");
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    append_utf8(out, cp);
+    return true;
   }
 
   std::string_view in_;
@@ -487,131 +493,6 @@ class FastReader {
   size_t pos_ = 0;
   std::vector<uint32_t>& stack_;
   std::string error_;
-};
-
-// nlohmann SAX events -> the same tape.
-class NlohmannTapeBuilder {
- public:
-  using number_integer_t = int64_t;
-  using number_unsigned_t = uint64_t;
-  using number_float_t = double;
-  using string_t = std::string;
-  using binary_t = std::vector<std::uint8_t>;
-
-  NlohmannTapeBuilder(Tape& tape, int max_depth) : tape_(tape), max_depth_(max_depth) {}
-
-  bool null() { return leaf(NodeKind::kNull); }
-  bool boolean(bool v) { return leaf(v ? NodeKind::kTrue : NodeKind::kFalse); }
-  bool number_integer(int64_t v) {
-    Node n = number_node(true);
-    n.fits_int64 = true;
-    n.int_value = v;
-    return add(n);
-  }
-  bool number_unsigned(uint64_t v) {
-    Node n = number_node(true);
-    if (v <= static_cast<uint64_t>(INT64_MAX)) {
-      n.fits_int64 = true;
-      n.int_value = static_cast<int64_t>(v);
-    }
-    store_text(n, std::to_string(v));
-    return add(n);
-  }
-  bool number_float(double, const std::string& raw) {
-    Node n = number_node(raw.find_first_of(".eE") == std::string::npos);
-    store_text(n, raw);
-    return add(n);
-  }
-  bool string(std::string& s) {
-    Node n;
-    n.kind = NodeKind::kString;
-    n.ascii = is_ascii(s);
-    store_text(n, s);
-    return add(n);
-  }
-  bool binary(binary_t&) { return false; }
-  bool key(std::string& s) { return string(s); }
-  bool start_object(std::size_t) { return open(NodeKind::kObject); }
-  bool end_object() { return close(); }
-  bool start_array(std::size_t) { return open(NodeKind::kArray); }
-  bool end_array() { return close(); }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::detail::exception& ex) {
-    error_ = ex.what();
-    if (const auto colon = error_.find(": "); colon != std::string::npos) {
-      error_ = error_.substr(colon + 2);
-    }
-    error_position_ = position;
-    return false;
-  }
-
-  const std::string& error() const { return error_; }
-  bool depth_exceeded() const { return depth_exceeded_; }
-
- private:
-  Node number_node(bool integral) {
-    Node n;
-    n.kind = NodeKind::kNumber;
-    n.integral = integral;
-    return n;
-  }
-  void store_text(Node& n, std::string_view s) {
-    n.in_arena = true;
-    n.text_offset = static_cast<uint32_t>(tape_.arena.size());
-    n.text_length = static_cast<uint32_t>(s.size());
-    tape_.arena.append(s);
-  }
-  bool add(const Node& n) {
-    tape_.nodes.append() = n;
-    tape_.nodes.back().end = static_cast<uint32_t>(tape_.nodes.size());
-    count_child();
-    return true;
-  }
-  bool leaf(NodeKind kind) {
-    Node n;
-    n.kind = kind;
-    return add(n);
-  }
-  // Values (not keys) count as children; keys are counted by their value.
-  void count_child() {
-    if (stack_.empty()) return;
-    Node& top = tape_.nodes[stack_.back()];
-    if (top.kind == NodeKind::kObject) {
-      pending_key_ = !pending_key_;
-      if (pending_key_) return;  // this was a key
-    }
-    ++top.size;
-  }
-  bool open(NodeKind kind) {
-    Node n;
-    n.kind = kind;
-    tape_.nodes.append() = n;
-    stack_.push_back(static_cast<uint32_t>(tape_.nodes.size() - 1));
-    key_state_.push_back(pending_key_);
-    pending_key_ = false;
-    if (static_cast<int>(stack_.size()) > max_depth_) {
-      depth_exceeded_ = true;
-      return false;
-    }
-    return true;
-  }
-  bool close() {
-    tape_.nodes[stack_.back()].end = static_cast<uint32_t>(tape_.nodes.size());
-    stack_.pop_back();
-    pending_key_ = key_state_.back();
-    key_state_.pop_back();
-    count_child();
-    return true;
-  }
-
-  Tape& tape_;
-  int max_depth_;
-  std::vector<uint32_t> stack_;
-  std::vector<bool> key_state_;
-  bool pending_key_ = false;
-  bool depth_exceeded_ = false;
-  std::string error_;
-  size_t error_position_ = 0;
 };
 
 }  // namespace
@@ -627,23 +508,6 @@ void NodeBuffer::grow() {
 std::string read_json_fast(std::string_view input, int max_depth, Tape& tape) {
   FastReader reader(input, max_depth, tape);
   return reader.run();
-}
-
-std::string read_json_nlohmann(std::string_view input, int max_depth, Tape& tape) {
-  tape.clear(input);
-  // nlohmann's lexer takes a NUL byte for the end of the input, so `{}\0junk` would pass. A raw
-  // NUL is never valid JSON text (not whitespace, and strings must escape it): refuse it first.
-  if (input.find('\0') != std::string_view::npos) {
-    return "a NUL byte (U+0000) is not allowed in JSON text";
-  }
-  NlohmannTapeBuilder builder(tape, max_depth);
-  const bool ok = nlohmann::json::sax_parse(input, &builder, nlohmann::json::input_format_t::json,
-                                            /*strict=*/true, /*ignore_comments=*/false);
-  if (ok) return {};
-  if (builder.depth_exceeded()) {
-    return "nesting deeper than " + std::to_string(max_depth) + " levels";
-  }
-  return builder.error().empty() ? std::string("invalid JSON") : builder.error();
 }
 
 }  // namespace lpe::validators::internal

@@ -79,6 +79,14 @@ struct Tape {
   }
 };
 
+// Whether `s` is pure ASCII (then its code points are its bytes): both readers mark string nodes.
+inline bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 // Reads `input` (one JSON value, RFC 8259, UTF-8 checked, depth-limited) into `tape`.
 // Returns an empty string on success, else why the text is not acceptable JSON.
 std::string read_json_fast(std::string_view input, int max_depth, Tape& tape);

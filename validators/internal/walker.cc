@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "validators/internal/message_text.h"
 #include "wire/rfc3339.h"
 
 namespace lpe::validators::internal {
@@ -17,40 +18,6 @@ namespace {
 using spec::Member;
 using spec::Shape;
 using spec::ShapeType;
-
-// Values longer than this many code points are cut in messages (R7).
-constexpr size_t kMaxRenderedCodePoints = 256;
-
-std::string_view kind_name(NodeKind k) {
-  switch (k) {
-    case NodeKind::kNull:
-      return "null";
-    case NodeKind::kFalse:
-    case NodeKind::kTrue:
-      return "a boolean";
-    case NodeKind::kNumber:
-      return "a number";
-    case NodeKind::kString:
-      return "a string";
-    case NodeKind::kArray:
-      return "an array";
-    case NodeKind::kObject:
-      return "an object";
-  }
-  return "a value";
-}
-
-// Cuts UTF-8 text to at most `max` code points, marking the cut with "...".
-std::string cut(std::string_view text, size_t max) {
-  size_t count = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (count == max) return std::string(text.substr(0, i)) + "...";
-      ++count;
-    }
-  }
-  return std::string(text);
-}
 
 struct IntLimits {
   int64_t min;
@@ -215,7 +182,7 @@ class Walker {
     std::string got(kind_name(n.kind));
     if (n.kind == NodeKind::kNumber || n.kind == NodeKind::kString) {
       got += ' ';
-      got += render_json(index);
+      got += render_json(tape_, index);
     }
     const std::string member = member_path();
     issues_.push_back(
@@ -325,7 +292,7 @@ class Walker {
     } else {
       m.reserve(kHead.size() + 32 + rest);
       m.append(kHead);
-      render_into(index, m, 0);
+      render_for_message(tape_, index, m, 0);
       if (m.size() > kHead.size() + kMaxRenderedCodePoints) {
         m = cut(m, kHead.size() + kMaxRenderedCodePoints);
       }
@@ -338,63 +305,6 @@ class Walker {
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
     violated(index, kind, phrase, std::string_view(digits, static_cast<size_t>(end - digits)));
-  }
-
-  // A short JSON rendering of a scalar for type-mismatch messages.
-  std::string render_json(uint32_t index) const {
-    const Node& n = tape_.nodes[index];
-    if (n.kind == NodeKind::kString) {
-      return nlohmann::json(cut(tape_.text(n), 64))
-          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-    return number_text(n);
-  }
-
-  std::string number_text(const Node& n) const {
-    if (n.fits_int64) return std::to_string(n.int_value);
-    return cut(tape_.text(n), kMaxRenderedCodePoints);
-  }
-
-  // The value as AWS messages print it: strings raw, lists as [a, b], cut at 256 code points.
-  void render_into(uint32_t index, std::string& out, int depth) const {
-    const Node& n = tape_.nodes[index];
-    if (out.size() > 4 * kMaxRenderedCodePoints + 8 || depth > 16) return;
-    switch (n.kind) {
-      case NodeKind::kNull:
-        out += "null";
-        break;
-      case NodeKind::kTrue:
-        out += "true";
-        break;
-      case NodeKind::kFalse:
-        out += "false";
-        break;
-      case NodeKind::kNumber:
-        out += number_text(n);
-        break;
-      case NodeKind::kString:
-        out += tape_.text(n);
-        break;
-      case NodeKind::kArray:
-      case NodeKind::kObject: {
-        const bool object = n.kind == NodeKind::kObject;
-        out += object ? '{' : '[';
-        uint32_t child = index + 1;
-        for (uint32_t i = 0; i < n.size; ++i) {
-          if (i != 0) out += ", ";
-          if (object) {
-            out += tape_.text(tape_.nodes[child]);
-            out += '=';
-            ++child;
-          }
-          render_into(child, out, depth + 1);
-          child = tape_.nodes[child].end;
-          if (out.size() > 4 * kMaxRenderedCodePoints + 8) break;
-        }
-        out += object ? '}' : ']';
-        break;
-      }
-    }
   }
 
   void check_length(uint32_t index, const spec::Constraints& c, uint64_t length) {
@@ -438,6 +348,9 @@ class Walker {
     violated(index, ConstraintKind::kEnum, "Member must satisfy enum value set: [" + set + "]");
   }
 
+  // A value of `target` under constraints `c`: its JSON type, then its constraints, then its
+  // parts. Its steps below are forced inline: the walk is the validator's hot path
+  // (bench/lpe_bench.cc), and it ran as one function before it had steps.
   void value(uint32_t index, const Shape& target, const spec::Constraints& c) {
     const Node& n = tape_.nodes[index];
     if (++depth_ > kMaxJsonDepth) {
@@ -446,21 +359,9 @@ class Walker {
     }
     switch (target.type) {
       case ShapeType::kString:
-      case ShapeType::kEnum: {
-        if (n.kind != NodeKind::kString) {
-          type_mismatch(index, "a string");
-          break;
-        }
-        const std::string_view text = tape_.text(n);
-        if (c.length) check_length(index, c, n.ascii ? text.size() : spec::code_point_length(text));
-        if (c.pattern && !spec::pattern_matches(*c.pattern, text)) {
-          violated(index, ConstraintKind::kPattern,
-                   "Member must satisfy regular expression pattern: ",
-                   std::string_view(c.pattern->source));
-        }
-        check_enum(index, target, text);
+      case ShapeType::kEnum:
+        string_value(index, target, c);
         break;
-      }
       case ShapeType::kBoolean:
         if (n.kind != NodeKind::kTrue && n.kind != NodeKind::kFalse) {
           type_mismatch(index, "a boolean");
@@ -470,43 +371,14 @@ class Walker {
       case ShapeType::kShort:
       case ShapeType::kInteger:
       case ShapeType::kLong:
-      case ShapeType::kIntEnum: {
-        const auto limits = *int_limits(target.type);
-        if (n.kind != NodeKind::kNumber || !n.integral || !n.fits_int64 ||
-            n.int_value < limits.min || n.int_value > limits.max) {
-          type_mismatch(index, limits.name);
-          break;
-        }
-        if (target.type == ShapeType::kIntEnum) {
-          bool known = false;
-          for (const auto& v : target.enum_values) known = known || v.int_value == n.int_value;
-          if (!known && options_.mode != ValueMode::kResponse) {
-            std::string set;
-            for (const auto& v : target.enum_values) {
-              set += (set.empty() ? "" : ", ") + std::to_string(v.int_value);
-            }
-            violated(index, ConstraintKind::kEnum,
-                     "Member must satisfy enum value set: [" + set + "]");
-          }
-        }
-        check_range(index, c, static_cast<double>(n.int_value));
+      case ShapeType::kIntEnum:
+        integer_value(index, target, c);
         break;
-      }
       case ShapeType::kBigInteger:
-        if (n.kind != NodeKind::kNumber || !n.integral) {
-          type_mismatch(index, "an integer");
-          break;
-        }
-        check_range(index, c, to_double(n));
-        break;
       case ShapeType::kFloat:
       case ShapeType::kDouble:
       case ShapeType::kBigDecimal:
-        if (n.kind != NodeKind::kNumber) {
-          type_mismatch(index, "a number");
-          break;
-        }
-        check_range(index, c, to_double(n));
+        number_value(index, target, c);
         break;
       case ShapeType::kTimestamp:
         timestamp(index, c);
@@ -518,60 +390,131 @@ class Walker {
         }
         check_length(index, c, decoded_base64_size(tape_.text(n)));
         break;
-      case ShapeType::kDocument:
-        break;
       case ShapeType::kList:
-      case ShapeType::kSet: {
-        if (n.kind != NodeKind::kArray) {
-          type_mismatch(index, "an array");
-          break;
-        }
-        check_length(index, c, n.size);
-        const Member& element = target.members.at(0);
-        uint32_t child = index + 1;
-        for (uint32_t i = 0; i < n.size; ++i) {
-          path_.push_back({{}, i, true});
-          if (tape_.nodes[child].kind == NodeKind::kNull) {
-            if (!c.sparse) not_null();
-          } else {
-            this->value(child, *element.target, element.constraints);
-          }
-          path_.pop_back();
-          child = tape_.nodes[child].end;
-        }
+      case ShapeType::kSet:
+        list_value(index, target, c);
         break;
-      }
-      case ShapeType::kMap: {
-        if (n.kind != NodeKind::kObject) {
-          type_mismatch(index, "an object");
-          break;
-        }
-        check_length(index, c, n.size);
-        const Member& key = target.members.at(0);
-        const Member& val = target.members.at(1);
-        uint32_t child = index + 1;
-        for (uint32_t i = 0; i < n.size; ++i) {
-          path_.push_back({tape_.text(tape_.nodes[child]), 0, false});
-          this->value(child, *key.target, key.constraints);
-          const uint32_t v = child + 1;
-          if (tape_.nodes[v].kind == NodeKind::kNull) {
-            if (!c.sparse) not_null();
-          } else {
-            this->value(v, *val.target, val.constraints);
-          }
-          path_.pop_back();
-          child = tape_.nodes[v].end;
-        }
+      case ShapeType::kMap:
+        map_value(index, target, c);
         break;
-      }
       case ShapeType::kStructure:
       case ShapeType::kUnion:
         structure(index, target);
         break;
-      default:
+      default:  // documents hold any value
         break;
     }
     --depth_;
+  }
+
+  [[gnu::always_inline]] void string_value(uint32_t index, const Shape& target,
+                                           const spec::Constraints& c) {
+    const Node& n = tape_.nodes[index];
+    if (n.kind != NodeKind::kString) {
+      type_mismatch(index, "a string");
+      return;
+    }
+    const std::string_view text = tape_.text(n);
+    if (c.length) check_length(index, c, n.ascii ? text.size() : spec::code_point_length(text));
+    if (c.pattern && !spec::pattern_matches(*c.pattern, text)) {
+      violated(index, ConstraintKind::kPattern, "Member must satisfy regular expression pattern: ",
+               std::string_view(c.pattern->source));
+    }
+    check_enum(index, target, text);
+  }
+
+  // byte, short, integer, long and intEnum: an integral number within the type's limits.
+  [[gnu::always_inline]] void integer_value(uint32_t index, const Shape& target,
+                                            const spec::Constraints& c) {
+    const Node& n = tape_.nodes[index];
+    const auto limits = *int_limits(target.type);
+    if (n.kind != NodeKind::kNumber || !n.integral || !n.fits_int64 || n.int_value < limits.min ||
+        n.int_value > limits.max) {
+      type_mismatch(index, limits.name);
+      return;
+    }
+    if (target.type == ShapeType::kIntEnum) {
+      bool known = false;
+      for (const auto& v : target.enum_values) known = known || v.int_value == n.int_value;
+      if (!known && options_.mode != ValueMode::kResponse) {
+        std::string set;
+        for (const auto& v : target.enum_values) {
+          set += (set.empty() ? "" : ", ") + std::to_string(v.int_value);
+        }
+        violated(index, ConstraintKind::kEnum, "Member must satisfy enum value set: [" + set + "]");
+      }
+    }
+    check_range(index, c, static_cast<double>(n.int_value));
+  }
+
+  // bigInteger (an integral number of any size) and the floating-point shapes (any number).
+  [[gnu::always_inline]] void number_value(uint32_t index, const Shape& target,
+                                           const spec::Constraints& c) {
+    const Node& n = tape_.nodes[index];
+    if (target.type == ShapeType::kBigInteger) {
+      if (n.kind != NodeKind::kNumber || !n.integral) {
+        type_mismatch(index, "an integer");
+        return;
+      }
+    } else if (n.kind != NodeKind::kNumber) {
+      type_mismatch(index, "a number");
+      return;
+    }
+    check_range(index, c, to_double(n));
+  }
+
+  // Whether the value at `index` is a container of `kind` (else a type mismatch); when it is, its
+  // element or entry count is checked against the length constraint.
+  [[gnu::always_inline]] bool sized_container(uint32_t index, NodeKind kind,
+                                              std::string_view expected,
+                                              const spec::Constraints& c) {
+    const Node& n = tape_.nodes[index];
+    if (n.kind != kind) {
+      type_mismatch(index, expected);
+      return false;
+    }
+    check_length(index, c, n.size);
+    return true;
+  }
+
+  // A list element or map value: null breaks R7 unless the container is sparse.
+  [[gnu::always_inline]] void slot(uint32_t index, const Member& member, bool sparse) {
+    if (tape_.nodes[index].kind == NodeKind::kNull) {
+      if (!sparse) not_null();
+    } else {
+      value(index, *member.target, member.constraints);
+    }
+  }
+
+  [[gnu::always_inline]] void list_value(uint32_t index, const Shape& target,
+                                         const spec::Constraints& c) {
+    if (!sized_container(index, NodeKind::kArray, "an array", c)) return;
+    const Node& n = tape_.nodes[index];
+    const Member& element = target.members.at(0);
+    uint32_t child = index + 1;
+    for (uint32_t i = 0; i < n.size; ++i) {
+      path_.push_back({{}, i, true});
+      slot(child, element, c.sparse);
+      path_.pop_back();
+      child = tape_.nodes[child].end;
+    }
+  }
+
+  [[gnu::always_inline]] void map_value(uint32_t index, const Shape& target,
+                                        const spec::Constraints& c) {
+    if (!sized_container(index, NodeKind::kObject, "an object", c)) return;
+    const Node& n = tape_.nodes[index];
+    const Member& key = target.members.at(0);
+    const Member& val = target.members.at(1);
+    uint32_t child = index + 1;
+    for (uint32_t i = 0; i < n.size; ++i) {
+      path_.push_back({tape_.text(tape_.nodes[child]), 0, false});
+      value(child, *key.target, key.constraints);
+      const uint32_t v = child + 1;
+      slot(v, val, c.sparse);
+      path_.pop_back();
+      child = tape_.nodes[v].end;
+    }
   }
 
   double to_double(const Node& n) const {
@@ -618,71 +561,6 @@ class Walker {
   int depth_ = 0;
 };
 
-nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape,
-                                    int depth);
-
-nlohmann::ordered_json decode_any(const Tape& tape, uint32_t index, int depth) {
-  return decode_value(tape, index, nullptr, depth);
-}
-
-nlohmann::ordered_json decode_value(const Tape& tape, uint32_t index, const Shape* shape,
-                                    int depth) {
-  const Node& n = tape.nodes[index];
-  if (depth > kMaxJsonDepth) return nullptr;
-  switch (n.kind) {
-    case NodeKind::kNull:
-      return nullptr;
-    case NodeKind::kTrue:
-      return true;
-    case NodeKind::kFalse:
-      return false;
-    case NodeKind::kString:
-      return std::string(tape.text(n));
-    case NodeKind::kNumber: {
-      if (n.fits_int64) return n.int_value;
-      const std::string text(tape.text(n));
-      if (n.integral && !text.empty() && text[0] != '-') {
-        char* end = nullptr;
-        const unsigned long long u = std::strtoull(text.c_str(), &end, 10);
-        if (end != nullptr && *end == '\0' && u != ULLONG_MAX) return static_cast<uint64_t>(u);
-      }
-      return std::strtod(text.c_str(), nullptr);
-    }
-    case NodeKind::kArray: {
-      auto out = nlohmann::ordered_json::array();
-      const Shape* element = nullptr;
-      if (shape != nullptr && (shape->type == ShapeType::kList || shape->type == ShapeType::kSet)) {
-        element = shape->members.at(0).target;
-      }
-      uint32_t child = index + 1;
-      for (uint32_t i = 0; i < n.size; ++i) {
-        out.push_back(decode_value(tape, child, element, depth + 1));
-        child = tape.nodes[child].end;
-      }
-      return out;
-    }
-    case NodeKind::kObject: {
-      if (shape != nullptr &&
-          (shape->type == ShapeType::kStructure || shape->type == ShapeType::kUnion)) {
-        return decode_structure(tape, index, *shape);
-      }
-      const Shape* value_shape = shape != nullptr && shape->type == ShapeType::kMap
-                                     ? shape->members.at(1).target
-                                     : nullptr;
-      auto out = nlohmann::ordered_json::object();
-      uint32_t child = index + 1;
-      for (uint32_t i = 0; i < n.size; ++i) {
-        out[std::string(tape.text(tape.nodes[child]))] =
-            value_shape != nullptr ? decode_value(tape, child + 1, value_shape, depth + 1)
-                                   : decode_any(tape, child + 1, depth + 1);
-        child = tape.nodes[child + 1].end;
-      }
-      return out;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 void append_pointer(std::string& pointer, std::string_view token) {
@@ -700,27 +578,6 @@ void walk_member(const Tape& tape, uint32_t index, const Member& member,
                  std::string_view member_path, const WalkOptions& options, IssueList& issues) {
   Walker walker(tape, options, issues);
   walker.member_value(index, member, member_path);
-}
-
-nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const Shape& shape) {
-  auto out = nlohmann::ordered_json::object();
-  const Node& object = tape.nodes[index];
-  if (object.kind != NodeKind::kObject) return out;
-  std::vector<uint32_t> found(shape.members.size(), 0);
-  uint32_t child = index + 1;
-  for (uint32_t i = 0; i < object.size; ++i) {
-    const std::string_view key = tape.text(tape.nodes[child]);
-    if (const int m = shape.find_member(key);
-        m >= 0 && shape.members[static_cast<size_t>(m)].binding == spec::HttpBinding::kBody) {
-      found[m] = child + 1;
-    }
-    child = tape.nodes[child + 1].end;
-  }
-  for (size_t m = 0; m < shape.members.size(); ++m) {
-    if (found[m] == 0 || tape.nodes[found[m]].kind == NodeKind::kNull) continue;
-    out[shape.members[m].name] = decode_value(tape, found[m], shape.members[m].target, 1);
-  }
-  return out;
 }
 
 }  // namespace lpe::validators::internal

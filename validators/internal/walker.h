@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "spec/spec.h"
 #include "validators/internal/json_tape.h"
 #include "validators/validators.h"
@@ -84,10 +82,6 @@ void walk_structure(const Tape& tape, uint32_t index, const spec::Shape& shape,
 // Issues are reported under `member_path` (pointers start with "/<member_path>").
 void walk_member(const Tape& tape, uint32_t index, const spec::Member& member,
                  std::string_view member_path, const WalkOptions& options, IssueList& issues);
-
-// The model-known members of a structure value as JSON (model order, nulls dropped, last duplicate
-// wins). Only meaningful for a value that walked without type mismatches.
-nlohmann::ordered_json decode_structure(const Tape& tape, uint32_t index, const spec::Shape& shape);
 
 // Appends RFC 6901 token escaping of `token` to `pointer`.
 void append_pointer(std::string& pointer, std::string_view token);
