@@ -48,54 +48,44 @@ std::string http_date(int64_t millis) {
   return out;
 }
 
+// A number draw's first options: the simplest value of the domain, then its two ends.
+constexpr size_t kLandmarks = 3;
+template <class Domain>
+nlohmann::ordered_json landmark(const Domain& d, size_t option) {
+  return option == 0 ? d.simplest : option == 1 ? d.lo : d.hi;
+}
+
 nlohmann::ordered_json draw_int(const ValuePlan& plan) {
   if (!plan.int_enum_values.empty()) {
     return plan.int_enum_values[*index_below(plan.int_enum_values.size())];
   }
   const IntDomain& d = *plan.ints;
-  switch (*choice({2, 1, 1, 4, 1})) {
-    case 0:
-      return d.simplest;
-    case 1:
-      return d.lo;
-    case 2:
-      return d.hi;
-    case 3:
-      return *int_between(d.lo, d.hi, d.simplest);
-    default: {
-      // Near the simplest value: small numbers.
-      const uint64_t room_below = static_cast<uint64_t>(d.simplest) - static_cast<uint64_t>(d.lo);
-      const uint64_t room_above = static_cast<uint64_t>(d.hi) - static_cast<uint64_t>(d.simplest);
-      const int64_t lo = d.simplest - static_cast<int64_t>(std::min<uint64_t>(10, room_below));
-      const int64_t hi = d.simplest + static_cast<int64_t>(std::min<uint64_t>(10, room_above));
-      return *int_between(lo, hi, d.simplest);
-    }
-  }
+  const size_t option = *choice({2, 1, 1, 4, 1});
+  if (option < kLandmarks) return landmark(d, option);
+  if (option == 3) return *int_between(d.lo, d.hi, d.simplest);
+  // Near the simplest value: small numbers.
+  const uint64_t room_below = static_cast<uint64_t>(d.simplest) - static_cast<uint64_t>(d.lo);
+  const uint64_t room_above = static_cast<uint64_t>(d.hi) - static_cast<uint64_t>(d.simplest);
+  const int64_t lo = d.simplest - static_cast<int64_t>(std::min<uint64_t>(10, room_below));
+  const int64_t hi = d.simplest + static_cast<int64_t>(std::min<uint64_t>(10, room_above));
+  return *int_between(lo, hi, d.simplest);
 }
 
 nlohmann::ordered_json draw_float(const ValuePlan& plan) {
   const FloatDomain& d = *plan.floats;
   const auto clamp = [&](double v) { return std::clamp(v, d.lo, d.hi); };
-  switch (*choice({2, 1, 1, 3, 2})) {
-    case 0:
-      return d.simplest;
-    case 1:
-      return d.lo;
-    case 2:
-      return d.hi;
-    case 3: {
-      // Uniform over the domain (or over +-1e6 when it is wider).
-      const double lo = std::max(d.lo, -1e6);
-      const double hi = std::min(d.hi, 1e6);
-      const double unit = static_cast<double>(*int_between(0, 1 << 30, 0)) / (1 << 30);
-      return clamp(lo + (hi - lo) * unit);
-    }
-    default: {
-      // Halves and integers near the simplest value.
-      const double step = static_cast<double>(*int_between(-20, 20, 0)) / 2.0;
-      return clamp(d.simplest + step);
-    }
+  const size_t option = *choice({2, 1, 1, 3, 2});
+  if (option < kLandmarks) return landmark(d, option);
+  if (option == 3) {
+    // Uniform over the domain (or over +-1e6 when it is wider).
+    const double lo = std::max(d.lo, -1e6);
+    const double hi = std::min(d.hi, 1e6);
+    const double unit = static_cast<double>(*int_between(0, 1 << 30, 0)) / (1 << 30);
+    return clamp(lo + (hi - lo) * unit);
   }
+  // Halves and integers near the simplest value.
+  const double step = static_cast<double>(*int_between(-20, 20, 0)) / 2.0;
+  return clamp(d.simplest + step);
 }
 
 nlohmann::ordered_json draw_timestamp(const ValuePlan& plan) {

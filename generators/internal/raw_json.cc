@@ -261,6 +261,14 @@ class TreeBuilder final : public nlohmann::json_sax<nlohmann::json> {
   std::string pending_key_;
 };
 
+// A value that is its text: a number literal, a string's bytes or a verbatim fragment.
+RawJson text_value(RawJson::Kind kind, std::string text) {
+  RawJson v;
+  v.kind = kind;
+  v.text = std::move(text);
+  return v;
+}
+
 }  // namespace
 
 RawJson RawJson::boolean(bool value) {
@@ -270,18 +278,10 @@ RawJson RawJson::boolean(bool value) {
 }
 
 RawJson RawJson::number(std::string literal) {
-  RawJson v;
-  v.kind = Kind::kNumber;
-  v.text = std::move(literal);
-  return v;
+  return text_value(Kind::kNumber, std::move(literal));
 }
 
-RawJson RawJson::string(std::string bytes) {
-  RawJson v;
-  v.kind = Kind::kString;
-  v.text = std::move(bytes);
-  return v;
-}
+RawJson RawJson::string(std::string bytes) { return text_value(Kind::kString, std::move(bytes)); }
 
 RawJson RawJson::array(std::vector<RawJson> items) {
   RawJson v;
@@ -297,12 +297,7 @@ RawJson RawJson::object(std::vector<std::pair<std::string, RawJson>> members) {
   return v;
 }
 
-RawJson RawJson::verbatim(std::string text) {
-  RawJson v;
-  v.kind = Kind::kVerbatim;
-  v.text = std::move(text);
-  return v;
-}
+RawJson RawJson::verbatim(std::string text) { return text_value(Kind::kVerbatim, std::move(text)); }
 
 RawJson RawJson::from_json(const nlohmann::ordered_json& value) {
   switch (value.type()) {

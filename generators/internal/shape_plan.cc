@@ -99,17 +99,13 @@ uint64_t ValuePlan::count_cap(uint64_t span) const {
 
 std::variant<std::shared_ptr<const PlanSet>, std::string> PlanSet::build(const spec::Shape& root) {
   auto set = std::shared_ptr<PlanSet>(new PlanSet());
-  try {
-    ValuePlan& plan = set->plans_.emplace_back();
-    plan.shape = &root;
-    plan.constraints = &root.constraints;
-    plan.label = "structure '" + std::string(root.name()) + "'";
-    set->root_ = &plan;
-    set->fill(plan, "");
-    set->compute_can_violate();
-  } catch (const std::string& reason) {
-    return reason;
-  }
+  ValuePlan& plan = set->plans_.emplace_back();
+  plan.shape = &root;
+  plan.constraints = &root.constraints;
+  plan.label = "structure '" + std::string(root.name()) + "'";
+  set->root_ = &plan;
+  if (Status filled = set->fill(plan, ""); !filled) return filled.error().to_string();
+  set->compute_can_violate();
   return std::shared_ptr<const PlanSet>(std::move(set));
 }
 
@@ -120,8 +116,8 @@ const ValuePlan* PlanSet::root_member(std::string_view name) const {
   return nullptr;
 }
 
-ValuePlan& PlanSet::plan_for(const spec::Member& member, const std::string& path) {
-  if (const auto it = by_member_.find(&member); it != by_member_.end()) return *it->second;
+Result<ValuePlan*> PlanSet::plan_for(const spec::Member& member, const std::string& path) {
+  if (const auto it = by_member_.find(&member); it != by_member_.end()) return it->second;
   ValuePlan& plan = plans_.emplace_back();
   by_member_[&member] = &plan;
   plan.shape = member.target;
@@ -130,178 +126,254 @@ ValuePlan& PlanSet::plan_for(const spec::Member& member, const std::string& path
   plan.required = member.required;
   plan.default_value = member.default_value;
   plan.label = "member '" + path + "'";
-  fill(plan, path);
-  return plan;
+  if (Status filled = fill(plan, path); !filled) return filled.error();
+  return &plan;
 }
 
-void PlanSet::fill(ValuePlan& plan, const std::string& path) {
-  const spec::Shape& shape = *plan.shape;
+namespace {
+
+// A failure of `plan`: the reason, where the member is.
+Error plan_error(const ValuePlan& plan, std::string why) {
+  return fail(std::move(why), plan.label);
+}
+
+// The model pattern of a string member, compiled for generation.
+Status compile_pattern(ValuePlan& plan) {
   const spec::Constraints& c = *plan.constraints;
-  const auto fail = [&](const std::string& why) { throw plan.label + ": " + why; };
-  const auto child_path = [&](const std::string& name) {
-    return path.empty() ? name : path + "." + name;
+  if (!c.pattern) return {};
+  auto parsed = CompiledPattern::parse(c.pattern->source);
+  if (auto* limitation = std::get_if<PatternLimitation>(&parsed)) {
+    return plan_error(plan, "pattern `" + c.pattern->source +
+                                "` is outside the supported subset (" + limitation->construct +
+                                " at offset " + std::to_string(limitation->offset) +
+                                "): " + limitation->message);
+  }
+  plan.pattern = std::make_shared<const CompiledPattern>(std::get<CompiledPattern>(parsed));
+  return {};
+}
+
+// A string enum's values, and those of them that satisfy the length and the pattern.
+Status fill_enum_values(ValuePlan& plan, const LengthBounds& bounds) {
+  for (const auto& v : plan.shape->enum_values) plan.all_enum_values.push_back(v.string_value);
+  if (plan.all_enum_values.empty()) return {};
+  for (const auto& v : plan.all_enum_values) {
+    const uint64_t n = code_point_count(v).value_or(0);
+    const bool fits = n >= bounds.min && (!bounds.max || n <= *bounds.max);
+    if (fits && (!plan.pattern || plan.pattern->matches(v))) plan.enum_values.push_back(v);
+  }
+  if (plan.enum_values.empty()) {
+    return plan_error(plan, "no enum value satisfies the length and pattern");
+  }
+  return {};
+}
+
+// Valid text, text outside the length bounds and near misses of the pattern.
+Status fill_text_generators(ValuePlan& plan, const LengthBounds& bounds) {
+  const auto text_pattern = plan.pattern ? plan.pattern : any_text_pattern();
+  if (plan.all_enum_values.empty()) {
+    auto valid = BoundedPattern::make(text_pattern, bounds);
+    if (auto* error = std::get_if<GenerationError>(&valid)) {
+      return plan_error(plan, error->message);
+    }
+    plan.valid_text = gen_matching(std::get<BoundedPattern>(std::move(valid)));
+  }
+  // Values outside the length bounds match the pattern when the pattern allows such lengths,
+  // so that only the length is broken; otherwise they are any text (and break both).
+  const auto outside = [&](LengthBounds wrong) -> rc::Gen<std::string> {
+    auto matching = BoundedPattern::make(text_pattern, wrong);
+    if (auto* ok = std::get_if<BoundedPattern>(&matching)) return gen_matching(std::move(*ok));
+    return gen_matching(any_text_pattern(), wrong);
   };
+  if (plan.min_count > 0) plan.short_text = outside({0, plan.min_count - 1});
+  if (plan.max_count && *plan.max_count + kOverLengthSpan <= kPatternLengthCap) {
+    plan.long_text = outside({*plan.max_count + 1, *plan.max_count + kOverLengthSpan});
+  }
+  if (plan.pattern) {
+    // A near miss exists when the pattern rejects some text of allowed length; probe a few.
+    bool found = true;
+    for (uint64_t seed = 1; seed <= 8 && found; ++seed) {
+      SeededChoiceSource choices(seed);
+      found = generate_near_miss(*plan.pattern, bounds, choices).has_value();
+    }
+    if (found) plan.near_miss = gen_near_miss(plan.pattern, bounds);
+  }
+  return {};
+}
+
+Status fill_string(ValuePlan& plan) {
+  const LengthBounds bounds{plan.min_count, plan.max_count};
+  if (Status s = compile_pattern(plan); !s) return s;
+  if (Status s = fill_enum_values(plan, bounds); !s) return s;
+  if (Status s = fill_text_generators(plan, bounds); !s) return s;
+  if (bounds.max && bounds.min > *bounds.max) {
+    return plan_error(plan, "length bounds " + describe_bounds(bounds));
+  }
+  return {};
+}
+
+// The type's limits narrowed by the range (the values just outside it, when the type holds them).
+Result<IntDomain> int_domain(const ValuePlan& plan) {
+  const spec::ShapeType type = plan.type();
+  const spec::Constraints& c = *plan.constraints;
+  const TypeLimits limits = limits_of(type);
+  IntDomain d;
+  d.type_min = limits.min;
+  d.type_max = limits.max;
+  d.lo = limits.min;
+  d.hi = limits.max;
+  if (c.range && c.range->min) {
+    const int64_t first = saturate(std::ceil(*c.range->min));
+    if (!int_below(limits.max, *c.range->min) && first > d.lo) {
+      d.lo = first;
+      d.below = first - 1;
+    } else if (int_below(limits.max, *c.range->min)) {
+      return plan_error(plan, "no " + std::string(spec::to_string(type)) + " satisfies range min " +
+                                  c.range->min_text);
+    }
+  }
+  if (c.range && c.range->max) {
+    const int64_t last = saturate(std::floor(*c.range->max));
+    if (!int_above(limits.min, *c.range->max) && last < d.hi) {
+      d.hi = last;
+      d.above = last + 1;
+    } else if (int_above(limits.min, *c.range->max)) {
+      return plan_error(plan, "no " + std::string(spec::to_string(type)) + " satisfies range max " +
+                                  c.range->max_text);
+    }
+  }
+  if (d.lo > d.hi) {
+    return plan_error(plan, "range " + c.range->min_text + ".." + c.range->max_text + " is empty");
+  }
+  return d;
+}
+
+Status fill_integer(ValuePlan& plan) {
+  Result<IntDomain> domain = int_domain(plan);
+  if (!domain) return domain.error();
+  IntDomain& d = *domain;
+  d.simplest = std::clamp<int64_t>(0, d.lo, d.hi);
+  if (plan.default_value && plan.default_value->is_number_integer()) {
+    const int64_t v = plan.default_value->get<int64_t>();
+    if (v >= d.lo && v <= d.hi) d.simplest = v;
+  }
+  if (plan.type() == ShapeType::kIntEnum) {
+    for (const auto& v : plan.shape->enum_values) {
+      plan.all_int_enum_values.push_back(v.int_value);
+      if (v.int_value >= d.lo && v.int_value <= d.hi) plan.int_enum_values.push_back(v.int_value);
+    }
+    if (plan.int_enum_values.empty())
+      return plan_error(plan, "no intEnum value satisfies the range");
+    d.simplest = plan.int_enum_values.front();
+  }
+  plan.ints = d;
+  return {};
+}
+
+Status fill_float(ValuePlan& plan) {
+  const spec::Constraints& c = *plan.constraints;
+  FloatDomain d;
+  d.single = plan.type() == ShapeType::kFloat;
+  const double limit = d.single ? 3.0e38 : 1.0e300;
+  d.lo = -limit;
+  d.hi = limit;
+  if (c.range && c.range->min) {
+    d.lo = std::max(d.lo, *c.range->min);
+    d.has_min = true;
+  }
+  if (c.range && c.range->max) {
+    d.hi = std::min(d.hi, *c.range->max);
+    d.has_max = true;
+  }
+  if (d.lo > d.hi) return plan_error(plan, "range is empty");
+  d.simplest = std::clamp(0.0, d.lo, d.hi);
+  if (plan.default_value && plan.default_value->is_number()) {
+    const double v = plan.default_value->get<double>();
+    if (v >= d.lo && v <= d.hi) d.simplest = v;
+  }
+  plan.floats = d;
+  return {};
+}
+
+}  // namespace
+
+Status PlanSet::fill(ValuePlan& plan, const std::string& path) {
+  const spec::Constraints& c = *plan.constraints;
   plan.sparse = c.sparse;
   if (c.length) {
     plan.min_count = static_cast<uint64_t>(c.length->min.value_or(0));
     if (c.length->max) plan.max_count = static_cast<uint64_t>(*c.length->max);
   }
-  switch (shape.type) {
+  switch (plan.type()) {
     case ShapeType::kString:
-    case ShapeType::kEnum: {
-      const LengthBounds bounds{plan.min_count, plan.max_count};
-      if (c.pattern) {
-        auto parsed = CompiledPattern::parse(c.pattern->source);
-        if (auto* limitation = std::get_if<PatternLimitation>(&parsed)) {
-          fail("pattern `" + c.pattern->source + "` is outside the supported subset (" +
-               limitation->construct + " at offset " + std::to_string(limitation->offset) +
-               "): " + limitation->message);
-        }
-        plan.pattern = std::make_shared<const CompiledPattern>(std::get<CompiledPattern>(parsed));
-      }
-      for (const auto& v : shape.enum_values) plan.all_enum_values.push_back(v.string_value);
-      if (!plan.all_enum_values.empty()) {
-        for (const auto& v : plan.all_enum_values) {
-          const uint64_t n = code_point_count(v).value_or(0);
-          const bool fits = n >= bounds.min && (!bounds.max || n <= *bounds.max);
-          if (fits && (!plan.pattern || plan.pattern->matches(v))) plan.enum_values.push_back(v);
-        }
-        if (plan.enum_values.empty()) fail("no enum value satisfies the length and pattern");
-      }
-      const auto text_pattern = plan.pattern ? plan.pattern : any_text_pattern();
-      if (plan.all_enum_values.empty()) {
-        auto valid = BoundedPattern::make(text_pattern, bounds);
-        if (auto* error = std::get_if<GenerationError>(&valid)) fail(error->message);
-        plan.valid_text = gen_matching(std::get<BoundedPattern>(std::move(valid)));
-      }
-      // Values outside the length bounds match the pattern when the pattern allows such lengths,
-      // so that only the length is broken; otherwise they are any text (and break both).
-      const auto outside = [&](LengthBounds wrong) -> rc::Gen<std::string> {
-        auto matching = BoundedPattern::make(text_pattern, wrong);
-        if (auto* ok = std::get_if<BoundedPattern>(&matching)) return gen_matching(std::move(*ok));
-        return gen_matching(any_text_pattern(), wrong);
-      };
-      if (plan.min_count > 0) plan.short_text = outside({0, plan.min_count - 1});
-      if (plan.max_count && *plan.max_count + kOverLengthSpan <= kPatternLengthCap) {
-        plan.long_text = outside({*plan.max_count + 1, *plan.max_count + kOverLengthSpan});
-      }
-      if (plan.pattern) {
-        // A near miss exists when the pattern rejects some text of allowed length; probe a few.
-        bool found = true;
-        for (uint64_t seed = 1; seed <= 8 && found; ++seed) {
-          SeededChoiceSource choices(seed);
-          found = generate_near_miss(*plan.pattern, bounds, choices).has_value();
-        }
-        if (found) plan.near_miss = gen_near_miss(plan.pattern, bounds);
-      }
-      if (bounds.max && bounds.min > *bounds.max) fail("length bounds " + describe_bounds(bounds));
-      break;
-    }
+    case ShapeType::kEnum:
+      return fill_string(plan);
     case ShapeType::kBlob:
       if (plan.max_count && *plan.max_count > kPatternLengthCap) plan.max_count = kPatternLengthCap;
-      break;
+      return {};
     case ShapeType::kBoolean:
     case ShapeType::kDocument:
-      break;
+      return {};
     case ShapeType::kByte:
     case ShapeType::kShort:
     case ShapeType::kInteger:
     case ShapeType::kLong:
     case ShapeType::kBigInteger:
-    case ShapeType::kIntEnum: {
-      const TypeLimits limits = limits_of(shape.type);
-      IntDomain d;
-      d.type_min = limits.min;
-      d.type_max = limits.max;
-      d.lo = limits.min;
-      d.hi = limits.max;
-      if (c.range && c.range->min) {
-        const int64_t first = saturate(std::ceil(*c.range->min));
-        if (!int_below(limits.max, *c.range->min) && first > d.lo) {
-          d.lo = first;
-          d.below = first - 1;
-        } else if (int_below(limits.max, *c.range->min)) {
-          fail("no " + std::string(spec::to_string(shape.type)) + " satisfies range min " +
-               c.range->min_text);
-        }
-      }
-      if (c.range && c.range->max) {
-        const int64_t last = saturate(std::floor(*c.range->max));
-        if (!int_above(limits.min, *c.range->max) && last < d.hi) {
-          d.hi = last;
-          d.above = last + 1;
-        } else if (int_above(limits.min, *c.range->max)) {
-          fail("no " + std::string(spec::to_string(shape.type)) + " satisfies range max " +
-               c.range->max_text);
-        }
-      }
-      if (d.lo > d.hi) fail("range " + c.range->min_text + ".." + c.range->max_text + " is empty");
-      d.simplest = std::clamp<int64_t>(0, d.lo, d.hi);
-      if (plan.default_value && plan.default_value->is_number_integer()) {
-        const int64_t v = plan.default_value->get<int64_t>();
-        if (v >= d.lo && v <= d.hi) d.simplest = v;
-      }
-      if (shape.type == ShapeType::kIntEnum) {
-        for (const auto& v : shape.enum_values) {
-          plan.all_int_enum_values.push_back(v.int_value);
-          if (v.int_value >= d.lo && v.int_value <= d.hi)
-            plan.int_enum_values.push_back(v.int_value);
-        }
-        if (plan.int_enum_values.empty()) fail("no intEnum value satisfies the range");
-        d.simplest = plan.int_enum_values.front();
-      }
-      plan.ints = d;
-      break;
-    }
+    case ShapeType::kIntEnum:
+      return fill_integer(plan);
     case ShapeType::kFloat:
     case ShapeType::kDouble:
-    case ShapeType::kBigDecimal: {
-      FloatDomain d;
-      d.single = shape.type == ShapeType::kFloat;
-      const double limit = d.single ? 3.0e38 : 1.0e300;
-      d.lo = -limit;
-      d.hi = limit;
-      if (c.range && c.range->min) {
-        d.lo = std::max(d.lo, *c.range->min);
-        d.has_min = true;
-      }
-      if (c.range && c.range->max) {
-        d.hi = std::min(d.hi, *c.range->max);
-        d.has_max = true;
-      }
-      if (d.lo > d.hi) fail("range is empty");
-      d.simplest = std::clamp(0.0, d.lo, d.hi);
-      if (plan.default_value && plan.default_value->is_number()) {
-        const double v = plan.default_value->get<double>();
-        if (v >= d.lo && v <= d.hi) d.simplest = v;
-      }
-      plan.floats = d;
-      break;
-    }
+    case ShapeType::kBigDecimal:
+      return fill_float(plan);
     case ShapeType::kTimestamp:
       plan.timestamp_format = c.timestamp_format.value_or(spec::TimestampFormat::kEpochSeconds);
-      break;
+      return {};
     case ShapeType::kList:
     case ShapeType::kSet:
-      plan.members.push_back(&plan_for(shape.members.at(0), child_path("member")));
-      break;
     case ShapeType::kMap:
-      plan.members.push_back(&plan_for(shape.members.at(0), child_path("key")));
-      plan.members.push_back(&plan_for(shape.members.at(1), child_path("value")));
-      break;
     case ShapeType::kStructure:
     case ShapeType::kUnion:
-      for (const auto& m : shape.members) plan.members.push_back(&plan_for(m, child_path(m.name)));
-      // Presence rules come resolved and checked from the loader (spec::Member::present_when).
-      for (const auto& m : shape.members) {
-        if (!m.present_when) continue;
-        by_member_.at(&m)->present_when = PresentWhen{
-            m.present_when->sibling, m.present_when->pattern.source, m.present_when->pattern.regex};
-      }
-      break;
+      return fill_members(plan, path);
     default:
-      fail("a " + std::string(spec::to_string(shape.type)) + " cannot be generated");
+      return plan_error(plan,
+                        "a " + std::string(spec::to_string(plan.type())) + " cannot be generated");
   }
+}
+
+Status PlanSet::fill_members(ValuePlan& plan, const std::string& path) {
+  const spec::Shape& shape = *plan.shape;
+  const auto add = [&](const spec::Member& member, const std::string& name) -> Status {
+    Result<ValuePlan*> child = plan_for(member, path.empty() ? name : path + "." + name);
+    if (!child) return child.error();
+    plan.members.push_back(*child);
+    return {};
+  };
+  if (plan.is_list()) return add(shape.members.at(0), "member");
+  if (plan.is_map()) {
+    if (Status s = add(shape.members.at(0), "key"); !s) return s;
+    return add(shape.members.at(1), "value");
+  }
+  for (const auto& m : shape.members) {
+    if (Status s = add(m, m.name); !s) return s;
+  }
+  // Presence rules come resolved and checked from the loader (spec::Member::present_when).
+  for (const auto& m : shape.members) {
+    if (!m.present_when) continue;
+    by_member_.at(&m)->present_when = PresentWhen{
+        m.present_when->sibling, m.present_when->pattern.source, m.present_when->pattern.regex};
+  }
+  return {};
+}
+
+const spec::Shape& empty_structure(Flavor flavor) {
+  const auto make = [](const char* id) {
+    spec::Shape s;
+    s.id = id;
+    s.type = ShapeType::kStructure;
+    return s;
+  };
+  static const spec::Shape input = make("lpe.generated#EmptyInput");
+  static const spec::Shape output = make("lpe.generated#EmptyOutput");
+  return flavor == Flavor::kRequest ? input : output;
 }
 
 void PlanSet::compute_can_violate() {

@@ -16,6 +16,7 @@
 #include <rapidcheck/Gen.h>
 #include <nlohmann/json.hpp>
 
+#include "base/result.h"
 #include "generators/internal/raw_json.h"
 #include "generators/pattern.h"
 #include "spec/spec.h"
@@ -129,14 +130,22 @@ class PlanSet {
 
  private:
   PlanSet() = default;
-  ValuePlan& plan_for(const spec::Member& member, const std::string& path);
-  void fill(ValuePlan& plan, const std::string& path);
+  // The plan of `member` (made and filled the first time), or why it cannot be generated.
+  Result<ValuePlan*> plan_for(const spec::Member& member, const std::string& path);
+  // Works out everything a plan holds from its shape and constraints (failures name the member).
+  Status fill(ValuePlan& plan, const std::string& path);
+  // The plans of a list's element, a map's key and value, or a structure's members.
+  Status fill_members(ValuePlan& plan, const std::string& path);
   void compute_can_violate();
 
   std::deque<ValuePlan> plans_;
   std::map<const spec::Member*, ValuePlan*> by_member_;
   ValuePlan* root_ = nullptr;
 };
+
+// An input or output structure with no members, for operations without one (it lives as long as
+// the program, as plans point to their shapes).
+const spec::Shape& empty_structure(Flavor flavor);
 
 // One R7 violation of a value: its kind and the constraint phrase.
 struct PhrasedViolation {
