@@ -249,19 +249,23 @@ rc::Gen<std::string> failing_gen(std::string message) {
 // CompiledPattern
 
 std::variant<CompiledPattern, PatternLimitation> CompiledPattern::parse(std::string_view pattern) {
-  auto parsed = internal::parse_pattern(pattern);
-  if (auto* limitation = std::get_if<PatternLimitation>(&parsed)) return std::move(*limitation);
-  auto automaton = internal::build_automaton(std::get<internal::ParsedPattern>(parsed));
-  if (auto* limitation = std::get_if<PatternLimitation>(&automaton)) return std::move(*limitation);
+  auto parsed = spec::parse_pattern_syntax(pattern);
+  if (!parsed) {
+    const spec::PatternSyntaxError& error = parsed.error();
+    return PatternLimitation{error.construct, error.offset,
+                             error.construct + " at byte " + std::to_string(error.offset) +
+                                 " is not supported by the pattern generator: " + error.detail};
+  }
+  auto automaton = internal::build_automaton(*parsed);
+  if (!automaton) return automaton.error();
   auto re2 = compile_re2(pattern);
   if (auto* limitation = std::get_if<PatternLimitation>(&re2)) return std::move(*limitation);
 
   CompiledPattern compiled;
   compiled.source_ = std::string(pattern);
-  compiled.anchored_start_ = std::get<internal::ParsedPattern>(parsed).anchored_start;
-  compiled.anchored_end_ = std::get<internal::ParsedPattern>(parsed).anchored_end;
-  compiled.automaton_ =
-      std::make_shared<const Automaton>(std::move(std::get<Automaton>(automaton)));
+  compiled.anchored_start_ = parsed->anchored_start;
+  compiled.anchored_end_ = parsed->anchored_end;
+  compiled.automaton_ = std::make_shared<const Automaton>(std::move(*automaton));
   compiled.re2_ = std::move(std::get<std::shared_ptr<const re2::RE2>>(re2));
   return compiled;
 }

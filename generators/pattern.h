@@ -1,16 +1,8 @@
 // Strings from Smithy `pattern` traits: draw values that match a model pattern and its length
 // bounds (R1, R2), and near misses that respect the bounds but do not match.
 //
-// Supported regex subset (what AWS models use):
-//   - anchors `^` and `$`, only as the first / last character of the whole pattern;
-//   - literals (any code point), escaped punctuation (`\.`, `\-`, `\\`, `\/`, `\+`, ...),
-//     `\n \t \r \f \v`, `\xHH`;
-//   - `.` and the classes `\d \w \s \D \W \S`;
-//   - bracket classes with ranges, negation and escapes (`[a-zA-Z0-9+/=_-]`, `[^/\s]`);
-//   - groups `( )` and `(?: )`, alternation `|`;
-//   - quantifiers `? * + {m} {m,} {m,n}` (m, n <= 1000) and their lazy `?` forms.
-// Anything else (backreferences, lookarounds, `\p{..}`, `\b`, inline flags, possessive
-// quantifiers, POSIX classes, ...) is reported as a PatternLimitation, never guessed at.
+// Supported regex subset: the one of spec/pattern_syntax.h (what AWS models use; counted repeats up
+// to kMaxPatternRepeat). Anything else is reported as a PatternLimitation, never guessed at.
 //
 // Semantics: Smithy patterns are ECMA-262 regexes applied with *search* semantics. A side without
 // an anchor behaves as if `.*` were there: matching values are drawn with a filler of `.`-like
@@ -39,6 +31,8 @@
 
 #include <rapidcheck/Gen.h>
 
+#include "spec/pattern_syntax.h"
+
 namespace re2 {
 class RE2;
 }  // namespace re2
@@ -54,8 +48,8 @@ struct LengthTable;
 inline constexpr uint64_t kPatternLengthCap = 4096;
 // Without a maximum bound, values are at most this many code points longer than the minimum.
 inline constexpr uint64_t kUnboundedLengthSpan = 256;
-// Largest repeat count accepted in `{m,n}` (RE2's own limit).
-inline constexpr uint32_t kMaxPatternRepeat = 1000;
+// Largest repeat count accepted in `{m,n}`: the one limit of the pattern front end.
+inline constexpr uint32_t kMaxPatternRepeat = spec::kMaxPatternRepeat;
 
 // Why a pattern cannot be used: the unsupported construct (e.g. "lookahead", "backreference",
 // "word boundary"), its byte offset in the pattern, and a sentence for humans.

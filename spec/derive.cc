@@ -103,6 +103,61 @@ bool binds_operation(const Json& shapes, const Json& container, const std::strin
   return false;
 }
 
+// The shapes of the derived model: those in `keep`, with only the traits we keep, and the service
+// reduced to the one operation.
+Json kept_shapes(const Json& shapes, const std::set<std::string>& keep, const std::string& op_id,
+                 const std::string& service_id) {
+  Json out_shapes = Json::object();
+  for (const auto& [id, shape] : shapes.items()) {
+    if (id == service_id) {
+      Json s = Json::object();
+      s["type"] = "service";
+      if (shape.contains("version")) s["version"] = shape["version"];
+      s["operations"] = Json::array({Json{{"target", op_id}}});
+      if (shape.contains("errors")) s["errors"] = shape["errors"];
+      if (shape.contains("traits")) s["traits"] = kept_traits(shape["traits"]);
+      out_shapes[id] = std::move(s);
+      continue;
+    }
+    if (keep.count(id) == 0) continue;
+    Json s = Json::object();
+    for (const auto& [k, v] : shape.items()) {
+      if (k == "traits") {
+        Json t = kept_traits(v);
+        if (!t.empty()) s[k] = std::move(t);
+      } else if (k == "members" && v.is_object()) {
+        Json members = Json::object();
+        for (const auto& [name, ref] : v.items()) members[name] = kept_member(ref);
+        s[k] = std::move(members);
+      } else if ((k == "member" || k == "key" || k == "value") && v.is_object()) {
+        s[k] = kept_member(v);
+      } else {
+        s[k] = v;
+      }
+    }
+    out_shapes[id] = std::move(s);
+  }
+
+  return out_shapes;
+}
+
+// The `lpe.derivedFrom` metadata: where the AWS model came from and what was dropped.
+Json derivation_metadata(std::string_view aws_model_text, const DeriveSource& source,
+                         const std::string& op_id, const std::string& service_id) {
+  Json provenance = Json::object();
+  provenance["repository"] = source.repository;
+  provenance["path"] = source.path;
+  provenance["commit"] = source.commit;
+  provenance["sha256"] = sha256_hex(aws_model_text);
+  provenance["operation"] = op_id;
+  provenance["service"] = service_id;
+  provenance["droppedTraits"] = Json::array();
+  for (const auto t : kDroppedTraits) provenance["droppedTraits"].push_back(std::string(t));
+  provenance["tool"] = "scripts/refresh-model.sh (spec/derive.cc)";
+
+  return provenance;
+}
+
 }  // namespace
 
 std::variant<nlohmann::ordered_json, std::string> derive_operation_model(
@@ -156,53 +211,12 @@ std::variant<nlohmann::ordered_json, std::string> derive_operation_model(
     }
   }
 
-  Json out_shapes = Json::object();
-  for (const auto& [id, shape] : shapes.items()) {
-    if (id == service_id) {
-      Json s = Json::object();
-      s["type"] = "service";
-      if (shape.contains("version")) s["version"] = shape["version"];
-      s["operations"] = Json::array({Json{{"target", op_id}}});
-      if (shape.contains("errors")) s["errors"] = shape["errors"];
-      if (shape.contains("traits")) s["traits"] = kept_traits(shape["traits"]);
-      out_shapes[id] = std::move(s);
-      continue;
-    }
-    if (keep.count(id) == 0) continue;
-    Json s = Json::object();
-    for (const auto& [k, v] : shape.items()) {
-      if (k == "traits") {
-        Json t = kept_traits(v);
-        if (!t.empty()) s[k] = std::move(t);
-      } else if (k == "members" && v.is_object()) {
-        Json members = Json::object();
-        for (const auto& [name, ref] : v.items()) members[name] = kept_member(ref);
-        s[k] = std::move(members);
-      } else if ((k == "member" || k == "key" || k == "value") && v.is_object()) {
-        s[k] = kept_member(v);
-      } else {
-        s[k] = v;
-      }
-    }
-    out_shapes[id] = std::move(s);
-  }
-
-  Json provenance = Json::object();
-  provenance["repository"] = source.repository;
-  provenance["path"] = source.path;
-  provenance["commit"] = source.commit;
-  provenance["sha256"] = sha256_hex(aws_model_text);
-  provenance["operation"] = op_id;
-  provenance["service"] = service_id;
-  provenance["droppedTraits"] = Json::array();
-  for (const auto t : kDroppedTraits) provenance["droppedTraits"].push_back(std::string(t));
-  provenance["tool"] = "scripts/refresh-model.sh (spec/derive.cc)";
-
   Json out = Json::object();
   out["smithy"] = doc.value("smithy", "2.0");
   out["metadata"] = Json::object();
-  out["metadata"][std::string(kDerivedFromKey)] = std::move(provenance);
-  out["shapes"] = std::move(out_shapes);
+  out["metadata"][std::string(kDerivedFromKey)] =
+      derivation_metadata(aws_model_text, source, op_id, service_id);
+  out["shapes"] = kept_shapes(shapes, keep, op_id, service_id);
   return out;
 }
 

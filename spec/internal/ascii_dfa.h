@@ -1,7 +1,9 @@
-// A table-driven DFA for the patterns AWS models use most: anchored `^...$`, ASCII-only, no
-// negated classes or `.`. Matching is one table lookup per byte, several times faster than a
-// general regex engine on short ids. Patterns outside the subset get no DFA and use RE2; tests
-// check the DFA against RE2 on the same inputs.
+// A table-driven DFA for the patterns AWS models use most: anchored `^...$` where every class
+// matches only ASCII under RE2 semantics (so no `.` or negated classes). It is built from the
+// syntax tree of spec/pattern_syntax.h, the front end the generators use too. Matching is one
+// table lookup per byte, several times faster than a general regex engine on short ids. Patterns
+// outside the subset get no DFA and use RE2; tests and fuzz/ascii_dfa_fuzzer.cc check the DFA
+// against RE2 on the same inputs.
 #pragma once
 
 #include <array>
@@ -11,12 +13,18 @@
 #include <string_view>
 #include <vector>
 
+namespace lpe::spec {
+struct PatternSyntax;
+}  // namespace lpe::spec
+
 namespace lpe::spec::internal {
 
 class AsciiDfa {
  public:
-  // The DFA for `pattern`, or nullptr when the pattern is outside the subset (or its automaton
-  // would exceed the state limits).
+  // The DFA for a parsed pattern, or nullptr when the pattern is outside the subset (or its
+  // automaton would exceed the state limits).
+  static std::unique_ptr<AsciiDfa> build(const PatternSyntax& syntax);
+  // The same, from the pattern's text (nullptr also when it does not parse).
   static std::unique_ptr<AsciiDfa> compile(std::string_view pattern);
 
   // True when the whole `text` matches. Any byte >= 0x80 is a mismatch (the subset is ASCII):
@@ -34,6 +42,9 @@ class AsciiDfa {
   bool matches(std::string_view text) const;
 
   size_t state_count() const { return accepting_.size(); }
+  // Benchmarks only: DFAs built after set_plain(true) match by the table alone (one lookup per
+  // byte, no forced bytes, runs or chain program), to measure what those steps are worth.
+  static void set_plain(bool plain);
   // The automaton is matched as a chain program (see matches); for tests.
   bool is_chain() const { return chain_; }
 
@@ -66,6 +77,10 @@ class AsciiDfa {
   };
   // Fills info_ and literals_ from the table.
   void analyse();
+  // The self-loop set of state `s` as byte ranges, and their rows in loop_vectors_.
+  void analyse_loop(size_t s);
+  // States that only lead into a loop state, on exactly its loop bytes (the `x` of `xx*`).
+  void find_plus_states();
   // Builds program_ when the automaton is a chain of literals and runs; else leaves chain_ false.
   void build_chain();
   bool match_chain(const unsigned char* p, const unsigned char* end, bool padded) const;
@@ -90,6 +105,7 @@ class AsciiDfa {
   bool chain_ = false;
   std::vector<Step> program_;
   bool final_accept_ = false;  // the chain's last state accepts
+  bool plain_ = false;
   friend class DfaBuilder;
 };
 
