@@ -4,6 +4,10 @@
 //       validates every line of FILE (one request body per line) repeatedly for at least S seconds
 //       (default 2), reusing one verdict (validate_into), and prints `bodies_per_second=<R>` as its
 //       last line.
+//   lpe-bench validate --corpus FILE --dfa both [--seconds S]
+//       the same with the model's pattern DFAs as built and as plain tables (one lookup per byte),
+//       in alternating rounds, and prints both rates and their ratio (what the DFA's forced bytes,
+//       vector runs and chain programs are worth end to end).
 //   lpe-bench json-schema
 //       prints a JSON Schema (draft-07) of the operation's input, derived from the model, so that
 //       other validators (ajv) are measured on exactly the same constraints.
@@ -17,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/internal/ascii_dfa.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
 
@@ -140,6 +145,51 @@ std::vector<std::string> make_corpus(size_t count, uint64_t seed) {
   return out;
 }
 
+// Validator throughput with the model's pattern DFAs as built (forced bytes, vector runs, chain
+// programs) and with plain table DFAs, alternating in rounds so both see the same machine state.
+int validate_dfa_both(const std::vector<std::string>& bodies, double seconds) {
+  auto fast = lpe::spec::Model::bundled();
+  lpe::spec::internal::AsciiDfa::set_plain(true);
+  auto loaded = lpe::spec::Model::load(
+      {{"<bundled>/model", std::string(lpe::spec::bundled_operation_model())},
+       {"<bundled>/overlay", std::string(lpe::spec::bundled_overlay_model()), "overlay"},
+       {"<bundled>/errors", std::string(lpe::spec::bundled_protocol_errors_model()),
+        "protocol errors"}});
+  lpe::spec::internal::AsciiDfa::set_plain(false);
+  auto plain = std::get<std::shared_ptr<const lpe::spec::Model>>(loaded);
+  const lpe::validators::RequestValidator a(fast,
+                                            std::get<lpe::spec::OperationView>(fast->operation()));
+  const lpe::validators::RequestValidator b(plain,
+                                            std::get<lpe::spec::OperationView>(plain->operation()));
+  lpe::validators::RequestVerdict verdict;
+  double time[2] = {0, 0};
+  size_t done[2] = {0, 0};
+  size_t sink = 0;
+  for (int round = 0; round < 10; ++round) {
+    for (int which = 0; which < 2; ++which) {
+      const auto& validator = which == 0 ? a : b;
+      const auto start = std::chrono::steady_clock::now();
+      double elapsed = 0;
+      while (elapsed < seconds / 20) {
+        for (const auto& body : bodies) {
+          validator.validate_into(body, verdict, lpe::validators::JsonReader::kFast, false);
+          sink += verdict.violations.size();
+        }
+        done[which] += bodies.size();
+        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+      time[which] += elapsed;
+    }
+  }
+  const double with = static_cast<double>(done[0]) / time[0];
+  const double without = static_cast<double>(done[1]) / time[1];
+  std::printf(
+      "checksum=%zu\nbodies_per_second_dfa_as_built=%.0f\nbodies_per_second_plain_dfa=%.0f\n"
+      "ratio=%.3f\n",
+      sink, with, without, with / without);
+  return 0;
+}
+
 int validate(int argc, char** argv) {
   const std::string corpus_path = arg_value(argc, argv, "corpus", "");
   if (corpus_path.empty()) return fail("validate needs --corpus FILE");
@@ -159,6 +209,7 @@ int validate(int argc, char** argv) {
     bodies.push_back(std::move(line));
   }
   if (bodies.empty()) return fail("empty corpus " + corpus_path);
+  if (arg_value(argc, argv, "dfa", "") == "both") return validate_dfa_both(bodies, seconds);
   auto model = lpe::spec::Model::bundled();
   const lpe::validators::RequestValidator validator(
       model, std::get<lpe::spec::OperationView>(model->operation()));
