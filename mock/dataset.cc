@@ -362,6 +362,89 @@ std::variant<Dataset, std::vector<DataError>> Dataset::load(std::string_view tex
   return from_json(document, file_name, operation);
 }
 
+// Reads the stages of a fixture document into a Dataset, one nesting level per step, collecting
+// every error (an entry with errors is skipped, its siblings are still read).
+struct Dataset::FixtureReader {
+  const spec::OperationView& operation;
+  const spec::Shape& item_shape;
+  const spec::Member* echo;  // the item member defaulting to the innermost scope value
+  Collector& errors;
+  Dataset& out;
+
+  void read_stage(const Json& stage_json, size_t si, std::map<std::string, size_t>& seen) {
+    const std::string stage_ptr = child(child("", kStagesKey), si);
+    if (!check_object(stage_json, stage_ptr, "a stage", {kStageValueKey, kSessionsKey}, errors)) {
+      return;
+    }
+    const spec::Member& member = *operation.list_scope[0];
+    const auto arn = scope_value(stage_json, stage_ptr, kStageValueKey, member, errors);
+    const Json* sessions = required_array(stage_json, stage_ptr, kSessionsKey, errors);
+    check_unique(seen, arn, si, child("", kStagesKey), kStageValueKey, member, "", errors);
+    Stage stage;
+    stage.arn = arn.value_or("");
+    if (sessions != nullptr) {
+      std::map<std::string, size_t> seen_sessions;
+      for (size_t ji = 0; ji < sessions->size(); ++ji) {
+        read_session((*sessions)[ji], stage_ptr, ji, seen_sessions, stage);
+      }
+    }
+    out.stages_.push_back(std::move(stage));
+  }
+
+  void read_session(const Json& session_json, const std::string& stage_ptr, size_t ji,
+                    std::map<std::string, size_t>& seen, Stage& stage) {
+    const std::string session_ptr = child(child(stage_ptr, kSessionsKey), ji);
+    if (!check_object(session_json, session_ptr, "a session", {kSessionValueKey, kParticipantsKey},
+                      errors)) {
+      return;
+    }
+    const spec::Member& member = *operation.list_scope[1];
+    const auto id = scope_value(session_json, session_ptr, kSessionValueKey, member, errors);
+    const Json* participants = required_array(session_json, session_ptr, kParticipantsKey, errors);
+    check_unique(seen, id, ji, child(stage_ptr, kSessionsKey), kSessionValueKey, member,
+                 " in this stage", errors);
+    Session session;
+    session.id = id.value_or("");
+    if (participants != nullptr) {
+      std::map<std::string, size_t> seen_participants;
+      for (size_t pi = 0; pi < participants->size(); ++pi) {
+        read_participant((*participants)[pi], session_ptr, pi, seen_participants, stage.arn,
+                         session);
+      }
+    }
+    stage.sessions.push_back(std::move(session));
+  }
+
+  void read_participant(const Json& participant_json, const std::string& session_ptr, size_t pi,
+                        std::map<std::string, size_t>& seen, const std::string& arn,
+                        Session& session) {
+    const std::string participant_ptr = child(child(session_ptr, kParticipantsKey), pi);
+    if (!check_object(participant_json, participant_ptr, "a participant",
+                      {kParticipantValueKey, kItemsKey}, errors)) {
+      return;
+    }
+    const spec::Member& member = *operation.list_scope[2];
+    const auto pid =
+        scope_value(participant_json, participant_ptr, kParticipantValueKey, member, errors);
+    const Json* items = required_array(participant_json, participant_ptr, kItemsKey, errors);
+    check_unique(seen, pid, pi, child(session_ptr, kParticipantsKey), kParticipantValueKey, member,
+                 " in this session", errors);
+    List list;
+    list.scope = {arn, session.id, pid.value_or("")};
+    if (items != nullptr) {
+      list.items.reserve(items->size());
+      for (size_t ei = 0; ei < items->size(); ++ei) {
+        const std::string item_ptr = child(child(participant_ptr, kItemsKey), ei);
+        auto item = checked_item((*items)[ei], item_shape, echo, pid ? &list.scope[2] : nullptr,
+                                 item_ptr, errors);
+        if (item) list.items.push_back(std::move(*item));
+      }
+    }
+    session.participants.push_back({list.scope[2], out.lists_.size()});
+    out.lists_.push_back(std::move(list));
+  }
+};
+
 std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
     const Json& document, std::string_view file_name, const spec::OperationView& operation) {
   Collector errors{std::string(file_name)};
@@ -378,81 +461,16 @@ std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
                        std::to_string(operation.list_scope.size()));
     return errors.take();
   }
-  const spec::Member& stage_member = *operation.list_scope[0];
-  const spec::Member& session_member = *operation.list_scope[1];
-  const spec::Member& participant_member = *operation.list_scope[2];
   // The item member that defaults to the innermost scope value.
-  const spec::Member* echo = echo_member(*parts.item_shape, participant_member);
+  const spec::Member* echo = echo_member(*parts.item_shape, *operation.list_scope[2]);
 
   Dataset out;
   if (!check_object(document, "", "the document", {kStagesKey}, errors)) return errors.take();
   const Json* stages = required_array(document, "", kStagesKey, errors);
   if (stages == nullptr) return errors.take();
+  FixtureReader reader{operation, *parts.item_shape, echo, errors, out};
   std::map<std::string, size_t> seen_stages;
-  for (size_t si = 0; si < stages->size(); ++si) {
-    const Json& stage_json = (*stages)[si];
-    const std::string stage_ptr = child(child("", kStagesKey), si);
-    if (!check_object(stage_json, stage_ptr, "a stage", {kStageValueKey, kSessionsKey}, errors)) {
-      continue;
-    }
-    const auto arn = scope_value(stage_json, stage_ptr, kStageValueKey, stage_member, errors);
-    const Json* sessions = required_array(stage_json, stage_ptr, kSessionsKey, errors);
-    check_unique(seen_stages, arn, si, child("", kStagesKey), kStageValueKey, stage_member, "",
-                 errors);
-    Stage stage;
-    stage.arn = arn.value_or("");
-    if (sessions != nullptr) {
-      std::map<std::string, size_t> seen_sessions;
-      for (size_t ji = 0; ji < sessions->size(); ++ji) {
-        const Json& session_json = (*sessions)[ji];
-        const std::string session_ptr = child(child(stage_ptr, kSessionsKey), ji);
-        if (!check_object(session_json, session_ptr, "a session",
-                          {kSessionValueKey, kParticipantsKey}, errors)) {
-          continue;
-        }
-        const auto id =
-            scope_value(session_json, session_ptr, kSessionValueKey, session_member, errors);
-        const Json* participants =
-            required_array(session_json, session_ptr, kParticipantsKey, errors);
-        check_unique(seen_sessions, id, ji, child(stage_ptr, kSessionsKey), kSessionValueKey,
-                     session_member, " in this stage", errors);
-        Session session;
-        session.id = id.value_or("");
-        if (participants != nullptr) {
-          std::map<std::string, size_t> seen_participants;
-          for (size_t pi = 0; pi < participants->size(); ++pi) {
-            const Json& participant_json = (*participants)[pi];
-            const std::string participant_ptr = child(child(session_ptr, kParticipantsKey), pi);
-            if (!check_object(participant_json, participant_ptr, "a participant",
-                              {kParticipantValueKey, kItemsKey}, errors)) {
-              continue;
-            }
-            const auto pid = scope_value(participant_json, participant_ptr, kParticipantValueKey,
-                                         participant_member, errors);
-            const Json* items =
-                required_array(participant_json, participant_ptr, kItemsKey, errors);
-            check_unique(seen_participants, pid, pi, child(session_ptr, kParticipantsKey),
-                         kParticipantValueKey, participant_member, " in this session", errors);
-            List list;
-            list.scope = {stage.arn, session.id, pid.value_or("")};
-            if (items != nullptr) {
-              list.items.reserve(items->size());
-              for (size_t ei = 0; ei < items->size(); ++ei) {
-                const std::string item_ptr = child(child(participant_ptr, kItemsKey), ei);
-                auto item = checked_item((*items)[ei], *parts.item_shape, echo,
-                                         pid ? &list.scope[2] : nullptr, item_ptr, errors);
-                if (item) list.items.push_back(std::move(*item));
-              }
-            }
-            session.participants.push_back({list.scope[2], out.lists_.size()});
-            out.lists_.push_back(std::move(list));
-          }
-        }
-        stage.sessions.push_back(std::move(session));
-      }
-    }
-    out.stages_.push_back(std::move(stage));
-  }
+  for (size_t si = 0; si < stages->size(); ++si) reader.read_stage((*stages)[si], si, seen_stages);
   if (!errors.empty()) return errors.take();
   for (auto& list : out.lists_) {
     list.serialized.reserve(list.items.size());

@@ -328,6 +328,153 @@ std::vector<std::string> lifecycle(const spec::Member* name_member) {
   return cycle;
 }
 
+// Builds the fixture document of the layout, one stage, session, participant and event at a
+// time. The counters run over the whole dataset so that every error code and token variant
+// appears.
+class SyntheticBuilder {
+ public:
+  SyntheticBuilder(const Roles& roles, std::vector<std::string> cycle)
+      : roles_(roles), cycle_(std::move(cycle)), plan_(layout()) {}
+
+  Json document() {
+    Json stages = Json::array();
+    for (size_t s = 0; s < plan_.size(); ++s) {
+      // Where this stage's participants are replicated to: the next stage of the layout.
+      stages.push_back(stage(plan_[s], plan_[(s + 1) % plan_.size()]));
+    }
+    Json out = Json::object();
+    out[std::string(internal::kStagesKey)] = std::move(stages);
+    return out;
+  }
+
+ private:
+  // What one event is built from.
+  struct EventContext {
+    const ParticipantPlan& participant;
+    std::string_view publisher;    // the participant a subscriber watches
+    const StagePlan& destination;  // where replication goes
+    size_t self_ordinal;           // the participant's and the publisher's place in the layout
+    size_t publisher_ordinal;
+    int64_t millis;  // the event's time
+  };
+
+  Json stage(const StagePlan& stage_plan, const StagePlan& destination) {
+    Json sessions = Json::array();
+    for (const auto& session_plan : stage_plan.sessions) {
+      sessions.push_back(session(session_plan, destination));
+      session_start_ += 3600 * 1000;  // the next session starts an hour later
+    }
+    Json out = Json::object();
+    out[std::string(internal::kStageValueKey)] = std::string(stage_plan.arn);
+    out[std::string(internal::kSessionsKey)] = std::move(sessions);
+    return out;
+  }
+
+  Json session(const SessionPlan& session_plan, const StagePlan& destination) {
+    Json participants = Json::array();
+    const size_t count = session_plan.participants.size();
+    const size_t first_ordinal = participant_ordinal_;
+    for (size_t p = 0; p < count; ++p) {
+      const auto& participant = session_plan.participants[p];
+      // The publisher a subscriber watches: the next participant of the session.
+      const size_t publisher_index = (p + 1) % count;
+      Json events = Json::array();
+      // Each participant starts 7 s after the previous one; events are 1.25 s apart, and every
+      // tenth event shares the previous event's time (equal timestamps).
+      int64_t t = session_start_ + static_cast<int64_t>(p) * 7000;
+      for (int k = 0; k < participant.events; ++k) {
+        if (k > 0 && k % 10 != 9) t += 1250;
+        const EventContext ctx{participant,
+                               session_plan.participants[publisher_index].id,
+                               destination,
+                               first_ordinal + p,
+                               first_ordinal + publisher_index,
+                               t};
+        events.push_back(event(ctx, k));
+      }
+      Json participant_json = Json::object();
+      participant_json[std::string(internal::kParticipantValueKey)] = std::string(participant.id);
+      participant_json[std::string(internal::kItemsKey)] = std::move(events);
+      participants.push_back(std::move(participant_json));
+      ++participant_ordinal_;
+    }
+    Json out = Json::object();
+    out[std::string(internal::kSessionValueKey)] = std::string(session_plan.id);
+    out[std::string(internal::kParticipantsKey)] = std::move(participants);
+    return out;
+  }
+
+  // The k-th event of a participant's life.
+  Json event(const EventContext& ctx, int k) {
+    Json event = Json::object();
+    std::string name;
+    if (!cycle_.empty()) {
+      name = cycle_[static_cast<size_t>(k) % cycle_.size()];
+      event[roles_.name->name] = name;
+    }
+    // On a subscribe event (a publisher member is present) the replica flag describes the
+    // remote participant (R9).
+    bool subscribes = false;
+    for (const auto& [member, role] : roles_.members) {
+      subscribes =
+          subscribes || (role == Role::kPublisher && present_on(*member, role, event, name));
+    }
+    size_t token_ordinal = 0;
+    bool exchanged = false;
+    for (const auto& [member, role] : roles_.members) {
+      if (!present_on(*member, role, event, name)) continue;
+      if (role == Role::kToken) exchanged = true;
+      auto value = member_value(*member, role, ctx, subscribes, token_ordinal);
+      if (value) event[member->name] = std::move(*value);
+    }
+    if (exchanged) ++exchange_counter_;
+    return event;
+  }
+
+  // The value of `member` (of role `role`) on an event, if it has one.
+  std::optional<Json> member_value(const spec::Member& member, Role role, const EventContext& ctx,
+                                   bool subscribes, size_t& token_ordinal) {
+    switch (role) {
+      case Role::kSelf:
+        return Json(std::string(ctx.participant.id));
+      case Role::kTime:
+        return timestamp_value(member, ctx.millis);
+      case Role::kPublisher:
+        return Json(std::string(ctx.publisher));
+      case Role::kDestinationStage:
+        return Json(std::string(ctx.destination.arn));
+      case Role::kDestinationSession:
+        return Json(std::string(ctx.destination.sessions.front().id));
+      case Role::kError: {
+        // Every value in turn over the dataset.
+        const auto& codes = member.target->enum_values;
+        return Json(codes[error_counter_++ % codes.size()].string_value);
+      }
+      case Role::kToken:
+        return token_value(*member.target,
+                           {ctx.participant.id, ctx.millis, exchange_counter_, token_ordinal++});
+      case Role::kReplica: {
+        const ReplicaState state =
+            replica_state(subscribes ? ctx.publisher_ordinal : ctx.self_ordinal);
+        if (state == ReplicaState::kAbsent && !member.present_when) return std::nullopt;
+        return Json(state == ReplicaState::kTrue);
+      }
+      case Role::kName:
+      case Role::kOther:
+        break;
+    }
+    return std::nullopt;
+  }
+
+  const Roles& roles_;
+  const std::vector<std::string> cycle_;
+  const std::vector<StagePlan> plan_;
+  size_t error_counter_ = 0;
+  size_t exchange_counter_ = 0;
+  size_t participant_ordinal_ = 0;
+  int64_t session_start_ = kEpochStartMillis;
+};
+
 }  // namespace
 
 std::variant<Dataset, std::vector<DataError>> Dataset::synthetic(
@@ -343,116 +490,8 @@ std::variant<Dataset, std::vector<DataError>> Dataset::synthetic(
         {std::string(kName), "", "the default dataset needs a list scope of 3 members"}};
   }
   const Roles roles = find_roles(item, operation);
-  const std::vector<std::string> cycle = lifecycle(roles.name);
-
-  const std::vector<StagePlan> plan = layout();
-  size_t error_counter = 0;
-  size_t exchange_counter = 0;
-  size_t participant_ordinal = 0;
-  Json stages = Json::array();
-  int64_t session_start = kEpochStartMillis;
-  for (size_t s = 0; s < plan.size(); ++s) {
-    const StagePlan& stage_plan = plan[s];
-    // Where this stage's participants are replicated to: the next stage of the layout.
-    const StagePlan& destination = plan[(s + 1) % plan.size()];
-    Json sessions = Json::array();
-    for (const auto& session_plan : stage_plan.sessions) {
-      Json participants = Json::array();
-      const size_t count = session_plan.participants.size();
-      const size_t first_ordinal = participant_ordinal;
-      for (size_t p = 0; p < count; ++p) {
-        const auto& participant = session_plan.participants[p];
-        // The publisher a subscriber watches: the next participant of the session.
-        const size_t publisher_index = (p + 1) % count;
-        const std::string_view publisher = session_plan.participants[publisher_index].id;
-        Json events = Json::array();
-        // Each participant starts 7 s after the previous one; events are 1.25 s apart, and every
-        // tenth event shares the previous event's time (equal timestamps).
-        int64_t t = session_start + static_cast<int64_t>(p) * 7000;
-        for (int k = 0; k < participant.events; ++k) {
-          if (k > 0 && k % 10 != 9) t += 1250;
-          Json event = Json::object();
-          std::string name;
-          if (!cycle.empty()) {
-            name = cycle[static_cast<size_t>(k) % cycle.size()];
-            event[roles.name->name] = name;
-          }
-          // On a subscribe event (a publisher member is present) the replica flag describes the
-          // remote participant (R9).
-          bool subscribes = false;
-          for (const auto& [member, role] : roles.members) {
-            subscribes =
-                subscribes || (role == Role::kPublisher && present_on(*member, role, event, name));
-          }
-          size_t token_ordinal = 0;
-          bool exchanged = false;
-          for (const auto& [member, role] : roles.members) {
-            if (!present_on(*member, role, event, name)) continue;
-            std::optional<Json> value;
-            switch (role) {
-              case Role::kSelf:
-                value = std::string(participant.id);
-                break;
-              case Role::kTime:
-                value = timestamp_value(*member, t);
-                break;
-              case Role::kPublisher:
-                value = std::string(publisher);
-                break;
-              case Role::kDestinationStage:
-                value = std::string(destination.arn);
-                break;
-              case Role::kDestinationSession:
-                value = std::string(destination.sessions.front().id);
-                break;
-              case Role::kError: {
-                // Every value in turn over the dataset.
-                const auto& codes = member->target->enum_values;
-                value = codes[error_counter++ % codes.size()].string_value;
-                break;
-              }
-              case Role::kToken:
-                value = token_value(*member->target,
-                                    {participant.id, t, exchange_counter, token_ordinal++});
-                exchanged = true;
-                break;
-              case Role::kReplica: {
-                const size_t who = subscribes ? first_ordinal + publisher_index : first_ordinal + p;
-                const ReplicaState state = replica_state(who);
-                if (state != ReplicaState::kAbsent || member->present_when) {
-                  value = state == ReplicaState::kTrue;
-                }
-                break;
-              }
-              case Role::kName:
-              case Role::kOther:
-                break;
-            }
-            if (value) event[member->name] = std::move(*value);
-          }
-          if (exchanged) ++exchange_counter;
-          events.push_back(std::move(event));
-        }
-        Json participant_json = Json::object();
-        participant_json[std::string(internal::kParticipantValueKey)] = std::string(participant.id);
-        participant_json[std::string(internal::kItemsKey)] = std::move(events);
-        participants.push_back(std::move(participant_json));
-        ++participant_ordinal;
-      }
-      Json session = Json::object();
-      session[std::string(internal::kSessionValueKey)] = std::string(session_plan.id);
-      session[std::string(internal::kParticipantsKey)] = std::move(participants);
-      sessions.push_back(std::move(session));
-      session_start += 3600 * 1000;  // the next session starts an hour later
-    }
-    Json stage = Json::object();
-    stage[std::string(internal::kStageValueKey)] = std::string(stage_plan.arn);
-    stage[std::string(internal::kSessionsKey)] = std::move(sessions);
-    stages.push_back(std::move(stage));
-  }
-  Json document = Json::object();
-  document[std::string(internal::kStagesKey)] = std::move(stages);
-  return from_json(document, kName, operation);
+  SyntheticBuilder builder(roles, lifecycle(roles.name));
+  return from_json(builder.document(), kName, operation);
 }
 
 }  // namespace lpe::mock

@@ -1,16 +1,18 @@
 // MockHandler: one request in, one response out (R6-R13), no sockets.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <exception>
 
 #include "mock/internal/operation_parts.h"
+#include "mock/internal/text.h"
 #include "mock/mock.h"
 
 namespace lpe::mock {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using internal::iequals;
+using internal::printable;
 
 constexpr std::string_view kValidationException = "ValidationException";
 constexpr std::string_view kInternalServerException = "InternalServerException";
@@ -22,15 +24,7 @@ constexpr std::string_view kResourceNotFoundException = "ResourceNotFoundExcepti
 constexpr std::string_view kContentType = "Content-Type";
 constexpr std::string_view kJsonMediaType = "application/json";
 constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
-constexpr std::string_view kErrorTypeHeader = "x-amzn-ErrorType";
 constexpr std::string_view kAuthorization = "Authorization";
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::optional<std::string_view> find_header(const wire::HeaderList& headers,
                                             std::string_view name) {
@@ -50,17 +44,6 @@ uint64_t mix(uint64_t x) {
 
 std::string json_string(std::string_view text) {
   return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// A request path for messages: printable ASCII only, cut at 200 characters.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text.substr(0, 200)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7f ? c : '?');
-  }
-  if (text.size() > 200) out += "...";
-  return out;
 }
 
 std::string binding_names(const spec::OperationView& operation) {
@@ -105,24 +88,6 @@ std::variant<std::shared_ptr<const MockHandler>, std::string> MockHandler::creat
     }
     dataset = std::make_shared<const Dataset>(std::move(std::get<Dataset>(built)));
   }
-  if (options.defects.count(Defect::kTimestampWithoutZ) != 0) {
-    const spec::Shape& item = *std::get<internal::OperationParts>(parts).item_shape;
-    std::vector<std::string> time_members;
-    for (const auto& m : item.members) {
-      if (m.target != nullptr && m.target->type == spec::ShapeType::kTimestamp) {
-        time_members.push_back(m.name);
-      }
-    }
-    dataset = std::make_shared<const Dataset>(dataset->transformed([&](Json& event) {
-      for (const auto& name : time_members) {
-        const auto it = event.find(name);
-        if (it == event.end() || !it->is_string()) continue;
-        std::string text = it->get<std::string>();
-        if (!text.empty() && text.back() == 'Z') text.pop_back();
-        *it = text;
-      }
-    }));
-  }
   return std::make_shared<const MockHandler>(std::move(model), std::move(operation),
                                              std::move(options), std::move(dataset));
 }
@@ -133,6 +98,7 @@ MockHandler::MockHandler(std::shared_ptr<const spec::Model> model, spec::Operati
       operation_(std::move(operation)),
       options_(std::move(options)),
       dataset_(std::move(dataset)),
+      hooks_(options_.hooks.get()),
       validator_(model_, operation_),
       sealer_(options_.token_secret.empty() ? wire::TokenSealer::random_secret()
                                             : options_.token_secret,
@@ -150,7 +116,6 @@ MockHandler::MockHandler(std::shared_ptr<const spec::Model> model, spec::Operati
   }
   default_page_size_ = operation_.default_page_size().value_or(
       page_size_max_ ? static_cast<int64_t>(*page_size_max_) : 50);
-  if (has(Defect::kDefaultPageSize100)) default_page_size_ = 100;
   items_key_json_ = json_string(items_member_) + ":";
   output_token_key_json_ = "," + json_string(output_token_member_) + ":";
   service_name_ = operation_.sigv4_name;
@@ -177,21 +142,11 @@ MockResponse MockHandler::error(MockResponse& response, std::string_view error_t
                                 std::string_view message, int status) const {
   const spec::Shape* shape = operation_.find_error(error_type);
   if (status == 0) status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
-  std::string type(error_type);
-  if (has(Defect::kWrongErrorTypeName) && type.size() > 9 &&
-      type.compare(type.size() - 9, 9, "Exception") == 0) {
-    type = type.substr(0, type.size() - 9) + "Error";
-  }
-  auto encoded = wire::encode_error(status, type, message, response.request_id);
+  auto encoded = wire::encode_error(status, error_type, message, response.request_id);
   response.status = encoded.status;
-  response.error_type = type;
-  for (auto& h : encoded.headers) {
-    if (has(Defect::kNoErrorTypeHeader) && iequals(h.first, kErrorTypeHeader)) continue;
-    if (has(Defect::kNoRequestId) && iequals(h.first, kRequestIdHeader)) continue;
-    response.headers.push_back(std::move(h));
-  }
-  response.body =
-      has(Defect::kErrorBodyNotJson) ? type + ": " + std::string(message) : std::move(encoded.body);
+  response.error_type = std::string(error_type);
+  for (auto& h : encoded.headers) response.headers.push_back(std::move(h));
+  response.body = std::move(encoded.body);
   return std::move(response);
 }
 
@@ -204,11 +159,8 @@ MockResponse MockHandler::error_response(std::string_view error_type,
 
 void MockHandler::finish_success(MockResponse& response, std::string body) const {
   response.status = operation_.operation->http->code;
-  response.headers.emplace_back(kContentType, has(Defect::kWrongSuccessContentType)
-                                                  ? std::string("text/plain")
-                                                  : std::string(kJsonMediaType));
-  if (!has(Defect::kNoRequestId))
-    response.headers.emplace_back(kRequestIdHeader, response.request_id);
+  response.headers.emplace_back(kContentType, kJsonMediaType);
+  response.headers.emplace_back(kRequestIdHeader, response.request_id);
   response.body = std::move(body);
 }
 
@@ -295,7 +247,7 @@ std::optional<MockResponse> MockHandler::authenticate(const MockRequest& request
                                                       MockResponse& response) const {
   if (options_.auth == AuthMode::kSigV4) {
     const bool unsigned_request = !find_header(request.headers, kAuthorization).has_value();
-    if (!(unsigned_request && has(Defect::kAcceptsUnsignedRequests))) {
+    if (!(unsigned_request && hooks_ != nullptr && hooks_->serves_unsigned_requests())) {
       const auto verdict = wire::verify_request(request, options_.credentials, options_.region,
                                                 service_name_, now, options_.clock_skew);
       response.access_key_id = verdict.access_key_id;
@@ -334,7 +286,8 @@ std::optional<MockResponse> MockHandler::inject_fault(MockResponse& response) co
 // Media type (R12): a body must say application/json (parameters allowed).
 std::optional<MockResponse> MockHandler::check_media_type(const MockRequest& request,
                                                           MockResponse& response) const {
-  if (request.body.empty() || has(Defect::kNoMediaTypeCheck)) return std::nullopt;
+  if (request.body.empty()) return std::nullopt;
+  if (hooks_ != nullptr && !hooks_->checks_media_type()) return std::nullopt;
   const auto content_type = find_header(request.headers, kContentType);
   if (content_type && validators::is_json_media_type(*content_type)) return std::nullopt;
   return error(response, kUnsupportedMediaTypeException,
@@ -351,56 +304,37 @@ std::optional<MockResponse> MockHandler::validate(const MockRequest& request,
   thread_local validators::RequestVerdict verdict;
   validator_.validate_into(request.body, verdict, validators::JsonReader::kFast, true);
   if (verdict.outcome == validators::Outcome::kSerializationError) {
-    if (has(Defect::kInternalErrorOnMalformedJson)) {
-      return error(response, kInternalServerException, "Internal error while reading the request");
-    }
     return error(response, verdict.error_type, verdict.message);
   }
   if (verdict.outcome == validators::Outcome::kValidationError) {
-    const bool only_page_size_above_max =
-        has(Defect::kAcceptsPageSizeAboveMax) &&
-        std::all_of(verdict.violations.begin(), verdict.violations.end(),
-                    [&](const validators::Violation& v) {
-                      return v.member == page_size_member_ &&
-                             v.constraint == validators::ConstraintKind::kRange &&
-                             v.message.find("less than or equal") != std::string::npos;
-                    });
-    if (!only_page_size_above_max) {
-      if (has(Defect::kFirstViolationOnly) && verdict.violations.size() > 1) {
-        return error(response, verdict.error_type,
-                     "1 validation error detected: " + verdict.violations.front().message);
-      }
-      return error(response, verdict.error_type, verdict.message);
+    if (hooks_ == nullptr) return error(response, verdict.error_type, verdict.message);
+    if (!hooks_->serves_invalid_request(verdict)) {
+      return error(response, verdict.error_type, hooks_->validation_message(verdict));
     }
-    // The defect: decode the members the model knows from the body as it is.
-    const Json body = Json::parse(request.body, nullptr, false);
-    decoded = Json::object();
-    if (body.is_object()) {
-      for (const auto& m : operation_.input->members) {
-        const auto it = body.find(m.name);
-        if (it != body.end() && !it->is_null()) decoded[m.name] = *it;
-      }
-    }
+    decoded = decode_as_is(request.body);
   } else {
     decoded = std::move(verdict.decoded);
   }
-  if (has(Defect::kRejectsUnknownMembers)) return reject_unknown_members(request, response);
-  return std::nullopt;
-}
-
-// The kRejectsUnknownMembers defect: the first member the model does not know is a 400.
-std::optional<MockResponse> MockHandler::reject_unknown_members(const MockRequest& request,
-                                                                MockResponse& response) const {
-  const Json body =
-      Json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
-  if (!body.is_object()) return std::nullopt;
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (operation_.input->member(it.key()) == nullptr) {
-      return error(response, kValidationException,
-                   "1 validation error detected: Unknown member '" + printable(it.key()) + "'");
+  if (hooks_ != nullptr) {
+    if (auto refusal = hooks_->refuse_valid_request(request)) {
+      return error(response, kValidationException, *refusal);
     }
   }
   return std::nullopt;
+}
+
+// The members the model knows, taken from the body as it is (no constraint checked): what a hook
+// that serves an invalid request is served from.
+Json MockHandler::decode_as_is(std::string_view body_text) const {
+  const Json body = Json::parse(body_text, nullptr, false);
+  Json decoded = Json::object();
+  if (body.is_object()) {
+    for (const auto& m : operation_.input->members) {
+      const auto it = body.find(m.name);
+      if (it != body.end() && !it->is_null()) decoded[m.name] = *it;
+    }
+  }
+  return decoded;
 }
 
 // Resolve the list (R11): the list-scope values select a list; an unknown one is empty.
@@ -416,29 +350,29 @@ std::optional<MockResponse> MockHandler::resolve_list(MockResponse& response,
   list.items = dataset_->serialized_items(list.scope_views);
   static const std::vector<std::string> kNoItems;
   if (list.items == nullptr) {
-    if (has(Defect::kUnknownScopeNotFound)) {
-      // AWS's model does not declare ResourceNotFoundException for this operation: the defect
+    if (hooks_ != nullptr && hooks_->unknown_list_not_found()) {
+      // AWS's model does not declare ResourceNotFoundException for this operation: the hook
       // answers as other IVS operations do (404).
       return error(response, kResourceNotFoundException,
                    "No list matches the given " + binding_names(operation_), 404);
     }
     list.items = &kNoItems;
   }
-  list.binding = has(Defect::kTokenNotBound) ? std::span<const std::string_view>()
-                                             : std::span<const std::string_view>(list.scope_views);
+  const bool bound = hooks_ == nullptr || hooks_->binds_tokens_to_list();
+  list.binding = bound ? std::span<const std::string_view>(list.scope_views)
+                       : std::span<const std::string_view>();
   return std::nullopt;
 }
 
 // The page size (R3): the request's, else the default; never below 1.
 int64_t MockHandler::page_size(const Json& decoded) const {
   int64_t size = default_page_size_;
-  if (const auto it = decoded.find(page_size_member_);
-      !page_size_member_.empty() && it != decoded.end() && it->is_number_integer()) {
-    size = it->get<int64_t>();
-  }
+  const auto it = decoded.find(page_size_member_);
+  const bool requested =
+      !page_size_member_.empty() && it != decoded.end() && it->is_number_integer();
+  if (requested) size = it->get<int64_t>();
   size = std::max<int64_t>(size, 1);
-  if (has(Defect::kPageLargerThanPageSize)) ++size;
-  return size;
+  return hooks_ != nullptr ? hooks_->page_size(requested, size) : size;
 }
 
 // Pagination token (R10): unseal it against the list scope; sets the page's first position.
@@ -451,7 +385,8 @@ std::optional<MockResponse> MockHandler::read_token(std::chrono::system_clock::t
     list.request_token = it->get<std::string>();
     has_token = true;
   }
-  if (has_token && list.request_token.empty() && has(Defect::kEmptyTokenRejected)) {
+  if (has_token && list.request_token.empty() && hooks_ != nullptr &&
+      hooks_->rejects_empty_token()) {
     return error(response, kValidationException, "The pagination token is invalid: it is empty");
   }
   if (list.request_token.empty()) return std::nullopt;
@@ -460,25 +395,18 @@ std::optional<MockResponse> MockHandler::read_token(std::chrono::system_clock::t
     const bool server_side = unsealed.error == wire::TokenError::kMalformed ||
                              unsealed.error == wire::TokenError::kBadSignature ||
                              unsealed.error == wire::TokenError::kUnsupportedVersion;
-    if (server_side && has(Defect::kInternalErrorOnTamperedToken)) {
+    if (server_side && hooks_ != nullptr && hooks_->unreadable_token_is_internal_error()) {
       return error(response, kInternalServerException, "Internal error while reading the token");
     }
     return error(response, kValidationException, unsealed.message);
   }
   list.position = *unsealed.position;
-  if (has(Defect::kTokenReplayDifferentPage)) {
-    std::lock_guard<std::mutex> lock(replay_mutex_);
-    if (replay_counts_.size() > 100000) replay_counts_.clear();
-    list.position += replay_counts_[list.request_token]++;
+  if (hooks_ != nullptr) {
+    list.position = hooks_->resume_position(list.request_token, list.position, list.items->size());
   }
   if (list.position > list.items->size()) {
-    if (has(Defect::kTokenNotBound) || has(Defect::kTokenReplayDifferentPage) ||
-        has(Defect::kDropsBoundaryItem)) {
-      list.position = list.items->size();
-    } else {
-      return error(response, kValidationException,
-                   "The pagination token is invalid: it points past the end of the list");
-    }
+    return error(response, kValidationException,
+                 "The pagination token is invalid: it points past the end of the list");
   }
   return std::nullopt;
 }
@@ -494,34 +422,17 @@ std::string MockHandler::encode_page(const ListRequest& list,
   for (size_t i = begin; i < end; ++i) reserve += items[i].size() + 1;
   body.reserve(reserve + 200);
   body += '{';
-  if (!has(Defect::kMissingItemsMember)) {
-    body += items_key_json_;
-    body += '[';
-    for (size_t i = begin; i < end; ++i) {
-      if (i != begin) body += ',';
-      body += items[i];
-    }
-    body += ']';
+  body += items_key_json_;
+  body += '[';
+  for (size_t i = begin; i < end; ++i) {
+    if (i != begin) body += ',';
+    body += items[i];
   }
-  std::optional<std::string> next_token;
+  body += ']';
   if (end < items.size()) {
-    size_t next = end;
-    if (has(Defect::kDuplicatesBoundaryItem)) next = std::max(end - 1, begin + 1);
-    if (has(Defect::kDropsBoundaryItem)) next = std::min(end + 1, items.size());
-    next_token = sealer_.seal(list.binding, next, now);
-    if (has(Defect::kTokenOutsidePattern)) *next_token += "!";
-  } else if (has(Defect::kRepeatsLastToken) && !list.request_token.empty()) {
-    next_token = list.request_token;
-  } else if (has(Defect::kEmptyTokenOnLastPage)) {
-    next_token = std::string();
-  }
-  if (next_token) {
-    if (has(Defect::kMissingItemsMember)) {
-      body += output_token_key_json_.substr(1);
-    } else {
-      body += output_token_key_json_;
-    }
-    body += json_string(*next_token);
+    const size_t next = hooks_ != nullptr ? hooks_->next_page_start(begin, end, items.size()) : end;
+    body += output_token_key_json_;
+    body += json_string(sealer_.seal(list.binding, next, now));
   }
   body += '}';
   return body;

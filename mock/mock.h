@@ -18,9 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,7 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mock/internal/defect.h"
+#include "mock/hooks.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
 #include "wire/wire.h"
@@ -101,8 +99,8 @@ class Dataset {
   size_t list_count() const { return lists_.size(); }
   size_t total_items() const;
 
-  // A copy whose every item went through `change` (then re-serialized). For tests and the
-  // test-only defects; the result is not validated again.
+  // A copy whose every item went through `change` (then re-serialized). For tests (a defective
+  // dataset proves the response checks); the result is not validated again.
   Dataset transformed(const std::function<void(nlohmann::ordered_json& item)>& change) const;
 
  private:
@@ -124,6 +122,8 @@ class Dataset {
     std::string arn;
     std::vector<Session> sessions;
   };
+
+  struct FixtureReader;  // from_json's steps (dataset.cc)
 
   static std::string key_of(std::span<const std::string_view> scope);
   void index_lists();
@@ -178,9 +178,10 @@ struct MockOptions {
   FaultOptions fault;
   // Fixes the request ids and the fault sequence.
   uint64_t seed = 0;
-  // TEST-ONLY: deliberately broken behaviours (see mock/internal/defect.h). Empty in production;
-  // nothing outside test code sets it.
-  std::set<Defect> defects;
+  // Deviations from the contract inside the handler's stages, for tests that prove the harness
+  // detects them (mock/hooks.h; mock/testing/ fills it). Null in production: nothing outside
+  // test code sets it.
+  std::shared_ptr<const MockHooks> hooks;
 };
 
 // One HTTP request: method, target as on the wire (path and optional `?query`), headers in wire
@@ -209,8 +210,25 @@ struct MockResponse {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// What MockServer serves: one request in, one response out. MockHandler is the implementation;
+// tests wrap it (mock/testing/) to serve a deliberately defective endpoint over sockets.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // The response to `request` at time `now`. Never throws.
+  virtual MockResponse handle(const MockRequest& request,
+                              std::chrono::system_clock::time_point now) const noexcept = 0;
+  // An R8 error response with a fresh request id, for a request the transport refuses itself.
+  virtual MockResponse error_response(std::string_view error_type,
+                                      std::string_view message) const = 0;
+  // True when the request's body must be read (it addresses the served operation).
+  virtual bool routes_to_operation(std::string_view method, std::string_view target) const = 0;
+  // Request bodies larger than this are refused (413) before they are buffered.
+  virtual size_t max_body_bytes() const = 0;
+};
+
 // Serves one operation of a model. Thread-safe; `handle` may run on many threads at once.
-class MockHandler {
+class MockHandler final : public RequestHandler {
  public:
   // Checks that the operation can be served (an HTTP binding, a paginated trait whose items
   // member is a list of structures, a list scope) and builds the dataset when none is given.
@@ -222,16 +240,18 @@ class MockHandler {
   // Order of checks: route (404/405), body limit (413), authentication (403), injected fault,
   // media type (415), serialization and validation (400), pagination token (400), then the page.
   MockResponse handle(const MockRequest& request,
-                      std::chrono::system_clock::time_point now) const noexcept;
+                      std::chrono::system_clock::time_point now) const noexcept override;
 
   // True when `method` and `target` address the served operation (used by the server to decide
   // whether a body must be read at all).
-  bool routes_to_operation(std::string_view method, std::string_view target) const;
+  bool routes_to_operation(std::string_view method, std::string_view target) const override;
 
   // An R8 error response of the model error (or protocol error) named `error_type`, with a fresh
   // request id. For transports that must answer before a request reaches `handle` (a body over
   // the limit, a body that cannot be read).
-  MockResponse error_response(std::string_view error_type, std::string_view message) const;
+  MockResponse error_response(std::string_view error_type, std::string_view message) const override;
+
+  size_t max_body_bytes() const override { return options_.max_body_bytes; }
 
   const MockOptions& options() const { return options_; }
   const Dataset& dataset() const { return *dataset_; }
@@ -259,8 +279,7 @@ class MockHandler {
                                                MockResponse& response) const;
   std::optional<MockResponse> validate(const MockRequest& request, MockResponse& response,
                                        nlohmann::ordered_json& decoded) const;
-  std::optional<MockResponse> reject_unknown_members(const MockRequest& request,
-                                                     MockResponse& response) const;
+  nlohmann::ordered_json decode_as_is(std::string_view body_text) const;
   std::optional<MockResponse> resolve_list(MockResponse& response, ListRequest& list) const;
   int64_t page_size(const nlohmann::ordered_json& decoded) const;
   std::optional<MockResponse> read_token(std::chrono::system_clock::time_point now,
@@ -271,7 +290,6 @@ class MockHandler {
   MockResponse error(MockResponse& response, std::string_view error_type, std::string_view message,
                      int status = 0) const;
   void finish_success(MockResponse& response, std::string body) const;
-  bool has(Defect defect) const { return options_.defects.count(defect) != 0; }
   std::string next_request_id() const;
   bool draw_fault() const;
 
@@ -279,6 +297,7 @@ class MockHandler {
   spec::OperationView operation_;
   MockOptions options_;
   std::shared_ptr<const Dataset> dataset_;
+  const MockHooks* hooks_ = nullptr;  // options_.hooks: null in production
   validators::RequestValidator validator_;
   wire::TokenSealer sealer_;
   std::string method_;
@@ -295,9 +314,6 @@ class MockHandler {
   uint64_t request_id_base_ = 0;
   mutable std::atomic<uint64_t> request_counter_{0};
   mutable std::atomic<uint64_t> fault_counter_{0};
-  // kTokenReplayDifferentPage only: how often each token was presented.
-  mutable std::mutex replay_mutex_;
-  mutable std::unordered_map<std::string, uint32_t> replay_counts_;
 };
 
 // ---- Server ----------------------------------------------------------------------------------
@@ -337,16 +353,16 @@ int default_thread_count();
 
 // `lpe mock`'s server: an epoll transport (keep-alive, pipelining, TCP_NODELAY) that frames
 // requests strictly and within bounds (mock/internal/http_framing.h) and routes each complete one
-// through a MockHandler. Idle and slow connections hold no worker; every request has a deadline;
-// every framing error is answered in the R8 form and closes the connection. A body over the limit
-// is refused from its Content-Length (or, when chunked, as soon as the limit is passed) without
-// being buffered whole. Access log lines read
+// through a RequestHandler (a MockHandler, or a test's wrapper around one). Idle and slow
+// connections hold no worker; every request has a deadline; every framing error is answered in the
+// R8 form and closes the connection. A body over the limit is refused from its Content-Length (or,
+// when chunked, as soon as the limit is passed) without being buffered whole. Access log lines read
 //   <time> <method> <path> <status> <bytes>B <latency>ms id=<request id> key=<masked key id>
 //   [error=<type>] [fault=<kind>]
 // (no query string, no header values; `-` for a method or path a framing error left unknown).
 class MockServer {
  public:
-  MockServer(std::shared_ptr<const MockHandler> handler, ServerOptions options);
+  MockServer(std::shared_ptr<const RequestHandler> handler, ServerOptions options);
   // Stops and waits.
   ~MockServer();
   MockServer(const MockServer&) = delete;

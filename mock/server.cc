@@ -19,7 +19,6 @@
 // Every framing error is answered in the R8 form (x-amzn-ErrorType, x-amzn-RequestId, JSON body),
 // logged, and ends the connection: nothing after it is read as another request.
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -27,24 +26,30 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
-
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <map>
 #include <thread>
 
+#include "mock/internal/access_log.h"
+#include "mock/internal/connection.h"
 #include "mock/internal/http_framing.h"
+#include "mock/internal/listener.h"
+#include "mock/internal/response_writer.h"
 #include "mock/mock.h"
 
 namespace lpe::mock {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using internal::Connection;
 using internal::FramedRequest;
 using internal::FramingError;
+using internal::LogRecord;
+using internal::record_of;
 using internal::RequestFramer;
+using internal::serialize_response;
 
 // epoll data of the two descriptors that are not connections; connection ids start above.
 constexpr uint64_t kListenerId = 0;
@@ -61,175 +66,6 @@ constexpr int kAcceptBatch = 64;
 // read the answer (a lingering close).
 constexpr auto kLingerTime = std::chrono::milliseconds(1000);
 
-// Printable ASCII for logs; anything else as %XX (no log injection).
-std::string log_safe(std::string_view text, size_t max = 512) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text.substr(0, max)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u > 0x20 && u < 0x7f && c != '%') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xf]);
-    }
-  }
-  if (text.size() > max) out += "...";
-  return out;
-}
-
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 100:
-      return "Continue";
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 402:
-      return "Payment Required";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Payload Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return status >= 200 && status < 300 ? "OK" : "Error";
-  }
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The response bytes: status line, the handler's headers, Content-Length, `Connection: close`
-// when the connection ends after it (else `Keep-Alive: <keep_alive>`), then the body (none for
-// HEAD).
-void serialize(const MockResponse& answer, bool close, bool head_only, std::string_view keep_alive,
-               std::string& out) {
-  out += "HTTP/1.1 ";
-  out += std::to_string(answer.status);
-  out += ' ';
-  out += reason_phrase(answer.status);
-  out += "\r\n";
-  for (const auto& [name, value] : answer.headers) {
-    // Framing is the transport's: never taken from the handler.
-    if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
-        iequals(name, "Connection")) {
-      continue;
-    }
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
-  out += "Content-Length: ";
-  out += std::to_string(answer.body.size());
-  out += "\r\n";
-  if (close) {
-    out += "Connection: close\r\n";
-  } else {
-    out += "Keep-Alive: ";
-    out += keep_alive;
-    out += "\r\n";
-  }
-  out += "\r\n";
-  if (!head_only) out += answer.body;
-}
-
-// What the access log says about one answered request, kept until the answer is written.
-struct LogRecord {
-  std::string method;  // "-" when the request line was not read
-  std::string path;    // the target without its query; "-" when unknown
-  Clock::time_point start;
-  int status = 0;
-  bool dropped = false;
-  size_t body_bytes = 0;
-  std::string request_id;
-  std::string access_key_id;
-  std::string error_type;
-  std::string fault;
-};
-
-LogRecord record_of(std::string_view method, std::string_view target, Clock::time_point start,
-                    const MockResponse& answer) {
-  LogRecord r;
-  r.method = method.empty() ? "-" : std::string(method);
-  r.path = target.empty() ? "-" : std::string(target.substr(0, target.find('?')));
-  r.start = start;
-  r.status = answer.status;
-  r.dropped = answer.drop_connection;
-  r.body_bytes = answer.body.size();
-  r.request_id = answer.request_id;
-  r.access_key_id = answer.access_key_id;
-  r.error_type = answer.error_type;
-  r.fault = answer.fault;
-  return r;
-}
-
-// One accepted connection. Its mutex is held by whoever works on it: the worker that epoll woke
-// (EPOLLONESHOT makes that one thread) or the sweeper.
-struct Connection {
-  Connection(int socket, uint64_t connection_id, internal::FramingLimits limits,
-             RequestFramer::BodyPolicy policy)
-      : fd(socket),
-        id(connection_id),
-        framer(limits, std::move(policy)),
-        idle_since(Clock::now()) {}
-
-  std::mutex mutex;
-  const int fd;
-  const uint64_t id;
-  RequestFramer framer;
-  std::string out;  // response bytes not yet sent
-  size_t out_pos = 0;
-  Clock::time_point idle_since;                    // no request in progress since then
-  std::optional<Clock::time_point> request_start;  // first byte of the request in progress
-  Clock::time_point output_since;                  // output has waited for the peer since then
-  // A response held back by a latency fault: the connection is out of epoll until it is sent.
-  bool delayed = false;
-  Clock::time_point release_at;
-  std::string delayed_bytes;
-  LogRecord delayed_log;
-  bool close_after_output = false;
-  bool lingering = false;  // answered and shut down for writing; input is discarded
-  Clock::time_point linger_since;
-  bool peer_closed = false;
-  bool closed = false;
-  size_t served = 0;
-
-  bool output_pending() const { return out_pos < out.size(); }
-};
-
 }  // namespace
 
 int default_thread_count() {
@@ -238,12 +74,12 @@ int default_thread_count() {
 }
 
 struct MockServer::Impl {
-  Impl(std::shared_ptr<const MockHandler> h, ServerOptions o)
+  Impl(std::shared_ptr<const RequestHandler> h, ServerOptions o)
       : handler(std::move(h)), options(std::move(o)) {
     limits.max_request_line = options.max_request_line_bytes;
     limits.max_header_bytes = options.max_header_bytes;
     limits.max_header_count = options.max_header_count;
-    limits.max_body_bytes = handler->options().max_body_bytes;
+    limits.max_body_bytes = handler->max_body_bytes();
   }
 
   ~Impl() {
@@ -252,37 +88,13 @@ struct MockServer::Impl {
     }
   }
 
-  // ---- Access log ----
-
+  // One access log line per answered request; a failing log sink must not take a connection
+  // down.
   void log(const LogRecord& r) const {
     if (!options.access_log) return;
-    const auto now = std::chrono::system_clock::now();
-    const double latency_ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
-    char latency[32];
-    std::snprintf(latency, sizeof latency, "%.3fms", latency_ms);
-    std::string line = wire::format_rfc3339(wire::Timestamp{
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()});
-    line += ' ';
-    line += log_safe(r.method, 32);
-    line += ' ';
-    line += log_safe(r.path);
-    line += ' ';
-    line += r.dropped ? std::string("-") : std::to_string(r.status);
-    line += ' ';
-    line += std::to_string(r.dropped ? 0 : r.body_bytes);
-    line += "B ";
-    line += latency;
-    line += " id=";
-    line += r.request_id.empty() ? std::string("-") : log_safe(r.request_id, 64);
-    line += " key=";
-    line += r.access_key_id.empty() ? std::string("-") : wire::mask_secret(r.access_key_id);
-    if (!r.error_type.empty()) line += " error=" + log_safe(r.error_type, 64);
-    if (!r.fault.empty()) line += " fault=" + r.fault;
     try {
-      options.access_log(line);
+      options.access_log(internal::access_log_line(r));
     } catch (...) {
-      // A failing log sink must not take a connection down.
     }
   }
 
@@ -417,7 +229,7 @@ struct MockServer::Impl {
         std::to_string(
             std::chrono::ceil<std::chrono::seconds>(options.keep_alive_timeout).count()) +
         ", max=" + std::to_string(max_requests - std::min(c.served, max_requests));
-    serialize(answer, close_after, request.method == "HEAD", keep_alive, bytes);
+    serialize_response(answer, close_after, request.method == "HEAD", keep_alive, bytes);
     if (answer.delay.count() > 0 && !stopping.load()) {
       c.delayed = true;
       c.release_at = Clock::now() + answer.delay;
@@ -438,7 +250,7 @@ struct MockServer::Impl {
     MockResponse answer = handler->error_response(e.error_type, e.message);
     answer.status = e.status;
     log(record_of(e.method, e.target, c.request_start.value_or(Clock::now()), answer));
-    serialize(answer, true, false, "", c.out);
+    serialize_response(answer, true, false, "", c.out);
     c.close_after_output = true;
   }
 
@@ -539,7 +351,7 @@ struct MockServer::Impl {
   RequestFramer::BodyPolicy body_policy() const {
     // Only requests for the operation have their body read; others are answered (404/405)
     // without it and the connection closes.
-    const MockHandler* h = handler.get();
+    const RequestHandler* h = handler.get();
     return [h](std::string_view method, std::string_view target) {
       return h->routes_to_operation(method, target);
     };
@@ -680,51 +492,7 @@ struct MockServer::Impl {
     close(c);
   }
 
-  bool listen(std::string& error) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const std::string service = std::to_string(options.port);
-    const int rc = ::getaddrinfo(options.host.c_str(), service.c_str(), &hints, &found);
-    const std::string where = "cannot listen on " + options.host + ":" + service;
-    if (rc != 0) {
-      error = where + ": " + ::gai_strerror(rc);
-      return false;
-    }
-    int saved = 0;
-    for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-      const int fd =
-          ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-      if (fd < 0) {
-        saved = errno;
-        continue;
-      }
-      // SO_REUSEADDR only: SO_REUSEPORT would let a second server share the port silently.
-      const int yes = 1;
-      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-      if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
-        listen_fd = fd;
-        break;
-      }
-      saved = errno;
-      ::close(fd);
-    }
-    ::freeaddrinfo(found);
-    if (listen_fd < 0) {
-      error = where + (saved != 0 ? std::string(": ") + std::strerror(saved) : std::string());
-      return false;
-    }
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
-                                            : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-    return true;
-  }
-
-  std::shared_ptr<const MockHandler> handler;
+  std::shared_ptr<const RequestHandler> handler;
   ServerOptions options;
   internal::FramingLimits limits;
   int listen_fd = -1;
@@ -748,7 +516,7 @@ struct MockServer::Impl {
   std::mutex join_mutex;
 };
 
-MockServer::MockServer(std::shared_ptr<const MockHandler> handler, ServerOptions options)
+MockServer::MockServer(std::shared_ptr<const RequestHandler> handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(handler), std::move(options))) {}
 
 MockServer::~MockServer() {
@@ -762,7 +530,8 @@ bool MockServer::start(std::string& error) {
     error = "the server was already started";
     return false;
   }
-  if (!s.listen(error)) return false;
+  s.listen_fd = internal::listen_socket(s.options.host, s.options.port, s.port, error);
+  if (s.listen_fd < 0) return false;
   s.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   s.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (s.epoll_fd < 0 || s.wake_fd < 0) {

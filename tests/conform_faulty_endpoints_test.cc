@@ -19,6 +19,7 @@
 #include <string>
 
 #include "mock/mock.h"
+#include "mock/testing/defects.h"
 
 #ifndef LPE_BINARY
 #error "LPE_BINARY must name the lpe executable"
@@ -44,7 +45,7 @@ std::string read_file(const std::string& path) {
 // A reference mock (with `defects`) on a free loopback port, for the life of the object.
 class RunningMock {
  public:
-  explicit RunningMock(std::set<mock::Defect> defects, bool sigv4 = false,
+  explicit RunningMock(std::set<mock::testing::Defect> defects, bool sigv4 = false,
                        mock::FaultOptions fault = {}) {
     auto model = spec::Model::bundled();
     const auto op = std::get<spec::OperationView>(model->operation());
@@ -56,20 +57,18 @@ class RunningMock {
     mock::MockOptions options;
     options.dataset =
         std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
-    options.defects = std::move(defects);
     options.seed = 7;
     options.fault = fault;
     if (sigv4) {
       options.auth = mock::AuthMode::kSigV4;
       options.credentials.add(kAkid, kSecret);
     }
-    auto handler = mock::MockHandler::create(model, op, options);
-    if (auto* e = std::get_if<std::string>(&handler)) {
-      ADD_FAILURE() << *e;
+    auto handler = mock::testing::DefectiveHandler::create(model, op, options, std::move(defects));
+    if (!handler) {
+      ADD_FAILURE() << handler.error().to_string();
       return;
     }
-    server_ = std::make_unique<mock::MockServer>(
-        std::get<std::shared_ptr<const mock::MockHandler>>(handler), mock::ServerOptions{});
+    server_ = std::make_unique<mock::MockServer>(std::move(*handler), mock::ServerOptions{});
     std::string error;
     if (!server_->start(error)) ADD_FAILURE() << error;
   }
@@ -114,14 +113,14 @@ std::vector<std::string> finding_checks(const ConformRun& run) {
 }
 
 struct DefectCase {
-  mock::Defect defect;
+  mock::testing::Defect defect;
   std::string expected_check;
   bool strict = false;  // the check is should-level: --strict makes it fail the run
   bool sigv4 = false;
 };
 
 // Keeps ctest names readable (gtest would print the parameter's bytes).
-void PrintTo(const DefectCase& c, std::ostream* os) { *os << mock::to_string(c.defect); }
+void PrintTo(const DefectCase& c, std::ostream* os) { *os << mock::testing::to_string(c.defect); }
 
 class FaultyEndpoints : public ::testing::TestWithParam<DefectCase> {};
 
@@ -133,11 +132,12 @@ TEST_P(FaultyEndpoints, AreDetectedByTheExpectedCheck) {
   if (c.strict) args += " --strict";
   if (c.sigv4)
     args += std::string(" --sigv4 --access-key-id ") + kAkid + " --secret-access-key " + kSecret;
-  const auto run = run_lpe(args, std::string(mock::to_string(c.defect)));
+  const auto run = run_lpe(args, std::string(mock::testing::to_string(c.defect)));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   const auto checks = finding_checks(run);
   EXPECT_NE(std::find(checks.begin(), checks.end(), c.expected_check), checks.end())
-      << "defect " << mock::to_string(c.defect) << " not reported by " << c.expected_check << "\n"
+      << "defect " << mock::testing::to_string(c.defect) << " not reported by " << c.expected_check
+      << "\n"
       << run.output;
   // Every finding's one-line reproduction reproduces it.
   for (const auto& f : run.report["findings"]) {
@@ -147,7 +147,8 @@ TEST_P(FaultyEndpoints, AreDetectedByTheExpectedCheck) {
     reproduction = reproduction.substr(std::string("lpe conform ").size());
     if (c.sigv4) reproduction += std::string(" --secret-access-key ") + kSecret;
     if (c.sigv4) reproduction += std::string(" --access-key-id ") + kAkid;
-    const auto again = run_lpe(reproduction, std::string(mock::to_string(c.defect)) + "-again");
+    const auto again =
+        run_lpe(reproduction, std::string(mock::testing::to_string(c.defect)) + "-again");
     EXPECT_EQ(again.exit_code, 1) << reproduction << "\n" << again.output;
     const auto again_checks = finding_checks(again);
     EXPECT_NE(std::find(again_checks.begin(), again_checks.end(), c.expected_check),
@@ -158,7 +159,7 @@ TEST_P(FaultyEndpoints, AreDetectedByTheExpectedCheck) {
   }
 }
 
-using mock::Defect;
+using mock::testing::Defect;
 INSTANTIATE_TEST_SUITE_P(
     EveryDefect, FaultyEndpoints,
     ::testing::Values(DefectCase{Defect::kAcceptsPageSizeAboveMax, "negative_data_rejection"},
@@ -186,11 +187,11 @@ INSTANTIATE_TEST_SUITE_P(
                       DefectCase{Defect::kEmptyTokenOnLastPage, "termination", true},
                       DefectCase{Defect::kFirstViolationOnly, "validation_message", true},
                       DefectCase{Defect::kWrongSuccessContentType, "response_schema", true}),
-    [](const auto& info) { return std::string(mock::to_string(info.param.defect)); });
+    [](const auto& info) { return std::string(mock::testing::to_string(info.param.defect)); });
 
 TEST(FaultyEndpointsCoverage, EveryDefectHasACase) {
   // A defect added to the mock without a case here would go unproven.
-  EXPECT_EQ(mock::all_defects().size(), 25u);
+  EXPECT_EQ(mock::testing::all_defects().size(), 25u);
 }
 
 TEST(TrueMock, TwentySeedsGiveNoFindings) {
@@ -397,7 +398,7 @@ TEST(ConformCli, RecordThenReplayReproducesFindings) {
     ASSERT_EQ(run.exit_code, 0) << run.output;
   }
   // Replaying the recording against a faulty endpoint finds its defect, without generation.
-  RunningMock faulty({mock::Defect::kInternalErrorOnMalformedJson});
+  RunningMock faulty({mock::testing::Defect::kInternalErrorOnMalformedJson});
   const auto run = run_lpe("--endpoint " + faulty.url() + " --replay " + recording, "replay");
   EXPECT_EQ(run.exit_code, 1) << run.output;
   const auto checks = finding_checks(run);

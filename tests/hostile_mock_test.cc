@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "tests/mock_test_support.h"
+#include "tests/support/loopback.h"
 #include "wire/sigv4.h"
 
 #ifndef LPE_BINARY
@@ -41,86 +42,7 @@ using std::chrono::seconds;
 // ---- Helpers -------------------------------------------------------------------------------
 
 // A raw loopback TCP connection: sends what a hostile client would, reads what comes back.
-class Raw {
- public:
-  explicit Raw(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
-  ~Raw() { ::close(fd_); }
-  Raw(const Raw&) = delete;
-  Raw& operator=(const Raw&) = delete;
-  bool connected() const { return connected_; }
-
-  // Sends everything, waiting at most `timeout` for room; false when the peer closed or stalled.
-  bool send(std::string_view data, milliseconds timeout = seconds(5)) {
-    const auto deadline = Clock::now() + timeout;
-    while (!data.empty()) {
-      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) {
-        data.remove_prefix(static_cast<size_t>(n));
-        continue;
-      }
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
-      if (Clock::now() >= deadline) return false;
-      pollfd pfd{fd_, POLLOUT, 0};
-      ::poll(&pfd, 1, 20);
-    }
-    return true;
-  }
-
-  // Reads until the peer closes or `timeout` passes; `closed` says which.
-  std::string read_all(milliseconds timeout, bool* closed = nullptr) {
-    std::string out;
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    while (Clock::now() < deadline) {
-      pollfd pfd{fd_, POLLIN, 0};
-      if (::poll(&pfd, 1, 20) <= 0) continue;
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        if (closed != nullptr) *closed = true;
-        return out;
-      }
-      out.append(buf, static_cast<size_t>(n));
-    }
-    if (closed != nullptr) *closed = false;
-    return out;
-  }
-
-  // Reads until one whole response (head and Content-Length body) arrived, or `timeout`.
-  std::string read_response(milliseconds timeout) {
-    std::string out;
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    while (Clock::now() < deadline) {
-      const auto end = out.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        const size_t cl = out.find("Content-Length: ");
-        const size_t length = cl != std::string::npos && cl < end
-                                  ? std::strtoul(out.c_str() + cl + 16, nullptr, 10)
-                                  : 0;
-        if (out.size() >= end + 4 + length) return out;
-      }
-      pollfd pfd{fd_, POLLIN, 0};
-      if (::poll(&pfd, 1, 20) <= 0) continue;
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return out;
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
+using Raw = test_support::RawClient;
 
 // One response parsed from raw bytes.
 struct Response {

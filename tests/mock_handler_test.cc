@@ -2,6 +2,7 @@
 // test-only defect, each response also judged by validators::ResponseChecker.
 #include <set>
 
+#include "mock/testing/defects.h"
 #include "tests/mock_test_support.h"
 
 namespace lpe::mock {
@@ -536,16 +537,27 @@ TEST(MockHandler, HostileInputNeverThrowsAndStaysBounded) {
 
 // ---- Test-only defects: each one breaks exactly the behaviour it names. ------------------------
 
+using testing::all_defects;
+using testing::Defect;
+using testing::defect_from_string;
+using testing::DefectiveHandler;
+
 struct DefectProbe {
-  std::shared_ptr<const MockHandler> handler;
+  std::shared_ptr<const DefectiveHandler> handler;
   explicit DefectProbe(Defect d, bool sigv4 = false) {
     MockOptions options;
-    options.defects = {d};
+    options.dataset = testing::default_dataset();
+    options.token_secret = "test-secret";
     if (sigv4) {
       options.auth = AuthMode::kSigV4;
       options.credentials.add(kAkid, kSecret);
     }
-    handler = make_handler(options);
+    auto created = DefectiveHandler::create(testing::model(), testing::operation(), options, {d});
+    if (!created) {
+      ADD_FAILURE() << created.error().to_string();
+      return;
+    }
+    handler = std::move(*created);
   }
   MockResponse send(const Json& b) const { return handler->handle(post(b), fixed_now()); }
   MockResponse send(const std::string& b) const { return handler->handle(post(b), fixed_now()); }
@@ -559,7 +571,7 @@ TEST(MockDefects, EveryDefectHasANameAndIsOffByDefault) {
     EXPECT_EQ(defect_from_string(to_string(d)), d);
   }
   EXPECT_EQ(names.size(), all_defects().size());
-  EXPECT_TRUE(MockOptions{}.defects.empty());
+  EXPECT_EQ(MockOptions{}.hooks, nullptr);
 }
 
 TEST(MockDefects, EachBreaksItsBehaviour) {

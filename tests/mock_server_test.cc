@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/mock_test_support.h"
+#include "tests/support/loopback.h"
 
 namespace lpe::mock {
 namespace {
@@ -45,78 +46,7 @@ class Running {
 };
 
 // A raw TCP connection for what an HTTP client library would hide.
-class RawConnection {
- public:
-  explicit RawConnection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
-  ~RawConnection() { ::close(fd_); }
-  bool connected() const { return connected_; }
-
-  bool send(std::string_view data) {
-    while (!data.empty()) {
-      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-
-  // Reads until the peer closes or `timeout` passes; `closed` says which.
-  std::string read_all(std::chrono::milliseconds timeout, bool* closed = nullptr) {
-    std::string out;
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    while (Clock::now() < deadline) {
-      pollfd pfd{fd_, POLLIN, 0};
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (::poll(&pfd, 1, static_cast<int>(std::max<int64_t>(left, 1))) <= 0) continue;
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        if (closed != nullptr) *closed = true;
-        return out;
-      }
-      out.append(buf, static_cast<size_t>(n));
-    }
-    if (closed != nullptr) *closed = false;
-    return out;
-  }
-
-  // Reads one response (headers + Content-Length body).
-  std::string read_response(std::chrono::milliseconds timeout) {
-    std::string out;
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    while (Clock::now() < deadline) {
-      const auto end = out.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        const std::regex cl("Content-Length: (\\d+)", std::regex::icase);
-        std::smatch m;
-        const std::string head = out.substr(0, end);
-        const size_t length = std::regex_search(head, m, cl) ? std::stoul(m[1]) : 0;
-        if (out.size() >= end + 4 + length) return out;
-      }
-      pollfd pfd{fd_, POLLIN, 0};
-      if (::poll(&pfd, 1, 50) <= 0) continue;
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return out;
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
+using RawConnection = test_support::RawClient;
 
 validators::HttpResponse parse(const std::string& raw) {
   auto parsed = validators::parse_http_response(raw);

@@ -1,4 +1,5 @@
-// The keys of the data file format, fixed by issue 4. The three nesting levels map to
+// The keys of the data file format (`lpe mock --data`, documented in mock/README.md; users' files
+// depend on them, so they do not change). The three nesting levels map to
 // OperationView::list_scope[0..2]; the items array holds objects of the item structure.
 #pragma once
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+
+#include "mock/internal/text.h"
 
 namespace lpe::mock::internal {
 namespace {
@@ -37,16 +40,6 @@ bool is_field_value(std::string_view text) {
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && u != '\t') || u == 0x7f) return false;
-  }
-  return true;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) return false;
   }
   return true;
 }
@@ -325,128 +318,139 @@ RequestFramer::Step RequestFramer::deliver(FramedRequest& request) {
 
 RequestFramer::Step RequestFramer::next(FramedRequest& request, FramingError& error) {
   while (true) {
-    std::string_view line;
+    std::optional<Step> done;
     switch (state_) {
       case State::kClosed:
         return Step::kClosed;
-
-      case State::kRequestLine: {
-        if (pos_ == buffer_.size()) {
-          compact();
-          return Step::kNeedMore;
-        }
-        const Line got = take_line(limits_.max_request_line, line);
-        if (got == Line::kIncomplete) return Step::kNeedMore;
-        if (got == Line::kTooLong) {
-          return fail(error, 400, kBadRequest,
-                      "The request line is longer than " +
-                          std::to_string(limits_.max_request_line) + " bytes");
-        }
-        if (got == Line::kBadEnding) {
-          return fail(error, 400, kBadRequest, "The request line does not end in CRLF");
-        }
-        if (line.empty()) {
-          if (++leading_blank_lines_ > kMaxLeadingBlankLines) {
-            return fail(error, 400, kBadRequest, "Too many blank lines before the request line");
-          }
-          continue;
-        }
-        start_request();
-        if (parse_request_line(line, error) == Step::kError) return Step::kError;
-        state_ = State::kHeaders;
-        continue;
-      }
-
+      case State::kRequestLine:
+        done = read_request_line(error);
+        break;
       case State::kHeaders:
-      case State::kTrailers: {
-        const size_t room =
-            limits_.max_header_bytes - std::min(header_bytes_, limits_.max_header_bytes);
-        const Line got = take_line(room, line);
-        if (got == Line::kIncomplete) return Step::kNeedMore;
-        if (got == Line::kTooLong) {
-          return fail(error, 431, kHeadersTooLarge,
-                      std::string(state_ == State::kTrailers ? "The trailer" : "The header block") +
-                          " is longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
-        }
-        if (got == Line::kBadEnding) {
-          return fail(error, 400, kBadRequest, "A header line does not end in CRLF");
-        }
-        header_bytes_ += line.size() + 2;
-        if (line.empty()) {
-          if (state_ == State::kTrailers) return deliver(request);
-          const Step step = finish_head(request, error);
-          if (step != Step::kNeedMore) return step;
-          continue;  // on to the body
-        }
-        if (parse_header_line(line, error) == Step::kError) return Step::kError;
-        continue;
-      }
-
+      case State::kTrailers:
+        done = read_header_line(request, error);
+        break;
       case State::kBody:
         if (!take_body_bytes()) return Step::kNeedMore;
         return deliver(request);
-
-      case State::kChunkSize: {
-        const Line got = take_line(limits_.max_chunk_line, line);
-        if (got == Line::kIncomplete) return Step::kNeedMore;
-        if (got != Line::kComplete) {
-          return fail(error, 400, kBadRequest,
-                      "A chunk-size line is too long or not ended by CRLF");
-        }
-        size_t digits = 0;
-        uint64_t size = 0;
-        while (digits < line.size() && hex_value(line[digits]) >= 0) {
-          size = size * 16 + static_cast<uint64_t>(hex_value(line[digits]));
-          if (++digits > kMaxChunkSizeDigits) {
-            return fail(error, 400, kBadRequest, "A chunk size has more than 16 hex digits");
-          }
-        }
-        if (digits == 0) return fail(error, 400, kBadRequest, "A chunk size is not hexadecimal");
-        std::string_view rest = line.substr(digits);
-        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) {
-          rest.remove_prefix(1);
-        }
-        if (!rest.empty() && (rest.front() != ';' || !is_field_value(rest))) {
-          return fail(error, 400, kBadRequest, "A chunk size is followed by something else");
-        }
-        if (size > limits_.max_body_bytes - current_.body.size()) {
-          return fail(error, 413, kTooLarge,
-                      "The request body is larger than the limit of " +
-                          std::to_string(limits_.max_body_bytes) + " bytes");
-        }
-        if (size == 0) {
-          header_bytes_ = 0;
-          header_count_ = 0;
-          state_ = State::kTrailers;
-        } else {
-          body_remaining_ = static_cast<size_t>(size);
-          state_ = State::kChunkData;
-        }
-        continue;
-      }
-
+      case State::kChunkSize:
+        done = read_chunk_size(error);
+        break;
       case State::kChunkData:
         if (!take_body_bytes()) return Step::kNeedMore;
         state_ = State::kChunkDataEnd;
-        continue;
+        break;
+      case State::kChunkDataEnd:
+        done = read_chunk_data_end(error);
+        break;
+    }
+    if (done) return *done;
+  }
+}
 
-      case State::kChunkDataEnd: {
-        if (buffer_.size() - pos_ < 2) {
-          if (pos_ < buffer_.size() && buffer_[pos_] != '\r') {
-            return fail(error, 400, kBadRequest, "Chunk data is not followed by CRLF");
-          }
-          return Step::kNeedMore;
-        }
-        if (buffer_[pos_] != '\r' || buffer_[pos_ + 1] != '\n') {
-          return fail(error, 400, kBadRequest, "Chunk data is not followed by CRLF");
-        }
-        pos_ += 2;
-        scan_ = pos_;
-        state_ = State::kChunkSize;
-        continue;
-      }
+std::optional<RequestFramer::Step> RequestFramer::read_request_line(FramingError& error) {
+  if (pos_ == buffer_.size()) {
+    compact();
+    return Step::kNeedMore;
+  }
+  std::string_view line;
+  const Line got = take_line(limits_.max_request_line, line);
+  if (got == Line::kIncomplete) return Step::kNeedMore;
+  if (got == Line::kTooLong) {
+    return fail(
+        error, 400, kBadRequest,
+        "The request line is longer than " + std::to_string(limits_.max_request_line) + " bytes");
+  }
+  if (got == Line::kBadEnding) {
+    return fail(error, 400, kBadRequest, "The request line does not end in CRLF");
+  }
+  if (line.empty()) {
+    if (++leading_blank_lines_ > kMaxLeadingBlankLines) {
+      return fail(error, 400, kBadRequest, "Too many blank lines before the request line");
+    }
+    return std::nullopt;
+  }
+  start_request();
+  if (parse_request_line(line, error) == Step::kError) return Step::kError;
+  state_ = State::kHeaders;
+  return std::nullopt;
+}
+
+std::optional<RequestFramer::Step> RequestFramer::read_header_line(FramedRequest& request,
+                                                                   FramingError& error) {
+  const size_t room = limits_.max_header_bytes - std::min(header_bytes_, limits_.max_header_bytes);
+  std::string_view line;
+  const Line got = take_line(room, line);
+  if (got == Line::kIncomplete) return Step::kNeedMore;
+  if (got == Line::kTooLong) {
+    return fail(error, 431, kHeadersTooLarge,
+                std::string(state_ == State::kTrailers ? "The trailer" : "The header block") +
+                    " is longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+  }
+  if (got == Line::kBadEnding) {
+    return fail(error, 400, kBadRequest, "A header line does not end in CRLF");
+  }
+  header_bytes_ += line.size() + 2;
+  if (line.empty()) {
+    if (state_ == State::kTrailers) return deliver(request);
+    const Step step = finish_head(request, error);
+    if (step != Step::kNeedMore) return step;
+    return std::nullopt;  // on to the body
+  }
+  if (parse_header_line(line, error) == Step::kError) return Step::kError;
+  return std::nullopt;
+}
+
+std::optional<RequestFramer::Step> RequestFramer::read_chunk_size(FramingError& error) {
+  std::string_view line;
+  const Line got = take_line(limits_.max_chunk_line, line);
+  if (got == Line::kIncomplete) return Step::kNeedMore;
+  if (got != Line::kComplete) {
+    return fail(error, 400, kBadRequest, "A chunk-size line is too long or not ended by CRLF");
+  }
+  size_t digits = 0;
+  uint64_t size = 0;
+  while (digits < line.size() && hex_value(line[digits]) >= 0) {
+    size = size * 16 + static_cast<uint64_t>(hex_value(line[digits]));
+    if (++digits > kMaxChunkSizeDigits) {
+      return fail(error, 400, kBadRequest, "A chunk size has more than 16 hex digits");
     }
   }
+  if (digits == 0) return fail(error, 400, kBadRequest, "A chunk size is not hexadecimal");
+  std::string_view rest = line.substr(digits);
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  if (!rest.empty() && (rest.front() != ';' || !is_field_value(rest))) {
+    return fail(error, 400, kBadRequest, "A chunk size is followed by something else");
+  }
+  if (size > limits_.max_body_bytes - current_.body.size()) {
+    return fail(error, 413, kTooLarge,
+                "The request body is larger than the limit of " +
+                    std::to_string(limits_.max_body_bytes) + " bytes");
+  }
+  if (size == 0) {
+    header_bytes_ = 0;
+    header_count_ = 0;
+    state_ = State::kTrailers;
+  } else {
+    body_remaining_ = static_cast<size_t>(size);
+    state_ = State::kChunkData;
+  }
+  return std::nullopt;
+}
+
+std::optional<RequestFramer::Step> RequestFramer::read_chunk_data_end(FramingError& error) {
+  if (buffer_.size() - pos_ < 2) {
+    if (pos_ < buffer_.size() && buffer_[pos_] != '\r') {
+      return fail(error, 400, kBadRequest, "Chunk data is not followed by CRLF");
+    }
+    return Step::kNeedMore;
+  }
+  if (buffer_[pos_] != '\r' || buffer_[pos_ + 1] != '\n') {
+    return fail(error, 400, kBadRequest, "Chunk data is not followed by CRLF");
+  }
+  pos_ += 2;
+  scan_ = pos_;
+  state_ = State::kChunkSize;
+  return std::nullopt;
 }
 
 }  // namespace lpe::mock::internal

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -105,6 +106,12 @@ class RequestFramer {
   Step parse_request_line(std::string_view line, FramingError& error);
   Step parse_header_line(std::string_view line, FramingError& error);
   Step finish_head(FramedRequest& request, FramingError& error);
+  // The steps of next(), one per state that reads bytes: each returns what next() returns, or
+  // nothing to go on parsing in the state it left.
+  std::optional<Step> read_request_line(FramingError& error);
+  std::optional<Step> read_header_line(FramedRequest& request, FramingError& error);
+  std::optional<Step> read_chunk_size(FramingError& error);
+  std::optional<Step> read_chunk_data_end(FramingError& error);
   Step deliver(FramedRequest& request);
   void start_request();
   void compact();

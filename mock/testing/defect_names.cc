@@ -1,9 +1,10 @@
-#include "mock/internal/defect.h"
+// The names of the defects, as tests and test names print them.
+#include "mock/testing/defects.h"
 
 #include <array>
 #include <utility>
 
-namespace lpe::mock {
+namespace lpe::mock::testing {
 namespace {
 
 constexpr std::array<std::pair<Defect, std::string_view>, 25> kNames = {{
@@ -56,4 +57,4 @@ std::optional<Defect> defect_from_string(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace lpe::mock
+}  // namespace lpe::mock::testing

@@ -1,0 +1,105 @@
+// lpe::mock_testing: the reference mock with deliberate defects, for tests only (the library is
+// built only with the tests and fuzz targets; the `lpe` executable never links it).
+//
+// Each defect breaks exactly one behaviour of the contract, so that the conformance harness's own
+// tests can prove every check fires on a faulty endpoint (mutation testing of the checker). No
+// command-line flag, environment variable or data file can turn one on: only test code that
+// builds a DefectiveHandler does.
+//
+// How a defect gets into the mock, without a branch of its own in the production handler:
+// - decisions inside the handler's stages go through the MockHooks the handler is given
+//   (mock/hooks.h; implemented in defect_hooks.cc);
+// - what only changes the written answer (headers, error type names, bodies, the token of the
+//   last page) is rewritten by DefectiveHandler around the true handler;
+// - item timestamps without `Z` are a dataset served as it is (Dataset::transformed).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "mock/mock.h"
+
+namespace lpe::mock::testing {
+
+// One deliberately broken behaviour. The comment says what the endpoint then does wrong.
+enum class Defect {
+  kAcceptsPageSizeAboveMax,       // a page size above the range max is served, not a 400 (R3/R7)
+  kInternalErrorOnMalformedJson,  // a body that is not JSON gets 500 InternalServerException (R6)
+  kNoErrorTypeHeader,             // error responses carry no x-amzn-ErrorType header (R8)
+  kPageLargerThanPageSize,        // every page holds one item more than the page size (R10)
+  kDefaultPageSize100,      // without a page size the page holds 100, not the model default (R3)
+  kRepeatsLastToken,        // the last page returns the request's token again (R10, endless paging)
+  kDuplicatesBoundaryItem,  // the next page starts with the last item of this page (R10)
+  kDropsBoundaryItem,       // the next page skips the first item after this page (R10)
+  kTokenNotBound,           // a token is accepted with any list scope (R10 binding)
+  kInternalErrorOnTamperedToken,  // a tampered, foreign or malformed token gets 500 (R10)
+  kTimestampWithoutZ,             // item timestamps lose their `Z` suffix (R9)
+  kMissingItemsMember,            // success bodies omit the required items member (R9)
+  kWrongErrorTypeName,            // error type names end in `Error`, e.g. ValidationError (R8)
+  kAcceptsUnsignedRequests,       // with SigV4 on, a request without Authorization is served (R13)
+  kTokenOutsidePattern,           // tokens contain characters outside the token pattern (R10)
+  kRejectsUnknownMembers,         // unknown request members get 400 instead of being ignored (R5)
+  kTokenReplayDifferentPage,      // presenting the same token again gives a different page (R10)
+  kEmptyTokenRejected,            // an empty-string token is a 400 instead of the first page (R10)
+  kNoMediaTypeCheck,              // bodies that are not application/json are served, not 415 (R12)
+  kNoRequestId,                   // no response carries x-amzn-RequestId (R8/R9)
+  kErrorBodyNotJson,              // error bodies are plain text, not a JSON object (R8)
+  kUnknownScopeNotFound,     // an unknown stage/session/participant gets 404, not 200 empty (R11)
+  kEmptyTokenOnLastPage,     // the last page carries an empty-string token instead of none (R10)
+  kFirstViolationOnly,       // ValidationException messages report only the first violation (R7)
+  kWrongSuccessContentType,  // success responses say Content-Type: text/plain (R9)
+};
+
+// Every defect, in declaration order.
+std::vector<Defect> all_defects();
+
+// The enumerator name without the `k`, e.g. "NoErrorTypeHeader".
+std::string_view to_string(Defect defect);
+
+// The defect with this name (as to_string prints it), if any.
+std::optional<Defect> defect_from_string(std::string_view name);
+
+// The reference mock with `defects` (any set; empty: the true mock), servable by MockServer.
+// Thread-safe like MockHandler.
+class DefectiveHandler final : public RequestHandler {
+ public:
+  // The handler MockHandler::create builds from these arguments, broken as `defects` say.
+  // `options.hooks` must be null (the defects fill it).
+  static Result<std::shared_ptr<const DefectiveHandler>> create(
+      std::shared_ptr<const spec::Model> model, spec::OperationView operation, MockOptions options,
+      std::set<Defect> defects);
+
+  MockResponse handle(const MockRequest& request,
+                      std::chrono::system_clock::time_point now) const noexcept override;
+  MockResponse error_response(std::string_view error_type, std::string_view message) const override;
+  bool routes_to_operation(std::string_view method, std::string_view target) const override;
+  size_t max_body_bytes() const override;
+
+  // The true handler inside (its hooks carry the defects that need internals).
+  const MockHandler& inner() const { return *inner_; }
+  const std::set<Defect>& defects() const { return defects_; }
+
+  // Not for direct use: create builds handlers.
+  DefectiveHandler(std::shared_ptr<const MockHandler> inner, std::set<Defect> defects);
+
+ private:
+  bool has(Defect defect) const { return defects_.count(defect) != 0; }
+  // Rewrites the true handler's `response` to `request` as the defects say (`request` is null
+  // for an answer the transport asked for).
+  void rewrite(const MockRequest* request, MockResponse& response) const;
+  void rewrite_error(MockResponse& response) const;
+  void rewrite_success(const MockRequest& request, MockResponse& response) const;
+
+  std::shared_ptr<const MockHandler> inner_;
+  std::set<Defect> defects_;
+  std::string items_member_;
+  std::string input_token_member_;
+  std::string output_token_member_;
+};
+
+}  // namespace lpe::mock::testing
