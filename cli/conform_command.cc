@@ -152,8 +152,8 @@ std::vector<OptionSpec> conform_option_specs() {
 void print_check_list() {
   for (const auto& c : harness::all_checks()) {
     std::printf("%-26s %-10s %-7s %-11s %s\n", c.name.c_str(), c.rule.c_str(),
-                c.level == harness::Level::kMust ? "must" : "should", c.family.c_str(),
-                c.description.c_str());
+                c.level == spec::Severity::kMust ? "must" : "should",
+                std::string(harness::to_string(c.family)).c_str(), c.description.c_str());
   }
 }
 

@@ -25,7 +25,7 @@
 
 namespace {
 
-using lpe::validators::Finding;
+using lpe::validators::Diagnostic;
 using lpe::validators::ResponseChecker;
 
 // A full page (100 events of typical size, about 130 bytes each) plus headers fits in 16 KiB; the
@@ -65,14 +65,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   LPE_FUZZ_CHECK(response.status >= 100 && response.status <= 599,
                  "status " + std::to_string(response.status) + " from " + lpe::fuzz::escape(raw));
 
-  const std::vector<Finding> findings = checker().check(response);
-  for (const Finding& f : findings) {
-    LPE_FUZZ_CHECK(!f.rule.empty() && !f.message.empty(),
-                   "finding without rule or message: " + f.to_json().dump() +
+  const std::vector<Diagnostic> diagnostics = checker().check(response);
+  for (const Diagnostic& d : diagnostics) {
+    LPE_FUZZ_CHECK(!lpe::spec::to_string(d.rule).empty() && !d.message.empty(),
+                   "diagnostic without rule or message: " + d.to_json().dump() +
                        "\ninput: " + lpe::fuzz::escape(raw));
   }
-  LPE_FUZZ_CHECK(!lpe::validators::has_failure(findings) ||
-                     lpe::validators::has_failure(findings, /*strict=*/true),
+  LPE_FUZZ_CHECK(!lpe::validators::has_failure(diagnostics) ||
+                     lpe::validators::has_failure(diagnostics, /*strict=*/true),
                  "input: " + lpe::fuzz::escape(raw));
 
   const auto type = lpe::validators::resolve_error_type(response);

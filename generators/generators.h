@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generators/pattern.h"
+#include "spec/rules.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
 
@@ -111,7 +112,7 @@ class RequestGenerators {
 // A response with the finding rules a correct checker must report for it.
 struct LabelledResponse {
   validators::HttpResponse response;
-  std::vector<std::string> expected_rules;  // e.g. {"R9.required"}; empty for a correct response
+  std::vector<spec::Rule> expected_rules;  // e.g. {R9.required}; empty for a correct response
   std::string description;
 };
 

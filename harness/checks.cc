@@ -7,53 +7,68 @@
 
 namespace lpe::harness {
 
+std::string_view to_string(CheckFamily family) {
+  switch (family) {
+    case CheckFamily::kRequests:
+      return "requests";
+    case CheckFamily::kResponses:
+      return "responses";
+    case CheckFamily::kPagination:
+      return "pagination";
+    case CheckFamily::kAuth:
+      return "auth";
+  }
+  return "requests";
+}
+
 const std::vector<CheckInfo>& all_checks() {
   static const std::vector<CheckInfo> checks = {
-      {"positive_data_acceptance", "R4-R7", Level::kMust, "requests",
+      {"positive_data_acceptance", "R4-R7", spec::Severity::kMust, CheckFamily::kRequests,
        "valid requests generated from the model get 200 and a valid page"},
-      {"negative_data_rejection", "R6/R7", Level::kMust, "requests",
+      {"negative_data_rejection", "R6/R7", spec::Severity::kMust, CheckFamily::kRequests,
        "each labelled invalid request gets its 400 error type, never 2xx or 5xx"},
-      {"validation_message", "R7", Level::kShould, "requests",
+      {"validation_message", "R7", spec::Severity::kShould, CheckFamily::kRequests,
        "ValidationException messages name every violated member and constraint as R7 writes them"},
-      {"not_a_server_error", "R8", Level::kMust, "requests",
+      {"not_a_server_error", "R8", spec::Severity::kMust, CheckFamily::kRequests,
        "no request gets a 5xx, a dropped connection or a malformed HTTP response"},
-      {"unknown_members_ignored", "R4/R5/R12", Level::kMust, "requests",
+      {"unknown_members_ignored", "R4/R5/R12", spec::Severity::kMust, CheckFamily::kRequests,
        "unknown members, optional nulls, duplicate keys and charset parameters are accepted"},
-      {"implementation_limits", "R6", Level::kShould, "requests",
+      {"implementation_limits", "R6", spec::Severity::kShould, CheckFamily::kRequests,
        "bodies whose handling R6 leaves to the implementation (nesting depth, huge numbers and "
        "lone surrogates inside unknown members) get 200 or their R6 error; which one is a note"},
-      {"content_type", "R12", Level::kShould, "requests",
+      {"content_type", "R12", spec::Severity::kShould, CheckFamily::kRequests,
        "a non-JSON Content-Type gets 415, an unknown path 404, another method 405"},
-      {"response_schema", "R9", Level::kMust, "responses",
+      {"response_schema", "R9", spec::Severity::kMust, CheckFamily::kResponses,
        "success bodies match the output structure: required members, types, constraints"},
-      {"error_shape", "R8", Level::kMust, "responses",
+      {"error_shape", "R8", spec::Severity::kMust, CheckFamily::kResponses,
        "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body"},
-      {"timestamp_format", "R9", Level::kMust, "responses",
+      {"timestamp_format", "R9", spec::Severity::kMust, CheckFamily::kResponses,
        "timestamps are RFC 3339 UTC date-times"},
-      {"request_id_header", "R8", Level::kShould, "responses",
+      {"request_id_header", "R8", spec::Severity::kShould, CheckFamily::kResponses,
        "every response carries x-amzn-RequestId"},
-      {"items_match_request", "R9", Level::kShould, "responses",
+      {"items_match_request", "R9", spec::Severity::kShould, CheckFamily::kResponses,
        "each item's members that echo the request (overlay echoesInput: an event's participantId) "
        "equal the values asked for"},
-      {"page_size_bound", "R10", Level::kMust, "pagination",
+      {"page_size_bound", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "no page holds more items than the page size (or the model default when it is omitted)"},
-      {"token_format", "R10", Level::kMust, "pagination", "tokens match their pattern and length"},
-      {"termination", "R10", Level::kMust, "pagination",
+      {"token_format", "R10", spec::Severity::kMust, CheckFamily::kPagination,
+       "tokens match their pattern and length"},
+      {"termination", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "a walk ends: no token is ever repeated, and the page count stays under the cap"},
-      {"walk_consistency", "R10", Level::kMust, "pagination",
+      {"walk_consistency", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "walks with page sizes 1, 2, 7, 50, 100 and the default give the same items, no duplicates, "
        "no gaps"},
-      {"token_replay", "R10", Level::kMust, "pagination",
+      {"token_replay", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "the same request with the same token gives the same page"},
-      {"token_binding", "R10", Level::kMust, "pagination",
+      {"token_binding", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "a token used with another list scope (participant, session, stage) gets 400 "
        "ValidationException"},
-      {"token_tamper", "R10", Level::kMust, "pagination",
+      {"token_tamper", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or "
        "5xx"},
-      {"empty_token_is_first_page", "R10", Level::kShould, "pagination",
+      {"empty_token_is_first_page", "R10", spec::Severity::kShould, CheckFamily::kPagination,
        "an empty token gives the first page"},
-      {"ignored_auth", "R13", Level::kMust, "auth",
+      {"ignored_auth", "R13", spec::Severity::kMust, CheckFamily::kAuth,
        "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth "
        "error type"},
   };
@@ -192,7 +207,7 @@ size_t RunResult::checks_ran() const {
 int RunResult::exit_code(bool strict) const {
   if (!setup_error.empty()) return 2;
   const bool failed = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
-    return f.level == Level::kMust || strict;
+    return f.level == spec::Severity::kMust || strict;
   });
   if (failed) return 1;
   return completed ? 0 : 2;
@@ -219,7 +234,7 @@ nlohmann::ordered_json Exchange::to_json() const {
 nlohmann::ordered_json Finding::to_json() const {
   nlohmann::ordered_json out = {{"check", check},
                                 {"rule", rule},
-                                {"level", level == Level::kMust ? "must" : "should"},
+                                {"level", level == spec::Severity::kMust ? "must" : "should"},
                                 {"message", message}};
   if (!target.empty()) out["target"] = target;
   out["exchange"] = exchange.to_json();

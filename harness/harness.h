@@ -9,10 +9,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "spec/rules.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
 #include "wire/http.h"
@@ -20,15 +22,25 @@
 
 namespace lpe::harness {
 
-// How a check's failure counts: `must` fails the run, `should` warns (fails with --strict).
-enum class Level { kMust, kShould };
+// The families of checks: what a check sends and judges.
+enum class CheckFamily {
+  kRequests,    // generated requests and the status and error type they get
+  kResponses,   // the responses to those requests, against the model
+  kPagination,  // walks and tokens, per target
+  kAuth,        // unsigned and wrongly signed requests, once
+};
+
+// "requests", "responses", "pagination", "auth": the family's name in --list-checks and reports.
+std::string_view to_string(CheckFamily family);
 
 // One named check: what it verifies, under which rule, how much it matters.
 struct CheckInfo {
   std::string name;  // "page_size_bound"
   std::string rule;  // "R10"
-  Level level = Level::kMust;
-  std::string family;       // "requests", "responses", "pagination", "auth"
+  // How a failure counts: `must` fails the run, `should` warns (fails with --strict). Never a
+  // note: a check passes or fails; notes are observations beside it.
+  spec::Severity level = spec::Severity::kMust;
+  CheckFamily family = CheckFamily::kRequests;
   std::string description;  // one line
 };
 
@@ -104,7 +116,7 @@ struct Exchange {
 struct Finding {
   std::string check;
   std::string rule;
-  Level level = Level::kMust;
+  spec::Severity level = spec::Severity::kMust;  // must or should (never a note)
   std::string target;                 // target label for pagination/auth checks, empty otherwise
   std::string message;                // what was wrong
   Exchange exchange;                  // the minimal failing exchange (after shrinking)

@@ -75,8 +75,9 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     int n = 0;
     for (const auto& f : result.findings) {
       os << "\n"
-         << ++n << ". [" << (f.level == Level::kMust ? "MUST" : "should") << "] " << f.check << " ("
-         << f.rule << ")" << (f.target.empty() ? "" : " target " + f.target) << "\n";
+         << ++n << ". [" << (f.level == spec::Severity::kMust ? "MUST" : "should") << "] "
+         << f.check << " (" << f.rule << ")" << (f.target.empty() ? "" : " target " + f.target)
+         << "\n";
       std::istringstream lines(describe(f));
       for (std::string line; std::getline(lines, line);) os << "   " << line << "\n";
     }
@@ -110,7 +111,7 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     }
   }
   size_t must = 0, should = 0;
-  for (const auto& f : result.findings) (f.level == Level::kMust ? must : should)++;
+  for (const auto& f : result.findings) (f.level == spec::Severity::kMust ? must : should)++;
   char buf[256];
   std::snprintf(
       buf, sizeof buf,
@@ -139,7 +140,7 @@ struct JunitCase {
 
 // Whether a finding fails the run (must-level, or any level with --strict).
 bool fails_run(const Finding& f, const ConformOptions& options) {
-  return f.level == Level::kMust || options.strict;
+  return f.level == spec::Severity::kMust || options.strict;
 }
 
 // The testcases of the selected checks, each with its findings (a finding whose check and target
@@ -149,17 +150,20 @@ std::vector<JunitCase> junit_cases(const RunResult& result, const ConformOptions
   std::map<std::string, size_t> index;  // "check|target label" -> case
   for (const auto& t : result.tallies) {
     const CheckInfo* info = find_check(t.check);
-    const bool per_target =
-        info != nullptr && (info->family == "pagination" || info->family == "auth");
+    const bool per_target = info != nullptr && (info->family == CheckFamily::kPagination ||
+                                                info->family == CheckFamily::kAuth);
     if (!per_target || options.targets.empty()) {
       index[t.check + "|"] = cases.size();
-      cases.push_back({"lpe.conform." + (info ? info->family : std::string("other")), t.check, {}});
+      cases.push_back(
+          {"lpe.conform." + std::string(info ? to_string(info->family) : "other"), t.check, {}});
       continue;
     }
     for (const auto& target : options.targets) {
-      if (info->family == "auth" && &target != &options.targets.front()) break;
+      if (info->family == CheckFamily::kAuth && &target != &options.targets.front()) break;
       index[t.check + "|" + target.label()] = cases.size();
-      cases.push_back({"lpe.conform." + info->family, t.check + " [" + target.label() + "]", {}});
+      cases.push_back({"lpe.conform." + std::string(to_string(info->family)),
+                       t.check + " [" + target.label() + "]",
+                       {}});
     }
   }
   for (const auto& f : result.findings) {
@@ -264,7 +268,7 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
     const CheckInfo* info = find_check(t.check);
     checks.push_back({{"check", t.check},
                       {"rule", info ? info->rule : ""},
-                      {"level", info && info->level == Level::kShould ? "should" : "must"},
+                      {"level", info && info->level == spec::Severity::kShould ? "should" : "must"},
                       {"ran", t.ran},
                       {"passed", t.passed},
                       {"failed", t.failed},

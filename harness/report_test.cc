@@ -55,7 +55,7 @@ TEST(JunitReport, ShouldFindingsFailOnlyWhenStrictAndSkipsCarryTheirReason) {
   Finding f;
   f.check = "validation_message";
   f.rule = "R7";
-  f.level = Level::kShould;
+  f.level = spec::Severity::kShould;
   f.message = "the message does not name sessionId";
   RunResult result = result_with(f);
   CheckTally skipped;

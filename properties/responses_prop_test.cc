@@ -10,11 +10,11 @@
 namespace lpe::properties {
 namespace {
 
-std::string describe(const std::vector<validators::Finding>& findings) {
+std::string describe(const std::vector<validators::Diagnostic>& diagnostics) {
   std::string out;
-  for (const auto& f : findings) {
-    out += "  " + f.rule + " (" + std::string(validators::to_string(f.severity)) + ") at " +
-           f.path + ": " + f.message + "\n";
+  for (const auto& d : diagnostics) {
+    out += "  " + std::string(spec::to_string(d.rule)) + " (" +
+           std::string(spec::to_string(d.severity)) + ") at " + d.path + ": " + d.message + "\n";
   }
   return out;
 }
@@ -38,14 +38,14 @@ LPE_MODEL_PROP(Responses, BrokenResponsesGiveTheirRules) {
   const auto labelled = *m.responses->broken_response();
   RC_ASSERT(!labelled.expected_rules.empty());
   const auto findings = m.checker->check(labelled.response);
-  std::set<std::string> got;
-  for (const auto& f : findings) got.insert(f.rule);
-  const std::set<std::string> expected(labelled.expected_rules.begin(),
-                                       labelled.expected_rules.end());
-  for (const auto& rule : expected) RC_TAG(rule);
+  std::set<spec::Rule> got;
+  for (const auto& d : findings) got.insert(d.rule);
+  const std::set<spec::Rule> expected(labelled.expected_rules.begin(),
+                                      labelled.expected_rules.end());
+  for (const auto rule : expected) RC_TAG(std::string(spec::to_string(rule)));
   if (got != expected) {
     std::string want;
-    for (const auto& r : expected) want += " " + r;
+    for (const auto r : expected) want += " " + std::string(spec::to_string(r));
     RC_FAIL("expected rules:" + want + "\nfindings:\n" + describe(findings));
   }
 }

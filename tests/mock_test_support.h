@@ -104,8 +104,8 @@ inline validators::ResponseChecker& checker() {
 inline std::string must_findings(const validators::HttpResponse& response) {
   std::string out;
   for (const auto& f : checker().check(response)) {
-    if (f.severity == validators::Severity::kMust)
-      out += f.rule + " " + f.path + ": " + f.message + "\n";
+    if (f.severity == spec::Severity::kMust)
+      out += std::string(spec::to_string(f.rule)) + " " + f.path + ": " + f.message + "\n";
   }
   return out;
 }

@@ -6,6 +6,10 @@
 #include "wire/media_type.h"
 
 namespace lpe::validators {
+
+using spec::Rule;
+using spec::Severity;
+
 namespace {
 
 // Reads the body into the thread's tape; empty string on success.
@@ -29,30 +33,45 @@ std::optional<std::string> root_string(const internal::Tape& tape, std::string_v
   return found;
 }
 
-}  // namespace
-
-std::string_view to_string(Severity severity) {
-  switch (severity) {
-    case Severity::kMust:
-      return "must";
-    case Severity::kShould:
-      return "should";
-    case Severity::kNote:
-      return "note";
+// The rule an issue the walker found in a success body breaks, and how much that matters.
+// `at_token`: the issue is about the output token.
+std::pair<Rule, Severity> classify(const internal::Issue& issue, bool at_token) {
+  switch (issue.kind) {
+    case internal::IssueKind::kTypeMismatch:
+      return {Rule::kR9Type, Severity::kMust};
+    case internal::IssueKind::kConstraint:
+      if (issue.constraint == ConstraintKind::kRequired)
+        return {Rule::kR9Required, Severity::kMust};
+      return {at_token ? Rule::kR10TokenFormat : Rule::kR9Constraint, Severity::kMust};
+    case internal::IssueKind::kUnknownMember:
+      return {Rule::kR9UnknownMember, Severity::kNote};
+    case internal::IssueKind::kUnknownEnumValue:
+      return {Rule::kR9UnknownEnumValue, Severity::kNote};
+    case internal::IssueKind::kNullOptional:
+      return {Rule::kR9NullMember, Severity::kNote};
+    case internal::IssueKind::kBadTimestamp:
+      return {Rule::kR9TimestampFormat, Severity::kMust};
+    case internal::IssueKind::kPresentWhenExcluded:
+      return {Rule::kR9Presence, Severity::kMust};
+    case internal::IssueKind::kAbsentWhenExpected:
+      // AWS documents when each member is given; a missing one is not malformed (a should).
+      return {Rule::kR9PresenceExpected, Severity::kShould};
   }
-  return "must";
+  return {Rule::kR9Type, Severity::kMust};
 }
 
-nlohmann::ordered_json Finding::to_json() const {
-  return {{"rule", rule},
-          {"severity", std::string(to_string(severity))},
+}  // namespace
+
+nlohmann::ordered_json Diagnostic::to_json() const {
+  return {{"rule", std::string(spec::to_string(rule))},
+          {"severity", std::string(spec::to_string(severity))},
           {"path", path},
           {"message", message}};
 }
 
-bool has_failure(const std::vector<Finding>& findings, bool strict) {
-  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
-    return f.severity == Severity::kMust || (strict && f.severity == Severity::kShould);
+bool has_failure(const std::vector<Diagnostic>& diagnostics, bool strict) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+    return d.severity == Severity::kMust || (strict && d.severity == Severity::kShould);
   });
 }
 
@@ -125,25 +144,25 @@ ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model,
                                  spec::OperationView operation)
     : model_(std::move(model)), operation_(std::move(operation)) {}
 
-std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const {
-  std::vector<Finding> out;
+std::vector<Diagnostic> ResponseChecker::check(const HttpResponse& response) const {
+  std::vector<Diagnostic> out;
   const int success = operation_.operation != nullptr && operation_.operation->http
                           ? operation_.operation->http->code
                           : 200;
   if (response.status < 100 || response.status > 599) {
     out.push_back(
-        {"R8.status", Severity::kMust, "status",
+        {Rule::kR8Status, Severity::kMust, "status",
          "HTTP status " + std::to_string(response.status) + " is not a valid status code"});
     return out;
   }
   if (!response.header("x-amzn-RequestId")) {
-    out.push_back({"R8.request_id", Severity::kShould, "header:x-amzn-RequestId",
+    out.push_back({Rule::kR8RequestId, Severity::kShould, "header:x-amzn-RequestId",
                    "no x-amzn-RequestId header (AWS endpoints send one on every response)"});
   }
   const auto content_type = response.header("Content-Type");
   const bool needs_body = response.status != 204;
   if (needs_body && (!content_type || !wire::is_json_media_type(*content_type))) {
-    out.push_back({response.status == success ? "R9.content_type" : "R8.content_type",
+    out.push_back({response.status == success ? Rule::kR9ContentType : Rule::kR8ContentType,
                    Severity::kShould, "header:Content-Type",
                    content_type
                        ? "Content-Type is '" + std::string(content_type->substr(0, 80)) +
@@ -153,7 +172,7 @@ std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const 
   if (response.status == success) {
     check_success(response, out);
   } else if (response.status >= 200 && response.status < 300) {
-    out.push_back({"R9.status", Severity::kMust, "status",
+    out.push_back({Rule::kR9Status, Severity::kMust, "status",
                    "success status " + std::to_string(response.status) + " but the model says " +
                        std::to_string(success)});
     check_success(response, out);
@@ -163,18 +182,19 @@ std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const 
   return out;
 }
 
-void ResponseChecker::check_success(const HttpResponse& response, std::vector<Finding>& out) const {
+void ResponseChecker::check_success(const HttpResponse& response,
+                                    std::vector<Diagnostic>& out) const {
   thread_local internal::Tape tape;
   const std::string error = read_body(response.body, tape);
   if (!error.empty()) {
-    out.push_back({"R9.json", Severity::kMust, "",
+    out.push_back({Rule::kR9Json, Severity::kMust, "",
                    response.body.empty()
                        ? std::string("the success body is empty, expected a JSON object")
                        : "the success body is not valid JSON: " + error});
     return;
   }
   if (tape.nodes[0].kind != internal::NodeKind::kObject) {
-    out.push_back({"R9.json", Severity::kMust, "", "the success body must be a JSON object"});
+    out.push_back({Rule::kR9Json, Severity::kMust, "", "the success body must be a JSON object"});
     return;
   }
   if (operation_.output == nullptr) return;
@@ -185,77 +205,43 @@ void ResponseChecker::check_success(const HttpResponse& response, std::vector<Fi
   const std::string token_pointer =
       operation_.operation->paginated ? "/" + operation_.operation->paginated->output_token : "";
   for (auto& issue : issues) {
-    Finding f;
-    f.path = std::move(issue.pointer);
-    f.message = std::move(issue.message);
-    switch (issue.kind) {
-      case internal::IssueKind::kTypeMismatch:
-        f.rule = "R9.type";
-        break;
-      case internal::IssueKind::kConstraint:
-        if (issue.constraint == ConstraintKind::kRequired) {
-          f.rule = "R9.required";
-          f.message = "required member '" + issue.member_path + "' is missing or null";
-        } else {
-          f.rule = f.path == token_pointer ? "R10.token_format" : "R9.constraint";
-        }
-        break;
-      case internal::IssueKind::kUnknownMember:
-        f.rule = "R9.unknown_member";
-        f.severity = Severity::kNote;
-        break;
-      case internal::IssueKind::kUnknownEnumValue:
-        f.rule = "R9.unknown_enum_value";
-        f.severity = Severity::kNote;
-        break;
-      case internal::IssueKind::kNullOptional:
-        f.rule = "R9.null_member";
-        f.severity = Severity::kNote;
-        break;
-      case internal::IssueKind::kBadTimestamp:
-        f.rule = "R9.timestamp_format";
-        break;
-      case internal::IssueKind::kPresentWhenExcluded:
-        f.rule = "R9.presence";
-        break;
-      case internal::IssueKind::kAbsentWhenExpected:
-        // AWS documents when each member is given; a missing one is not malformed (a should).
-        f.rule = "R9.presence_expected";
-        f.severity = Severity::kShould;
-        break;
-    }
-    out.push_back(std::move(f));
+    const auto [rule, severity] = classify(issue, issue.pointer == token_pointer);
+    std::string message = rule == Rule::kR9Required
+                              ? "required member '" + issue.member_path + "' is missing or null"
+                              : std::move(issue.message);
+    out.push_back({rule, severity, std::move(issue.pointer), std::move(message)});
   }
 }
 
-void ResponseChecker::check_error(const HttpResponse& response, std::vector<Finding>& out) const {
+void ResponseChecker::check_error(const HttpResponse& response,
+                                  std::vector<Diagnostic>& out) const {
   const auto type = resolve_error_type(response);
   thread_local internal::Tape tape;
   const std::string body_error = read_body(response.body, tape);
   const bool body_is_object =
       body_error.empty() && tape.nodes[0].kind == internal::NodeKind::kObject;
   if (!body_is_object) {
-    out.push_back({"R8.body", Severity::kMust, "",
+    out.push_back({Rule::kR8Body, Severity::kMust, "",
                    body_error.empty() ? std::string("the error body must be a JSON object")
                    : response.body.empty()
                        ? std::string("the error body is empty, expected a JSON object")
                        : "the error body is not valid JSON: " + body_error});
   }
   if (type.source == wire::ErrorTypeSource::kNone) {
-    out.push_back({"R8.error_type", Severity::kMust, "header:x-amzn-ErrorType",
+    out.push_back({Rule::kR8ErrorType, Severity::kMust, "header:x-amzn-ErrorType",
                    "the error response names no error type (no x-amzn-ErrorType header, no code or "
                    "__type in the body)"});
     return;
   }
   if (type.source != wire::ErrorTypeSource::kHeader) {
-    out.push_back({"R8.error_type_header", Severity::kShould, "header:x-amzn-ErrorType",
+    out.push_back({Rule::kR8ErrorTypeHeader, Severity::kShould, "header:x-amzn-ErrorType",
                    "no x-amzn-ErrorType header; the type '" + type.name +
                        "' came from the body's " +
                        (type.source == wire::ErrorTypeSource::kBodyCode ? "code" : "__type")});
   }
   const spec::Shape* shape = operation_.find_error(type.name);
   if (shape == nullptr) {
-    out.push_back({"R8.unknown_error_type", Severity::kShould, "header:x-amzn-ErrorType",
+    out.push_back({Rule::kR8UnknownErrorType, Severity::kShould, "header:x-amzn-ErrorType",
                    "error type '" + type.name +
                        "' is neither declared by the model nor an AWS protocol error"});
     return;
@@ -267,7 +253,7 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
     const bool declared =
         std::find(operation_.declared_errors.begin(), operation_.declared_errors.end(), shape) !=
         operation_.declared_errors.end();
-    out.push_back({declared ? "R8.status" : "R8.protocol_error_status",
+    out.push_back({declared ? Rule::kR8Status : Rule::kR8ProtocolErrorStatus,
                    declared ? Severity::kMust : Severity::kShould, "status",
                    "status " + std::to_string(response.status) + " for " + type.name +
                        (declared ? ", the model says " : ", AWS endpoints usually answer ") +
@@ -286,7 +272,7 @@ void ResponseChecker::check_error(const HttpResponse& response, std::vector<Find
     return root_string(tape, n).has_value();
   });
   if (!has_message) {
-    out.push_back({"R8.message", Severity::kShould, "/exceptionMessage",
+    out.push_back({Rule::kR8Message, Severity::kShould, "/exceptionMessage",
                    "the " + type.name + " body has no message member (exceptionMessage)"});
   }
 }

@@ -33,11 +33,12 @@ const std::string kEvents =
     R"({"name":"SUBSCRIBE_STARTED","participantId":"p1","eventTime":"2024-01-01T00:00:01.250Z","remoteParticipantId":"p2"},)"
     R"({"name":"PUBLISH_ERROR","participantId":"p1","eventTime":"2024-01-01T00:00:02Z","errorCode":"BITRATE_EXCEEDED"}])";
 
-// The findings reduced to "rule@path:severity" strings, for exact comparison.
-std::vector<std::string> summary(const std::vector<Finding>& findings) {
+// The diagnostics reduced to "rule@path:severity" strings, for exact comparison.
+std::vector<std::string> summary(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> out;
-  for (const auto& f : findings) {
-    out.push_back(f.rule + "@" + f.path + ":" + std::string(to_string(f.severity)));
+  for (const auto& d : diagnostics) {
+    out.push_back(std::string(to_string(d.rule)) + "@" + d.path + ":" +
+                  std::string(to_string(d.severity)));
   }
   return out;
 }

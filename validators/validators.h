@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spec/rules.h"
 #include "spec/spec.h"
 #include "wire/error_type.h"
 #include "wire/http.h"
@@ -108,20 +109,15 @@ class RequestValidator {
   int validation_status_ = 400;
 };
 
-// How much a finding matters: `must` fails a run, `should` warns (fails with --strict), `note`
-// informs (unknown members and enum values of newer API versions, R9).
-enum class Severity { kMust, kShould, kNote };
-
-std::string_view to_string(Severity severity);
-
-// One observation about a response.
-struct Finding {
-  std::string rule;  // R-number with a finer name, e.g. "R9.required", "R8.error_type"
-  Severity severity = Severity::kMust;
+// One thing a response checker observed about a response: the rule it breaks, how much that
+// matters (a note merely informs), where and why.
+struct Diagnostic {
+  spec::Rule rule;  // R-number with a finer name, e.g. R9.required
+  spec::Severity severity = spec::Severity::kMust;
   std::string path;  // JSON pointer into the body, or "header:<name>" / "status"
   std::string message;
   nlohmann::ordered_json to_json() const;
-  friend bool operator==(const Finding&, const Finding&) = default;
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
 // The response the checkers judge: wire's one HTTP response type (header names compare
@@ -142,14 +138,14 @@ class ResponseChecker {
  public:
   ResponseChecker(std::shared_ptr<const spec::Model> model, spec::OperationView operation);
 
-  // Every finding about `response`; empty when it is a correct response.
-  std::vector<Finding> check(const HttpResponse& response) const;
+  // Every diagnostic about `response`; empty when it is a correct response.
+  std::vector<Diagnostic> check(const HttpResponse& response) const;
 
   const spec::OperationView& operation() const { return operation_; }
 
  private:
-  void check_success(const HttpResponse& response, std::vector<Finding>& out) const;
-  void check_error(const HttpResponse& response, std::vector<Finding>& out) const;
+  void check_success(const HttpResponse& response, std::vector<Diagnostic>& out) const;
+  void check_error(const HttpResponse& response, std::vector<Diagnostic>& out) const;
 
   std::shared_ptr<const spec::Model> model_;
   spec::OperationView operation_;
@@ -167,8 +163,8 @@ struct PageView {
 std::optional<PageView> read_page(std::string_view body, std::string_view items_member,
                                   std::string_view token_member);
 
-// True when any finding has severity `must` (or `should` when `strict`).
-bool has_failure(const std::vector<Finding>& findings, bool strict = false);
+// True when any diagnostic has severity `must` (or `should` when `strict`).
+bool has_failure(const std::vector<Diagnostic>& diagnostics, bool strict = false);
 
 // wire::is_json_media_type, also spelled here for callers of this library.
 using wire::is_json_media_type;

@@ -149,11 +149,11 @@ TEST(Presence, ResponseCheckerReportsThemUnderR9) {
           "destinationStageArn":"arn:aws:ivs:us-east-1:1:stage/x"}]})";
   const auto findings = checker.check(response);
   ASSERT_EQ(findings.size(), 2u);
-  EXPECT_EQ(findings[0].rule, "R9.presence");
-  EXPECT_EQ(findings[0].severity, Severity::kMust);
+  EXPECT_EQ(findings[0].rule, spec::Rule::kR9Presence);
+  EXPECT_EQ(findings[0].severity, spec::Severity::kMust);
   EXPECT_EQ(findings[0].path, "/events/0/remoteParticipantId");
-  EXPECT_EQ(findings[1].rule, "R9.presence_expected");
-  EXPECT_EQ(findings[1].severity, Severity::kShould);
+  EXPECT_EQ(findings[1].rule, spec::Rule::kR9PresenceExpected);
+  EXPECT_EQ(findings[1].severity, spec::Severity::kShould);
   EXPECT_EQ(findings[1].path, "/events/1/destinationSessionId");
 }
 

@@ -13,6 +13,7 @@
 namespace lpe::generators::internal {
 namespace {
 
+using spec::Rule;
 using spec::ShapeType;
 using validators::ConstraintKind;
 using validators::HttpResponse;
@@ -64,7 +65,7 @@ class ResponseBreaker {
                            : RawJson::from_json(draw_valid(m, state_.options, depth + 1));
         set_member(object, p, i, value(m, std::move(base), depth + 1, root));
       } else {
-        rules_.add("R9.required", joined(path_) + (kind == kAbsent ? " absent" : " null"));
+        rules_.add(Rule::kR9Required, joined(path_) + (kind == kAbsent ? " absent" : " null"));
         set_member(object, p, i,
                    kind == kAbsent ? std::nullopt : std::optional<RawJson>(RawJson::null()));
       }
@@ -98,7 +99,7 @@ class ResponseBreaker {
       const bool present = own != nullptr && own->kind != RawJson::Kind::kNull;
       if (present == expected) continue;
       path_.push_back(m->name);
-      rules_.add(present ? "R9.presence" : "R9.presence_expected",
+      rules_.add(present ? Rule::kR9Presence : Rule::kR9PresenceExpected,
                  joined(path_) + (present ? " present where its presence rule excludes it"
                                           : " absent where its presence rule expects it"));
       path_.pop_back();
@@ -128,7 +129,7 @@ class ResponseBreaker {
     const bool bad_time = p.type() == ShapeType::kTimestamp &&
                           p.timestamp_format == spec::TimestampFormat::kDateTime &&
                           v.kind == RawJson::Kind::kString;
-    rules_.add(bad_time ? "R9.timestamp_format" : "R9.type",
+    rules_.add(bad_time ? Rule::kR9TimestampFormat : Rule::kR9Type,
                joined(path_) + (bad_time ? " not a date-time: " : " wrong type: ") + write(v));
     return v;
   }
@@ -140,11 +141,11 @@ class ResponseBreaker {
     RawJson v = broken(p, breaks[*index_below(breaks.size())], depth);
     for (const auto& violation : violations_of(p, v)) {
       if (violation.kind == ConstraintKind::kEnum) {
-        rules_.add("R9.unknown_enum_value", where + " unknown enum value (a note)");
+        rules_.add(Rule::kR9UnknownEnumValue, where + " unknown enum value (a note)");
       } else {
-        rules_.add(
-            root_member && p.name == state_.output_token ? "R10.token_format" : "R9.constraint",
-            where + " " + violation.phrase);
+        rules_.add(root_member && p.name == state_.output_token ? Rule::kR10TokenFormat
+                                                                : Rule::kR9Constraint,
+                   where + " " + violation.phrase);
       }
     }
     return v;
@@ -188,7 +189,7 @@ class ResponseBreaker {
   RawJson slot(const ValuePlan& container, const ValuePlan& element, RawJson current, int depth) {
     const bool null_ok = !container.sparse;
     if (!breakable(element) || (null_ok && *chance(1, 4))) {
-      rules_.add("R9.required", joined(path_) + " null element");
+      rules_.add(Rule::kR9Required, joined(path_) + " null element");
       return RawJson::null();
     }
     return value(element, std::move(current), depth + 1, false);
@@ -305,13 +306,13 @@ bool add_note(RawJson& object, const ValuePlan& plan, Rules& rules, const std::s
       object.members.insert(object.members.begin() + static_cast<std::ptrdiff_t>(
                                                          *index_below(object.members.size() + 1)),
                             {name, draw_any_json(1)});
-      rules.add("R9.unknown_member", prefix + name + " unknown member (a note)");
+      rules.add(Rule::kR9UnknownMember, prefix + name + " unknown member (a note)");
       return true;
     }
     case kNullOptional: {
       const size_t i = absent_optional[*index_below(absent_optional.size())];
       set_member(object, plan, i, RawJson::null());
-      rules.add("R9.null_member", prefix + plan.members[i]->name + " null (a note)");
+      rules.add(Rule::kR9NullMember, prefix + plan.members[i]->name + " null (a note)");
       return true;
     }
     case kUnknownEnum: {
@@ -326,9 +327,9 @@ bool add_note(RawJson& object, const ValuePlan& plan, Rules& rules, const std::s
       }
       const RawJson v = RawJson::string(value);
       for (const auto& violation : violations_of(m, v)) {
-        rules.add(
-            violation.kind == ConstraintKind::kEnum ? "R9.unknown_enum_value" : "R9.constraint",
-            prefix + m.name + " " + violation.phrase);
+        rules.add(violation.kind == ConstraintKind::kEnum ? Rule::kR9UnknownEnumValue
+                                                          : Rule::kR9Constraint,
+                  prefix + m.name + " " + violation.phrase);
       }
       set_member(object, plan, i, v);
       return true;
@@ -363,7 +364,7 @@ SuccessBody draw_broken_success_body(const ResponseState& s) {
       static const std::vector<std::string> kBodies = {"",      "<html>", "{", "[]",
                                                        "\"x\"", "null",   "5", "{}x"};
       out.text = kBodies[*index_below(kBodies.size())];
-      rules.add("R9.json", "the body is not a JSON object");
+      rules.add(Rule::kR9Json, "the body is not a JSON object");
       break;
     }
     case kNotes: {
@@ -414,15 +415,15 @@ LabelledResponse draw_broken_success(const ResponseState& s) {
       if (st != s.success) others.push_back(st);
     }
     r.status = others[*index_below(others.size())];
-    rules.add("R9.status", "success status " + std::to_string(r.status));
+    rules.add(Rule::kR9Status, "success status " + std::to_string(r.status));
   }
   const bool drop_request_id = *chance(1, 6);
   const bool bad_content_type = *chance(1, 6);
   r.headers = response_headers(!bad_content_type, !drop_request_id);
   if (bad_content_type && *chance(1, 2)) r.headers.emplace_back("Content-Type", "text/plain");
-  if (drop_request_id) rules.add("R8.request_id", "no x-amzn-RequestId");
+  if (drop_request_id) rules.add(Rule::kR8RequestId, "no x-amzn-RequestId");
   if (bad_content_type) {
-    rules.add(r.status == s.success ? "R9.content_type" : "R8.content_type",
+    rules.add(r.status == s.success ? Rule::kR9ContentType : Rule::kR8ContentType,
               "no application/json Content-Type");
   }
   rules.label(out, "broken success response");

@@ -9,6 +9,7 @@
 
 namespace lpe::generators::internal {
 
+using spec::Rule;
 using spec::ShapeType;
 using validators::HttpResponse;
 
@@ -106,7 +107,7 @@ LabelledResponse invalid_status_error(const ErrorInfo& e) {
   r.headers = response_headers(true, true);
   r.headers.emplace_back("x-amzn-ErrorType", e.name);
   r.body = write(RawJson::object({{e.message_member, RawJson::string(message_text())}}));
-  rules.add("R8.status", "status " + std::to_string(r.status) + " is not a status code");
+  rules.add(Rule::kR8Status, "status " + std::to_string(r.status) + " is not a status code");
   rules.label(out, "broken error");
   return out;
 }
@@ -128,8 +129,8 @@ void error_headers(const ErrorBreaks& b, HttpResponse& r, Rules& rules) {
   if (b.bad_content_type && *chance(1, 2)) {
     r.headers.emplace_back("Content-Type", kBadContentTypes[*index_below(kBadContentTypes.size())]);
   }
-  if (b.drop_request_id) rules.add("R8.request_id", "no x-amzn-RequestId");
-  if (b.bad_content_type) rules.add("R8.content_type", "no application/json Content-Type");
+  if (b.drop_request_id) rules.add(Rule::kR8RequestId, "no x-amzn-RequestId");
+  if (b.bad_content_type) rules.add(Rule::kR8ContentType, "no application/json Content-Type");
 }
 
 // An error type name the operation does not have ("" when it has all the candidates).
@@ -150,7 +151,7 @@ std::string error_body(const ErrorInfo& e, const ErrorBreaks& b, Rules& rules) {
   if (b.body_mode == ErrorBreaks::kNotObject) {
     static const std::vector<std::string> kNotObjects = {
         "", "oops", "[]", "\"bad\"", "<html></html>", "null", "{\"exceptionMessage\":"};
-    rules.add("R8.body", "the body is not a JSON object");
+    rules.add(Rule::kR8Body, "the body is not a JSON object");
     return kNotObjects[*index_below(kNotObjects.size())];
   }
   RawJson body = RawJson::object();
@@ -177,19 +178,19 @@ void error_type_rules(const ErrorInfo& e, const ErrorBreaks& b, int status,
   if (b.type_mode == ErrorBreaks::kNoType ||
       ((b.type_mode == ErrorBreaks::kBodyCode || b.type_mode == ErrorBreaks::kBodyType) &&
        !type_in_body)) {
-    rules.add("R8.error_type", "no error type anywhere");
+    rules.add(Rule::kR8ErrorType, "no error type anywhere");
     return;
   }
-  if (type_in_body) rules.add("R8.error_type_header", "error type only in the body");
+  if (type_in_body) rules.add(Rule::kR8ErrorTypeHeader, "error type only in the body");
   if (b.type_mode == ErrorBreaks::kUnknownType) {
-    rules.add("R8.unknown_error_type", "unknown error type " + unknown);
+    rules.add(Rule::kR8UnknownErrorType, "unknown error type " + unknown);
     return;
   }
   if (status != e.status) {
-    rules.add(e.declared ? "R8.status" : "R8.protocol_error_status",
+    rules.add(e.declared ? Rule::kR8Status : Rule::kR8ProtocolErrorStatus,
               "status " + std::to_string(status) + " for " + e.name);
   }
-  if (b.body_mode == ErrorBreaks::kWithoutMessage) rules.add("R8.message", "no message member");
+  if (b.body_mode == ErrorBreaks::kWithoutMessage) rules.add(Rule::kR8Message, "no message member");
 }
 
 }  // namespace

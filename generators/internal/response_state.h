@@ -38,11 +38,15 @@ struct ResponseState {
   const ValuePlan& root() const { return plans->root(); }
 };
 
-// The rules a broken response must produce (a set: one break may yield several findings).
+// The rules a broken response must produce (a set: one break may yield several findings), in
+// the order of their names ("R10.token_format" before "R8.body"), as labels list them.
 struct Rules {
-  std::set<std::string> rules;
+  struct ByName {
+    bool operator()(spec::Rule a, spec::Rule b) const { return to_string(a) < to_string(b); }
+  };
+  std::set<spec::Rule, ByName> rules;
   std::vector<std::string> notes;
-  void add(const std::string& rule, std::string note) {
+  void add(spec::Rule rule, std::string note) {
     rules.insert(rule);
     notes.push_back(std::move(note));
   }

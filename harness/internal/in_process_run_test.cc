@@ -177,7 +177,7 @@ TEST(InProcessRun, ARepeatedBoundaryItemIsDiagnosedByWalkConsistency) {
   const RunResult result = run.finish();
   const auto findings = run.findings_of(result, "walk_consistency");
   ASSERT_EQ(findings.size(), 1u) << describe(result);  // one per target; the second has no events
-  EXPECT_EQ(findings[0].level, Level::kMust);
+  EXPECT_EQ(findings[0].level, spec::Severity::kMust);
   EXPECT_EQ(findings[0].target, std::string(kStage) + "," + kSession + ",pOne");
   EXPECT_NE(findings[0].message.find("with page size 100 12: item 2 is duplicated"),
             std::string::npos)
@@ -194,7 +194,7 @@ TEST(InProcessRun, ATokenUsableForAnotherListIsATokenBindingFinding) {
   const RunResult result = run.finish();
   const auto findings = run.findings_of(result, "token_binding");
   ASSERT_EQ(findings.size(), 1u) << describe(result);
-  EXPECT_EQ(findings[0].level, Level::kMust);
+  EXPECT_EQ(findings[0].level, spec::Severity::kMust);
   EXPECT_NE(findings[0].message.find("used with another"), std::string::npos)
       << findings[0].message;
   EXPECT_NE(findings[0].message.find("expected 400 ValidationException, got 200"),

@@ -11,18 +11,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Level finding_level(const CheckInfo& check, validators::Severity severity) {
-  return check.level == Level::kShould || severity == validators::Severity::kShould ? Level::kShould
-                                                                                    : Level::kMust;
-}
-
-// Which check a response finding belongs to.
-std::string check_for_rule(const std::string& rule) {
-  if (rule == "R9.timestamp_format") return "timestamp_format";
-  if (rule == "R8.request_id") return "request_id_header";
-  if (rule == "R10.token_format") return "token_format";
-  if (rule.rfind("R8.", 0) == 0) return "error_shape";
-  return "response_schema";
+// The level of a check's failure for a diagnostic of `severity` (must or should, never a note):
+// a should-check, or a should-diagnostic, fails as should.
+spec::Severity finding_level(const CheckInfo& check, spec::Severity severity) {
+  return check.level == spec::Severity::kShould || severity == spec::Severity::kShould
+             ? spec::Severity::kShould
+             : spec::Severity::kMust;
 }
 
 const char* const kResponseChecks[] = {"response_schema", "error_shape", "timestamp_format",
@@ -47,6 +41,39 @@ std::string_view phrase_of(validators::ConstraintKind kind) {
 
 }  // namespace
 
+std::string_view check_of(spec::Rule rule) {
+  switch (rule) {
+    case spec::Rule::kR9TimestampFormat:
+      return "timestamp_format";
+    case spec::Rule::kR8RequestId:
+      return "request_id_header";
+    case spec::Rule::kR10TokenFormat:
+      return "token_format";
+    case spec::Rule::kR8Status:
+    case spec::Rule::kR8ContentType:
+    case spec::Rule::kR8Body:
+    case spec::Rule::kR8ErrorType:
+    case spec::Rule::kR8ErrorTypeHeader:
+    case spec::Rule::kR8UnknownErrorType:
+    case spec::Rule::kR8ProtocolErrorStatus:
+    case spec::Rule::kR8Message:
+      return "error_shape";
+    case spec::Rule::kR9Status:
+    case spec::Rule::kR9ContentType:
+    case spec::Rule::kR9Json:
+    case spec::Rule::kR9Type:
+    case spec::Rule::kR9Required:
+    case spec::Rule::kR9Constraint:
+    case spec::Rule::kR9UnknownMember:
+    case spec::Rule::kR9UnknownEnumValue:
+    case spec::Rule::kR9NullMember:
+    case spec::Rule::kR9Presence:
+    case spec::Rule::kR9PresenceExpected:
+      return "response_schema";
+  }
+  return "response_schema";
+}
+
 nlohmann::ordered_json parse_peer_json(std::string_view text) {
   if (!wire::json_text_problem(text, 512).empty()) {
     return nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded);
@@ -60,7 +87,7 @@ std::string cut_for_report(const std::string& s) {
 }
 
 Observation pass(std::string check) {
-  return Observation{std::move(check), false, Level::kMust, "", false};
+  return Observation{std::move(check), false, spec::Severity::kMust, "", false};
 }
 
 Json Expectation::to_json() const {
@@ -83,26 +110,27 @@ Judge::Judge(std::shared_ptr<const spec::Model> model, const spec::OperationView
 
 void Judge::judge_response(const Received& r, std::vector<Observation>& out) const {
   if (!r.transport_ok()) {
-    out.push_back({"not_a_server_error", true, Level::kMust, r.exchange.transport_error});
+    out.push_back({"not_a_server_error", true, spec::Severity::kMust, r.exchange.transport_error});
     return;
   }
   if (r.response.status >= 500) {
-    out.push_back({"not_a_server_error", true, Level::kMust,
+    out.push_back({"not_a_server_error", true, spec::Severity::kMust,
                    "status " + std::to_string(r.response.status) + ": " +
                        cut_for_report(r.response.body).substr(0, 300)});
   } else {
     out.push_back(pass("not_a_server_error"));
   }
-  const auto findings = checker_.check(r.response);
-  std::map<std::string, const validators::Finding*> first_failure;
-  for (const auto& f : findings) {
-    const std::string check = check_for_rule(f.rule);
-    if (f.severity == validators::Severity::kNote) {
-      out.push_back(
-          {check, false, Level::kMust, f.rule + " at " + f.path + ": " + f.message, true});
+  const auto diagnostics = checker_.check(r.response);
+  std::map<std::string_view, const validators::Diagnostic*> first_failure;
+  for (const auto& d : diagnostics) {
+    const std::string_view check = check_of(d.rule);
+    if (d.severity == spec::Severity::kNote) {
+      out.push_back({std::string(check), false, spec::Severity::kMust,
+                     std::string(spec::to_string(d.rule)) + " at " + d.path + ": " + d.message,
+                     true});
       continue;
     }
-    if (!first_failure.count(check)) first_failure[check] = &f;
+    if (!first_failure.count(check)) first_failure[check] = &d;
   }
   for (const char* check : kResponseChecks) {
     const auto it = first_failure.find(check);
@@ -111,9 +139,10 @@ void Judge::judge_response(const Received& r, std::vector<Observation>& out) con
       continue;
     }
     const auto* info = find_check(check);
-    const auto& f = *it->second;
-    out.push_back({check, true, finding_level(*info, f.severity),
-                   f.rule + (f.path.empty() ? "" : " at " + f.path) + ": " + f.message});
+    const auto& d = *it->second;
+    out.push_back({check, true, finding_level(*info, d.severity),
+                   std::string(spec::to_string(d.rule)) + (d.path.empty() ? "" : " at " + d.path) +
+                       ": " + d.message});
   }
 }
 
@@ -161,7 +190,7 @@ void Judge::judge_validation_message(const Received& r, const Expectation& e,
       missing += (missing.empty() ? "" : "; ") + v.member + " " +
                  std::string(validators::to_string(v.constraint));
   }
-  out.push_back({"validation_message", !missing.empty(), Level::kShould,
+  out.push_back({"validation_message", !missing.empty(), spec::Severity::kShould,
                  missing.empty() ? ""
                                  : "the message does not name " + missing + " as R7 does: '" +
                                        message.substr(0, 400) + "'"});
@@ -172,7 +201,7 @@ void Judge::judge_implementation_defined(const generators::LabelledRequest& lr, 
                                          std::vector<Observation>& out) const {
   if (!r.transport_ok() || r.response.status >= 500) return;  // judged by not_a_server_error
   if (r.response.status == 200) {
-    out.push_back({"implementation_limits", false, Level::kShould,
+    out.push_back({"implementation_limits", false, spec::Severity::kShould,
                    "the endpoint accepts bodies whose handling is its choice (" +
                        lr.implementation_defined + ")",
                    true});
@@ -180,7 +209,7 @@ void Judge::judge_implementation_defined(const generators::LabelledRequest& lr, 
     return;
   }
   const auto problem = expectation_problem(r, e);
-  out.push_back({"implementation_limits", problem.has_value(), Level::kShould,
+  out.push_back({"implementation_limits", problem.has_value(), spec::Severity::kShould,
                  problem ? lr.description + ": " + *problem + " (expected 200 or " +
                                std::to_string(e.status) + " " + e.error_type + "; " +
                                lr.implementation_defined + ")"
@@ -210,7 +239,7 @@ void Judge::judge_items_match_request(const std::string& request_body, const std
       break;
     }
   }
-  out.push_back({"items_match_request", !problem.empty(), Level::kShould, problem});
+  out.push_back({"items_match_request", !problem.empty(), spec::Severity::kShould, problem});
 }
 
 void Judge::judge_page_size(const std::string& request_body, const Received& r,
@@ -227,7 +256,7 @@ void Judge::judge_page_size(const std::string& request_body, const Received& r,
   }
   if (limit < 0) return;
   const auto n = static_cast<int64_t>(page->items.size());
-  out.push_back({"page_size_bound", n > limit, Level::kMust,
+  out.push_back({"page_size_bound", n > limit, spec::Severity::kMust,
                  n > limit ? "page holds " + std::to_string(n) + " items, the page size is " +
                                  std::to_string(limit)
                            : ""});

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,11 +27,15 @@ std::string cut_for_report(const std::string& s);
 // text that is not JSON does. The response checks judge such bodies with the bounded reader.
 nlohmann::ordered_json parse_peer_json(std::string_view text);
 
+// The response check a diagnostic of `rule` belongs to: timestamp_format, request_id_header and
+// token_format have a rule each; other R8 rules are error_shape, other R9 rules response_schema.
+std::string_view check_of(spec::Rule rule);
+
 // One observation a case produced: a check passed, failed (with a message and level) or noted.
 struct Observation {
   std::string check;
   bool failed = false;
-  Level level = Level::kMust;
+  spec::Severity level = spec::Severity::kMust;
   std::string message;
   bool note = false;
 };

@@ -47,8 +47,8 @@ std::optional<std::string> walk_page(Walker& k, size_t page) {
   const Expectation expected{200, "", {}, "walk_consistency"};
   k.parts.recorder.write_record(r, expected, k.target);
   if (const auto problem = Judge::expectation_problem(r, expected)) {
-    obs.push_back(
-        {"walk_consistency", true, Level::kMust, page_label + " request failed: " + *problem});
+    obs.push_back({"walk_consistency", true, spec::Severity::kMust,
+                   page_label + " request failed: " + *problem});
     k.parts.recorder.record(obs, r, k.target);
     return std::nullopt;
   }
@@ -59,7 +59,7 @@ std::optional<std::string> walk_page(Walker& k, size_t page) {
   }
   if (k.limit >= 0 && k.parts.selection.selected("page_size_bound")) {
     const bool over = static_cast<int64_t>(view->items.size()) > k.limit;
-    obs.push_back({"page_size_bound", over, Level::kMust,
+    obs.push_back({"page_size_bound", over, spec::Severity::kMust,
                    over ? k.size_label + ": page " + std::to_string(page + 1) + " holds " +
                               std::to_string(view->items.size()) + " items (limit " +
                               std::to_string(k.limit) + ")"
@@ -72,7 +72,7 @@ std::optional<std::string> walk_page(Walker& k, size_t page) {
   std::optional<std::string> next;
   if (view->token && !view->token->empty()) next = view->token;
   if (next && !k.seen.insert(*next).second) {
-    obs.push_back({"termination", true, Level::kMust,
+    obs.push_back({"termination", true, spec::Severity::kMust,
                    k.size_label + ": page " + std::to_string(page + 1) +
                        " returned a token the walk already used (a paginator would loop forever)"});
     k.parts.recorder.record(obs, r, k.target);
@@ -82,7 +82,7 @@ std::optional<std::string> walk_page(Walker& k, size_t page) {
     if (view->token) {
       // Clients stop on "" too, but R10 says the last page has no token at all.
       obs.push_back(
-          {"termination", true, Level::kShould,
+          {"termination", true, spec::Severity::kShould,
            k.size_label + ": the last page carries an empty token; R10 says it has none"});
     } else {
       obs.push_back(pass("termination"));
@@ -103,7 +103,7 @@ Walk walk(const RunParts& parts, Transport& client, const Target& t, int64_t pag
     if (parts.session.out_of_time()) return k.w;
     if (page >= parts.options.max_pages) {
       Received none;
-      parts.recorder.record({{"termination", true, Level::kMust,
+      parts.recorder.record({{"termination", true, spec::Severity::kMust,
                               "walk with " + k.size_label + " did not end after " +
                                   std::to_string(parts.options.max_pages) + " pages"}},
                             none, k.target);
@@ -123,7 +123,8 @@ void compare_walks(const RunParts& parts, size_t target_index, const std::vector
   for (const auto& w : walks) {
     if (!w.complete || &w == reference) continue;
     if (const auto difference = walk_difference(w, *reference)) {
-      parts.recorder.record({{"walk_consistency", true, Level::kMust, *difference}}, none, target);
+      parts.recorder.record({{"walk_consistency", true, spec::Severity::kMust, *difference}}, none,
+                            target);
     } else {
       parts.recorder.record({pass("walk_consistency")}, none, target);
     }

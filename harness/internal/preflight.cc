@@ -36,7 +36,7 @@ void option_skips(const ConformOptions& options, const CheckSelection& selection
                   SkipReasons& skips) {
   if (options.targets.empty()) {
     for (const auto& c : all_checks()) {
-      if (family_of(c) == CheckFamily::kPagination && selection.selected(c.name)) {
+      if (c.family == CheckFamily::kPagination && selection.selected(c.name)) {
         skips[c.name] =
             "no target: pagination checks need a list known to exist (--target or "
             "--targets-file)";

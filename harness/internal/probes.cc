@@ -76,14 +76,14 @@ Observation judge_auth(const AuthVariant& v, const Received& r) {
   const auto type = r.transport_ok() ? validators::resolve_error_type(r.response).name : "";
   if (!r.transport_ok() || r.response.status != 403) {
     return {
-        "ignored_auth", true, Level::kMust,
+        "ignored_auth", true, spec::Severity::kMust,
         v.label + " got " +
             (r.transport_ok() ? std::to_string(r.response.status) + (type.empty() ? "" : " " + type)
                               : r.exchange.transport_error) +
             ", expected 403 " + v.expected_type};
   }
   if (type != v.expected_type) {
-    return {"ignored_auth", true, Level::kShould,
+    return {"ignored_auth", true, spec::Severity::kShould,
             v.label + " got 403 " + type + ", R13 names it " + v.expected_type};
   }
   return pass("ignored_auth");
@@ -102,7 +102,7 @@ void run_protocol_probes(const RunParts& parts) {
     std::vector<Observation> obs;
     parts.judge.judge_response(r, obs);
     const auto problem = Judge::expectation_problem(r, probe.expected);
-    obs.push_back({"content_type", problem.has_value(), Level::kShould,
+    obs.push_back({"content_type", problem.has_value(), spec::Severity::kShould,
                    problem ? probe.label + ": " + *problem : ""});
     parts.recorder.write_record(r, probe.expected, "");
     parts.recorder.record(obs, r, "");

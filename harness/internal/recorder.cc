@@ -99,7 +99,7 @@ void Recorder::finish(RunResult& result) {
   // Report order: must first, then by check order.
   std::stable_sort(result.findings.begin(), result.findings.end(),
                    [](const Finding& a, const Finding& b) {
-                     return a.level == Level::kMust && b.level != Level::kMust;
+                     return a.level == spec::Severity::kMust && b.level != spec::Severity::kMust;
                    });
   result.notes = std::move(notes_);
 }

@@ -5,13 +5,6 @@
 
 namespace lpe::harness::internal {
 
-CheckFamily family_of(const CheckInfo& check) {
-  if (check.family == "responses") return CheckFamily::kResponses;
-  if (check.family == "pagination") return CheckFamily::kPagination;
-  if (check.family == "auth") return CheckFamily::kAuth;
-  return CheckFamily::kRequests;
-}
-
 bool CheckSelection::selected(std::string_view check) const {
   const auto in = [&](const std::vector<std::string>& list) {
     return std::find(list.begin(), list.end(), check) != list.end();
@@ -22,7 +15,7 @@ bool CheckSelection::selected(std::string_view check) const {
 
 bool CheckSelection::family_selected(CheckFamily family) const {
   for (const auto& c : all_checks()) {
-    if (family_of(c) == family && selected(c.name)) return true;
+    if (c.family == family && selected(c.name)) return true;
   }
   return false;
 }

@@ -18,12 +18,6 @@ class Judge;
 class Recorder;
 class Progress;
 
-// The families of CheckInfo::family, typed.
-enum class CheckFamily { kRequests, kResponses, kPagination, kAuth };
-
-// The family a check belongs to.
-CheckFamily family_of(const CheckInfo& check);
-
 // Which checks the options select (--checks, --exclude-checks).
 class CheckSelection {
  public:

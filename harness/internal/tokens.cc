@@ -55,7 +55,7 @@ void check_empty_token(TokenProbe& k) {
   k.parts.judge.judge_response(r, obs);
   const auto problem = Judge::expectation_problem(r, Expectation{200, "", {}, ""});
   const bool same = !problem && k.same_page(parse_peer_json(r.response.body), k.first_body);
-  obs.push_back({"empty_token_is_first_page", !same, Level::kShould,
+  obs.push_back({"empty_token_is_first_page", !same, spec::Severity::kShould,
                  problem ? "an empty token was not accepted: " + *problem
                  : same  ? ""
                          : "an empty token gave a different page than no token"});
@@ -72,7 +72,7 @@ void check_token_replay(TokenProbe& k) {
   const auto problem = Judge::expectation_problem(a, Expectation{200, "", {}, ""});
   const bool same = !problem && b.transport_ok() && b.response.status == 200 &&
                     k.same_page(parse_peer_json(a.response.body), parse_peer_json(b.response.body));
-  obs.push_back({"token_replay", !same, Level::kMust,
+  obs.push_back({"token_replay", !same, spec::Severity::kMust,
                  problem ? "the endpoint rejected its own token: " + *problem
                  : same  ? ""
                          : "the same token gave two different pages"});
@@ -114,7 +114,7 @@ void check_token_binding(TokenProbe& k) {
     const Expectation e{k.validation_status(), "ValidationException", {}, "token_binding"};
     const auto problem = Judge::expectation_problem(r, e);
     k.conclude(r, e,
-               {"token_binding", problem.has_value(), Level::kMust,
+               {"token_binding", problem.has_value(), spec::Severity::kMust,
                 problem ? "a token issued for " + k.target + " used with another " +
                               k.parts.op.list_scope[level]->name + " (" +
                               other.scope_values[level] + "): " + *problem
@@ -131,10 +131,10 @@ void check_token_tamper(TokenProbe& k) {
     k.parts.judge.judge_response(r, obs);
     const Expectation e{k.validation_status(), "ValidationException", {}, "token_tamper"};
     const auto problem = Judge::expectation_problem(r, e);
-    k.conclude(
-        r, e,
-        {"token_tamper", problem.has_value(), Level::kMust, problem ? label + ": " + *problem : ""},
-        obs);
+    k.conclude(r, e,
+               {"token_tamper", problem.has_value(), spec::Severity::kMust,
+                problem ? label + ": " + *problem : ""},
+               obs);
   }
 }
 
