@@ -56,13 +56,7 @@ bool has_failure(const std::vector<Finding>& findings, bool strict) {
   });
 }
 
-std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw) {
-  auto parsed = wire::parse_http_response(raw);
-  if (!parsed) return parsed.error().to_string();
-  return std::move(*parsed);
-}
-
-wire::ResolvedErrorType resolve_error_type(const HttpResponse& response) {
+wire::ResolvedErrorType resolve_error_type(const wire::HttpResponse& response) {
   if (const auto h = response.header("x-amzn-ErrorType");
       h && !wire::sanitize_error_type(*h).empty()) {
     return {wire::sanitize_error_type(*h), wire::ErrorTypeSource::kHeader};
@@ -125,7 +119,7 @@ ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model,
                                  spec::OperationView operation)
     : model_(std::move(model)), operation_(std::move(operation)) {}
 
-std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const {
+std::vector<Finding> ResponseChecker::check(const wire::HttpResponse& response) const {
   std::vector<Finding> out;
   const int success = operation_.operation != nullptr && operation_.operation->http
                           ? operation_.operation->http->code
@@ -163,7 +157,8 @@ std::vector<Finding> ResponseChecker::check(const HttpResponse& response) const 
   return out;
 }
 
-void ResponseChecker::check_success(const HttpResponse& response, std::vector<Finding>& out) const {
+void ResponseChecker::check_success(const wire::HttpResponse& response,
+                                    std::vector<Finding>& out) const {
   thread_local internal::Tape tape;
   const std::string error = read_body(response.body, tape);
   if (!error.empty()) {
@@ -228,7 +223,8 @@ void ResponseChecker::check_success(const HttpResponse& response, std::vector<Fi
   }
 }
 
-void ResponseChecker::check_error(const HttpResponse& response, std::vector<Finding>& out) const {
+void ResponseChecker::check_error(const wire::HttpResponse& response,
+                                  std::vector<Finding>& out) const {
   const auto type = resolve_error_type(response);
   thread_local internal::Tape tape;
   const std::string body_error = read_body(response.body, tape);

@@ -10,7 +10,7 @@
 namespace lpe::generators::internal {
 
 using spec::ShapeType;
-using validators::HttpResponse;
+using wire::HttpResponse;
 
 ErrorInfo error_info(const spec::Shape& shape) {
   ErrorInfo e;

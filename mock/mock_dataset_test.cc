@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "tests/mock_test_support.h"
+#include "mock/mock_test_support.h"
 #include "wire/rfc3339.h"
 
 namespace lpe::mock {
