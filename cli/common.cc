@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "harness/internal/text_safety.h"
+#include "wire/text.h"
 
 namespace lpe::cli {
 
@@ -48,7 +48,7 @@ Result<SelectedOperation> select_operation(const Args& args) {
 int usage_error(const std::string& command, const std::string& message) {
   // One line, and nothing in it (file names, peer text) can drive the terminal.
   std::fprintf(stderr, "lpe %s: %s\n", command.c_str(),
-               harness::internal::escape_for_terminal(message, false).c_str());
+               wire::escape_for_terminal(message, false).c_str());
   return 2;
 }
 

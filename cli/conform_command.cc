@@ -20,6 +20,7 @@
 #include "harness/internal/text_safety.h"
 #include "mock/mock.h"
 #include "wire/json_guard.h"
+#include "wire/text.h"
 
 namespace lpe::cli {
 namespace {
@@ -415,8 +416,7 @@ int run_and_report(const Args& args, const SelectedOperation& selected,
   if (embedded != nullptr) embedded->stop();
   const auto masker = harness::internal::secret_masker(options.sigv4);
   if (!result.setup_error.empty()) return usage_error("conform", masker.mask(result.setup_error));
-  std::cout << harness::internal::escape_for_terminal(
-      masker.mask(harness::console_summary(result, options)));
+  std::cout << wire::escape_for_terminal(masker.mask(harness::console_summary(result, options)));
   std::cout.flush();
   if (args.has("report-junit")) {
     const auto written =

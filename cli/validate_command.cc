@@ -2,8 +2,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "harness/internal/text_safety.h"
 #include "validators/validators.h"
+#include "wire/http.h"
+#include "wire/text.h"
 
 namespace lpe::cli {
 namespace {
@@ -45,7 +46,7 @@ std::vector<OptionSpec> validate_option_specs() {
 
 // Prints a verdict as one JSON line; peer or file text inside it never reaches the terminal raw.
 void print_verdict(const nlohmann::ordered_json& verdict) {
-  std::cout << harness::internal::escape_json_for_terminal(
+  std::cout << wire::escape_json_for_terminal(
                    verdict.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
             << "\n";
 }
@@ -60,10 +61,10 @@ int validate_request(const SelectedOperation& selected, const std::string& body,
 }
 
 // `--status N` with `--header 'Name: value'`s: `body` answered with that status.
-Result<validators::HttpResponse> bare_body_response(const Args& args, const std::string& body) {
+Result<wire::HttpResponse> bare_body_response(const Args& args, const std::string& body) {
   const auto status = parse_integer(args.get("status"), 100, 599);
   if (!status) return fail("--status must be an HTTP status 100-599");
-  validators::HttpResponse response;
+  wire::HttpResponse response;
   response.status = static_cast<int>(*status);
   response.body = body;
   const auto headers = args.all("header");
@@ -74,26 +75,26 @@ Result<validators::HttpResponse> bare_body_response(const Args& args, const std:
     const auto colon = h.find(':');
     if (colon == std::string::npos || colon == 0)
       return fail("--header must be 'Name: value', got '" + h + "'");
-    std::string value = h.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    const std::string_view value = wire::trim_left(std::string_view(h).substr(colon + 1), " ");
     response.headers.emplace_back(h.substr(0, colon), value);
   }
   return response;
 }
 
 // The response to judge: a bare body with --status, or a raw HTTP response read from `path`.
-Result<validators::HttpResponse> response_to_check(const Args& args, const std::string& path,
-                                                   const std::string& input) {
+Result<wire::HttpResponse> response_to_check(const Args& args, const std::string& path,
+                                             const std::string& input) {
   if (args.has("status")) return bare_body_response(args, input);
   if (args.has("header")) return fail("--header needs --status");
-  auto parsed = validators::parse_http_response(input);
-  if (auto* e = std::get_if<std::string>(&parsed)) {
-    return fail(path + ": not a raw HTTP response: " + *e + " (use --status N for a bare body)");
+  auto parsed = wire::parse_http_response(input);
+  if (!parsed) {
+    return fail(path + ": not a raw HTTP response: " + parsed.error().to_string() +
+                " (use --status N for a bare body)");
   }
-  return std::move(std::get<validators::HttpResponse>(parsed));
+  return std::move(*parsed);
 }
 
-int check_response(const SelectedOperation& selected, const validators::HttpResponse& response,
+int check_response(const SelectedOperation& selected, const wire::HttpResponse& response,
                    bool strict) {
   const validators::ResponseChecker checker(selected.model, selected.operation);
   const auto findings = checker.check(response);

@@ -42,6 +42,7 @@
 #include "mock/mock.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
+#include "wire/http.h"
 #include "wire/sigv4.h"
 
 namespace {
@@ -140,16 +141,11 @@ constexpr std::array<std::string_view, 7> kHeaderValues = {
     "Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b",
     "20231114T221320Z"};
 
-bool is_token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // A header name as HTTP allows (a token); fuzzer bytes outside the set become '-'.
 std::string header_name(std::string name) {
   if (name.empty()) name = "x";
   for (char& c : name) {
-    if (!is_token_char(c)) c = '-';
+    if (!wire::is_token_char(c)) c = '-';
   }
   return name;
 }
@@ -189,16 +185,15 @@ mock::MockResponse send(const mock::MockHandler& handler, mock::MockRequest req,
   // The response as bytes on the wire, read back by the checker's own parser.
   std::string raw = "HTTP/1.1 " + std::to_string(resp.status) + " Status\r\n";
   for (const auto& [name, value] : resp.headers) {
-    LPE_FUZZ_CHECK(!name.empty() && std::all_of(name.begin(), name.end(), is_token_char) &&
+    LPE_FUZZ_CHECK(wire::is_token(name) &&
                        value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos,
                    "malformed header in " + context);
     raw += name + ": " + value + "\r\n";
   }
   raw += "\r\n" + resp.body;
-  auto parsed = validators::parse_http_response(raw);
-  LPE_FUZZ_CHECK(std::holds_alternative<validators::HttpResponse>(parsed),
-                 std::get<std::string>(parsed) + "\n" + context);
-  const auto findings = f.checker->check(std::get<validators::HttpResponse>(parsed));
+  const auto parsed = wire::parse_http_response(raw);
+  LPE_FUZZ_CHECK(parsed.ok(), parsed.error().to_string() + "\n" + context);
+  const auto findings = f.checker->check(*parsed);
   if (validators::has_failure(findings)) {
     std::string list;
     for (const auto& finding : findings)

@@ -111,7 +111,7 @@ std::string field_value(std::string_view bytes) {
   return out;
 }
 
-std::string describe(const wire::HttpRequestView& req) {
+std::string describe(const wire::HttpRequest& req) {
   std::string out = "method: " + escape(req.method) + "\ntarget: " + escape(req.target) + "\n";
   for (const auto& [name, value] : req.headers) out += escape(name) + ": " + escape(value) + "\n";
   return out + "body: " + escape(req.body);
@@ -211,7 +211,7 @@ void arbitrary_bytes(FuzzInput& in) {
   const std::string_view query = in.string(256);
   check_canonical_pieces(path, query, in.string(64));
 
-  wire::HttpRequestView req;
+  wire::HttpRequest req;
   req.method = in.string(16);
   req.target = std::string(path) + (query.empty() ? "" : "?") + std::string(query);
   const size_t header_count = in.integer(0, 8);
@@ -242,7 +242,7 @@ void arbitrary_bytes(FuzzInput& in) {
 
 // Part B: verify(sign(request)) for requests HTTP allows.
 void sign_and_verify(FuzzInput& in) {
-  wire::HttpRequestView req;
+  wire::HttpRequest req;
   req.method = from_alphabet(in.string(10), kTokenChars, 1);
   req.target = "/" + from_alphabet(in.string(128),
                                    "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKL"
@@ -283,7 +283,7 @@ void sign_and_verify(FuzzInput& in) {
   LPE_FUZZ_CHECK(ok.ok && ok.access_key_id == creds.access_key_id,
                  ok.error_type + ": " + ok.message + "\n" + describe(req));
 
-  const auto expect_invalid = [&](const wire::HttpRequestView& r, Clock::time_point now,
+  const auto expect_invalid = [&](const wire::HttpRequest& r, Clock::time_point now,
                                   const char* what) {
     const wire::VerifyResult v = wire::verify_request(r, store, region, service, now);
     LPE_FUZZ_CHECK(!v.ok && v.error_type == wire::kInvalidSignatureException,
@@ -291,7 +291,7 @@ void sign_and_verify(FuzzInput& in) {
                        (v.ok ? "accepted" : v.error_type + ": " + v.message) + "\n" + describe(r));
   };
   // One negative case per input (each verification derives a signing key: keep inputs fast).
-  wire::HttpRequestView changed = req;
+  wire::HttpRequest changed = req;
   switch (in.integer(0, 3)) {
     case 0:
       expect_invalid(req, signed_at + kWindow + std::chrono::seconds(1), "after the time window");

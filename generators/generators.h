@@ -111,7 +111,7 @@ class RequestGenerators {
 
 // A response with the finding rules a correct checker must report for it.
 struct LabelledResponse {
-  validators::HttpResponse response;
+  wire::HttpResponse response;
   std::vector<spec::Rule> expected_rules;  // e.g. {R9.required}; empty for a correct response
   std::string description;
 };
@@ -124,9 +124,9 @@ class ResponseGenerators {
 
   // Correct success responses: items consistent with the model (enum values, RFC 3339 times,
   // constrained strings), an optional token, the headers R8/R9 ask for.
-  rc::Gen<validators::HttpResponse> valid_success() const;
+  rc::Gen<wire::HttpResponse> valid_success() const;
   // Correct error responses for the declared and protocol errors.
-  rc::Gen<validators::HttpResponse> valid_error() const;
+  rc::Gen<wire::HttpResponse> valid_error() const;
   // Broken responses, each labelled with the rule(s) it breaks (missing required member, wrong
   // type, bad timestamp, token outside its pattern, error without a type, wrong status, ...).
   rc::Gen<LabelledResponse> broken_response() const;
@@ -145,7 +145,8 @@ void showValue(const LabelledResponse& response, std::ostream& os);
 
 }  // namespace lpe::generators
 
-namespace lpe::validators {
-// A response as it would be written on the wire, for RapidCheck counterexamples.
+namespace lpe::wire {
+// A response as it would be written on the wire, for RapidCheck counterexamples (in wire's
+// namespace, where argument-dependent lookup finds it).
 void showValue(const HttpResponse& response, std::ostream& os);
-}  // namespace lpe::validators
+}  // namespace lpe::wire

@@ -51,7 +51,7 @@ using internal::ErrorInfo;
 using internal::Flavor;
 using internal::RawJson;
 using internal::ResponseState;
-using validators::HttpResponse;
+using wire::HttpResponse;
 
 const ResponseState& state_of(const std::shared_ptr<const void>& state) {
   return internal::state_as<ResponseState>(state);
@@ -137,12 +137,12 @@ void showValue(const LabelledResponse& response, std::ostream& os) {
   os << response.description << "\nexpected rules:";
   for (const auto& rule : response.expected_rules) os << " " << rule;
   os << "\n";
-  validators::showValue(response.response, os);
+  wire::showValue(response.response, os);
 }
 
 }  // namespace lpe::generators
 
-namespace lpe::validators {
+namespace lpe::wire {
 
 void showValue(const HttpResponse& response, std::ostream& os) {
   os << "HTTP/1.1 " << response.status << "\n";
@@ -150,4 +150,4 @@ void showValue(const HttpResponse& response, std::ostream& os) {
   os << "\n" << generators::internal::printable(response.body) << "\n";
 }
 
-}  // namespace lpe::validators
+}  // namespace lpe::wire

@@ -4,15 +4,12 @@
 #include <exception>
 
 #include "mock/internal/operation_parts.h"
-#include "mock/internal/text.h"
 #include "mock/mock.h"
 
 namespace lpe::mock {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using internal::iequals;
-using internal::printable;
 
 constexpr std::string_view kValidationException = "ValidationException";
 constexpr std::string_view kInternalServerException = "InternalServerException";
@@ -25,14 +22,6 @@ constexpr std::string_view kContentType = "Content-Type";
 constexpr std::string_view kJsonMediaType = "application/json";
 constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
 constexpr std::string_view kAuthorization = "Authorization";
-
-std::optional<std::string_view> find_header(const wire::HeaderList& headers,
-                                            std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return std::string_view(v);
-  }
-  return std::nullopt;
-}
 
 // SplitMix64: the deterministic sequence behind request ids and faults.
 uint64_t mix(uint64_t x) {
@@ -57,10 +46,6 @@ std::string binding_names(const spec::OperationView& operation) {
 }
 
 }  // namespace
-
-std::optional<std::string_view> MockResponse::header(std::string_view name) const {
-  return find_header(headers, name);
-}
 
 std::variant<std::shared_ptr<const MockHandler>, std::string> MockHandler::create(
     std::shared_ptr<const spec::Model> model, spec::OperationView operation, MockOptions options) {
@@ -167,6 +152,7 @@ void MockHandler::finish_success(MockResponse& response, std::string body) const
 MockResponse MockHandler::handle(const MockRequest& request,
                                  std::chrono::system_clock::time_point now) const noexcept {
   MockResponse response;
+  response.status = 200;  // wire::HttpResponse starts at 0; every stage that answers sets its own
   try {
     response.request_id = next_request_id();
     return handle_operation(request, now, response);
@@ -219,14 +205,14 @@ std::optional<MockResponse> MockHandler::route(const MockRequest& request,
   const std::string_view path = target.substr(0, target.find('?'));
   if (path != path_) {
     return error(response, kUnknownOperationException,
-                 "No operation is bound to " + printable(path) + "; the endpoint serves " +
-                     method_ + " " + path_);
+                 "No operation is bound to " + wire::printable_ascii(path, kMaxQuotedBytes) +
+                     "; the endpoint serves " + method_ + " " + path_);
   }
   if (request.method != method_) {
     response.headers.emplace_back("Allow", method_);
-    return error(
-        response, kMethodNotAllowedException,
-        "Method " + printable(request.method) + " is not allowed on " + path_ + "; use " + method_);
+    return error(response, kMethodNotAllowedException,
+                 "Method " + wire::printable_ascii(request.method, kMaxQuotedBytes) +
+                     " is not allowed on " + path_ + "; use " + method_);
   }
   return std::nullopt;
 }
@@ -246,14 +232,14 @@ std::optional<MockResponse> MockHandler::authenticate(const MockRequest& request
                                                       std::chrono::system_clock::time_point now,
                                                       MockResponse& response) const {
   if (options_.auth == AuthMode::kSigV4) {
-    const bool unsigned_request = !find_header(request.headers, kAuthorization).has_value();
+    const bool unsigned_request = !request.header(kAuthorization).has_value();
     if (!(unsigned_request && hooks_ != nullptr && hooks_->serves_unsigned_requests())) {
       const auto verdict = wire::verify_request(request, options_.credentials, options_.region,
                                                 service_name_, now, options_.clock_skew);
       response.access_key_id = verdict.access_key_id;
       if (!verdict.ok) return error(response, verdict.error_type, verdict.message);
     }
-  } else if (const auto auth = find_header(request.headers, kAuthorization)) {
+  } else if (const auto auth = request.header(kAuthorization)) {
     const auto parsed = wire::parse_authorization(*auth);
     if (parsed.parsed) response.access_key_id = parsed.parsed->access_key_id;
   }
@@ -288,10 +274,11 @@ std::optional<MockResponse> MockHandler::check_media_type(const MockRequest& req
                                                           MockResponse& response) const {
   if (request.body.empty()) return std::nullopt;
   if (hooks_ != nullptr && !hooks_->checks_media_type()) return std::nullopt;
-  const auto content_type = find_header(request.headers, kContentType);
-  if (content_type && validators::is_json_media_type(*content_type)) return std::nullopt;
+  const auto content_type = request.header(kContentType);
+  if (content_type && wire::is_json_media_type(*content_type)) return std::nullopt;
   return error(response, kUnsupportedMediaTypeException,
-               content_type ? "Unsupported Content-Type '" + printable(*content_type) +
+               content_type ? "Unsupported Content-Type '" +
+                                  wire::printable_ascii(*content_type, kMaxQuotedBytes) +
                                   "': a request body must be application/json"
                             : std::string("The request has a body but no Content-Type: a "
                                           "request body must be application/json"));

@@ -40,7 +40,7 @@ class MockHooks {
   // Validation (R5): after a request passed, a ValidationException message to refuse it with
   // anyway, or nothing.
   virtual std::optional<std::string> refuse_valid_request(
-      const wire::HttpRequestView& request) const = 0;
+      const wire::HttpRequest& request) const = 0;
 
   // List (R11): true answers a request for a list the dataset lacks with 404
   // ResourceNotFoundException instead of an empty page.

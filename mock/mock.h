@@ -159,6 +159,10 @@ struct FaultOptions {
 inline constexpr size_t kDefaultMaxBodyBytes = size_t{1} << 20;
 // Default pagination token lifetime (24 h).
 inline constexpr std::chrono::seconds kDefaultTokenTtl{86400};
+// Request text quoted in an error message (a path, a method, a Content-Type) is cut at this many
+// bytes and made printable ASCII (wire::printable_ascii), so that no message carries control
+// bytes or invalid UTF-8 into a response or a log.
+inline constexpr size_t kMaxQuotedBytes = 200;
 
 // Everything that decides how the endpoint answers.
 struct MockOptions {
@@ -186,13 +190,11 @@ struct MockOptions {
 
 // One HTTP request: method, target as on the wire (path and optional `?query`), headers in wire
 // order, body.
-using MockRequest = wire::HttpRequestView;
+using MockRequest = wire::HttpRequest;
 
-// One answer, plus what the transport must do and what the access log needs.
-struct MockResponse {
-  int status = 200;
-  wire::HeaderList headers;
-  std::string body;
+// One answer (wire's HTTP response: status, headers, body, header lookup), plus what the
+// transport must do and what the access log needs.
+struct MockResponse : wire::HttpResponse {
   // Close the connection without writing anything (the `drop` fault).
   bool drop_connection = false;
   // Write the response, then close the connection (used when a request body was left unread).
@@ -205,9 +207,6 @@ struct MockResponse {
   std::string error_type;
   std::string access_key_id;
   std::string fault;
-
-  // The first header with this name (case-insensitive), if any.
-  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 // What MockServer serves: one request in, one response out. MockHandler is the implementation;

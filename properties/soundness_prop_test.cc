@@ -1,6 +1,7 @@
 // Soundness: every generated request gets exactly the verdict its labels say, from the validator
 // that the mock endpoint and `lpe validate` use (R4-R7), message included.
 #include "properties/models.h"
+#include "wire/media_type.h"
 
 namespace lpe::properties {
 namespace {
@@ -22,7 +23,7 @@ LPE_MODEL_PROP(Soundness, ValidRequestsAreAccepted) {
 
 LPE_MODEL_PROP(Soundness, UnusualValidRequestsAreAccepted) {
   const auto request = *m.requests->unusual_valid_request();
-  RC_ASSERT(validators::is_json_media_type(request.content_type));
+  RC_ASSERT(wire::is_json_media_type(request.content_type));
   expect_labelled_verdict(m, request);
 }
 

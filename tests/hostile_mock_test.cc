@@ -2,14 +2,7 @@
 // loopback against an in-process MockServer and against the `lpe mock` binary, one test per
 // attack. Each asserts what a user expects (answered with status X in the R8 form, connection
 // closed, stopped within N seconds, memory below M) and is bounded in time by its own deadlines.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,12 +11,15 @@
 #include <fstream>
 #include <future>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
-#include "tests/mock_test_support.h"
+#include "mock/mock_test_support.h"
 #include "tests/support/loopback.h"
+#include "tests/support/lpe_process.h"
+#include "tests/support/temp_files.h"
+#include "wire/http.h"
 #include "wire/sigv4.h"
+#include "wire/text.h"
 
 #ifndef LPE_BINARY
 #error "LPE_BINARY must name the lpe executable"
@@ -44,32 +40,13 @@ using std::chrono::seconds;
 // A raw loopback TCP connection: sends what a hostile client would, reads what comes back.
 using Raw = test_support::RawClient;
 
-// One response parsed from raw bytes.
-struct Response {
-  int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::optional<std::string> header(std::string_view name) const {
-    for (const auto& [n, v] : headers) {
-      if (n.size() == name.size() &&
-          std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          })) {
-        return v;
-      }
-    }
-    return std::nullopt;
-  }
-};
-
 // Every response in `raw`, in order (a trailing partial response is dropped).
-std::vector<Response> parse_responses(std::string_view raw) {
-  std::vector<Response> out;
+std::vector<wire::HttpResponse> parse_responses(std::string_view raw) {
+  std::vector<wire::HttpResponse> out;
   while (true) {
     const size_t end = raw.find("\r\n\r\n");
     if (end == std::string_view::npos || raw.substr(0, 9).substr(0, 5) != "HTTP/") return out;
-    Response r;
+    wire::HttpResponse r;
     const std::string_view head = raw.substr(0, end);
     r.status = std::atoi(std::string(head.substr(9, 3)).c_str());
     size_t pos = head.find("\r\n");
@@ -79,14 +56,12 @@ std::vector<Response> parse_responses(std::string_view raw) {
           pos + 2, next == std::string_view::npos ? std::string_view::npos : next - pos - 2);
       const size_t colon = line.find(':');
       if (colon != std::string_view::npos) {
-        std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-        r.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+        r.headers.emplace_back(line.substr(0, colon), wire::trim_left(line.substr(colon + 1), " "));
       }
       pos = next;
     }
     const size_t length =
-        std::strtoul(r.header("Content-Length").value_or("0").c_str(), nullptr, 10);
+        std::strtoul(std::string(r.header("Content-Length").value_or("0")).c_str(), nullptr, 10);
     if (raw.size() < end + 4 + length) return out;
     r.body = std::string(raw.substr(end + 4, length));
     out.push_back(std::move(r));
@@ -96,10 +71,11 @@ std::vector<Response> parse_responses(std::string_view raw) {
 
 // The R8 error form: x-amzn-ErrorType, x-amzn-RequestId, Content-Type application/json and a JSON
 // object body with a string exceptionMessage. Empty when `r` has it, else what is missing.
-std::string r8_problems(const Response& r, std::string_view error_type) {
+std::string r8_problems(const wire::HttpResponse& r, std::string_view error_type) {
   std::string out;
   if (r.header("x-amzn-ErrorType") != std::string(error_type)) {
-    out += "x-amzn-ErrorType is '" + r.header("x-amzn-ErrorType").value_or("<none>") + "'; ";
+    out += "x-amzn-ErrorType is '" + std::string(r.header("x-amzn-ErrorType").value_or("<none>")) +
+           "'; ";
   }
   if (r.header("x-amzn-RequestId").value_or("").empty()) out += "no x-amzn-RequestId; ";
   if (r.header("Content-Type") != std::string("application/json")) out += "Content-Type; ";
@@ -178,80 +154,29 @@ void expect_error_then_close(int port, const std::string& bytes, int status,
   EXPECT_EQ(text.find("EXCEPTION_WHAT"), std::string::npos);
 }
 
-// `lpe mock ARGS...` in the background, stdout on a pipe, stderr to a file.
+// `lpe mock ARGS...` in the background (tests/support/lpe_process.h): its standard error kept in
+// a temporary file, its port read from its first stdout line (-1 when it did not start).
 class Binary {
  public:
-  explicit Binary(const std::vector<std::string>& args) {
-    err_path_ = std::string("/tmp/lpe-hostile-") + std::to_string(::getpid()) + "-" +
-                std::to_string(counter_++) + ".err";
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      const int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(err, 2);
-      ::close(fds[0]);
-      std::vector<char*> argv = {const_cast<char*>(LPE_BINARY), const_cast<char*>("mock")};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(LPE_BINARY, argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    out_ = fds[0];
-    // The first stdout line is `listening http://127.0.0.1:PORT`.
-    std::string line;
-    const auto deadline = Clock::now() + seconds(20);
-    while (Clock::now() < deadline) {
-      pollfd pfd{out_, POLLIN, 0};
-      if (::poll(&pfd, 1, 50) <= 0) continue;
-      char c;
-      if (::read(out_, &c, 1) != 1) break;
-      if (c == '\n') break;
-      line.push_back(c);
-    }
-    const std::string prefix = "listening http://127.0.0.1:";
-    port_ = line.rfind(prefix, 0) == 0 ? std::atoi(line.c_str() + prefix.size()) : -1;
-  }
-  ~Binary() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-    ::unlink(err_path_.c_str());
-  }
+  explicit Binary(const std::vector<std::string>& args)
+      : process_(mock_command(args), err_.path()),
+        port_(test_support::listening_port(process_.first_line(seconds(20)))) {}
   int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  void signal(int sig) { ::kill(pid_, sig); }
+  pid_t pid() const { return process_.pid(); }
+  void signal(int sig) { process_.send_signal(sig); }
   // The exit code once it exits within `timeout`; -1 otherwise (or when killed by a signal).
-  int wait_exit(milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(milliseconds(5));
-    }
-    return -1;
-  }
-  std::string err() const {
-    std::ifstream in(err_path_);
-    std::ostringstream os;
-    os << in.rdbuf();
-    return os.str();
-  }
+  int wait_exit(milliseconds timeout) { return process_.wait_exit(timeout); }
+  std::string err() const { return err_.read(); }
 
  private:
-  static inline int counter_ = 0;
-  pid_t pid_ = -1;
-  int out_ = -1;
+  static std::vector<std::string> mock_command(std::vector<std::string> args) {
+    args.insert(args.begin(), "mock");
+    return args;
+  }
+
+  test_support::TempFile err_{"mock.err"};
+  test_support::LpeBackground process_;
   int port_ = -1;
-  bool reaped_ = false;
-  std::string err_path_;
 };
 
 // Clients that each send a request head one byte at a time, every `interval`, until stopped.
@@ -663,7 +588,7 @@ TEST(HostileMock, FarFutureAmzDateIsInvalidSignature) {
   options.auth = AuthMode::kSigV4;
   options.credentials.add("AKIDHOSTILE000000001", "hostile/secret/0123456789");
   Mock mock(options);
-  wire::HttpRequestView req;
+  wire::HttpRequest req;
   req.method = "POST";
   req.target = "/ListParticipantEvents";
   req.headers = {{"Host", "127.0.0.1:" + std::to_string(mock.port())},
@@ -686,36 +611,12 @@ TEST(HostileMock, FarFutureAmzDateIsInvalidSignature) {
 }
 
 TEST(HostileMock, DataFileWithANulByteIsAnErrorWithFileAndLine) {
-  const std::string path =
-      std::string("/tmp/lpe-hostile-nul-") + std::to_string(::getpid()) + ".json";
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << "{\"stages\": []}\n";
-    out.put('\0');
-    out << "{\"this text\": \"must not be ignored\"}\n";
-  }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    const std::string err_path = path + ".err";
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(err, 2);
-    ::execl(LPE_BINARY, LPE_BINARY, "mock", "--data", path.c_str(), "--dump-data",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  std::ifstream in(path + ".err");
-  std::ostringstream err;
-  err << in.rdbuf();
-  ::unlink(path.c_str());
-  ::unlink((path + ".err").c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 2) << err.str();
-  EXPECT_NE(err.str().find(path + ":2:1:"), std::string::npos) << err.str();
-  EXPECT_NE(err.str().find("NUL"), std::string::npos) << err.str();
+  const test_support::TempFile data("nul.json", std::string("{\"stages\": []}\n") + '\0' +
+                                                    "{\"this text\": \"must not be ignored\"}\n");
+  const auto run = test_support::run_lpe({"mock", "--data", data.path(), "--dump-data"});
+  EXPECT_EQ(run.exit_code, 2) << test_support::describe(run);
+  EXPECT_NE(run.err.find(data.path() + ":2:1:"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("NUL"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/mock_test_support.h"
+#include "mock/mock_test_support.h"
 #include "tests/support/lpe_process.h"
 #include "tests/support/temp_files.h"
 
@@ -56,7 +56,7 @@ TEST(MockCli, AccessLogToAFileMasksKeys) {
                       "--region", "eu-west-1"});
   const int port = listening_port(mock.first_line(std::chrono::seconds(10)));
   ASSERT_GT(port, 0);
-  wire::HttpRequestView req;
+  wire::HttpRequest req;
   req.method = "POST";
   req.target = "/ListParticipantEvents";
   req.headers = {{"Host", "127.0.0.1:" + std::to_string(port)},

@@ -75,13 +75,7 @@ bool has_failure(const std::vector<Diagnostic>& diagnostics, bool strict) {
   });
 }
 
-std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw) {
-  auto parsed = wire::parse_http_response(raw);
-  if (!parsed) return parsed.error().to_string();
-  return std::move(*parsed);
-}
-
-wire::ResolvedErrorType resolve_error_type(const HttpResponse& response) {
+wire::ResolvedErrorType resolve_error_type(const wire::HttpResponse& response) {
   if (const auto h = response.header("x-amzn-ErrorType");
       h && !wire::sanitize_error_type(*h).empty()) {
     return {wire::sanitize_error_type(*h), wire::ErrorTypeSource::kHeader};
@@ -144,7 +138,7 @@ ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model,
                                  spec::OperationView operation)
     : model_(std::move(model)), operation_(std::move(operation)) {}
 
-std::vector<Diagnostic> ResponseChecker::check(const HttpResponse& response) const {
+std::vector<Diagnostic> ResponseChecker::check(const wire::HttpResponse& response) const {
   std::vector<Diagnostic> out;
   const int success = operation_.operation != nullptr && operation_.operation->http
                           ? operation_.operation->http->code
@@ -182,7 +176,7 @@ std::vector<Diagnostic> ResponseChecker::check(const HttpResponse& response) con
   return out;
 }
 
-void ResponseChecker::check_success(const HttpResponse& response,
+void ResponseChecker::check_success(const wire::HttpResponse& response,
                                     std::vector<Diagnostic>& out) const {
   thread_local internal::Tape tape;
   const std::string error = read_body(response.body, tape);
@@ -213,7 +207,7 @@ void ResponseChecker::check_success(const HttpResponse& response,
   }
 }
 
-void ResponseChecker::check_error(const HttpResponse& response,
+void ResponseChecker::check_error(const wire::HttpResponse& response,
                                   std::vector<Diagnostic>& out) const {
   const auto type = resolve_error_type(response);
   thread_local internal::Tape tape;

@@ -16,13 +16,13 @@ const ResponseChecker& checker() {
   return c;
 }
 
-HttpResponse ok(std::string body) {
+wire::HttpResponse ok(std::string body) {
   return {
       200, {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r-1"}}, std::move(body)};
 }
 
-HttpResponse error(int status, std::string type, std::string body) {
-  HttpResponse r{
+wire::HttpResponse error(int status, std::string type, std::string body) {
+  wire::HttpResponse r{
       status, {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r-1"}}, std::move(body)};
   if (!type.empty()) r.headers.emplace_back("x-amzn-ErrorType", std::move(type));
   return r;
@@ -133,7 +133,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ResponseSuccess, HeadersAreShouldFindings) {
-  HttpResponse r{200, {}, R"({"events":[]})"};
+  wire::HttpResponse r{200, {}, R"({"events":[]})"};
   EXPECT_EQ(summary(checker().check(r)), (Summary{"R8.request_id@header:x-amzn-RequestId:should",
                                                   "R9.content_type@header:Content-Type:should"}));
   r.headers = {{"content-type", "application/json; charset=utf-8"}, {"X-AMZN-REQUESTID", "x"}};
@@ -208,11 +208,12 @@ TEST(ErrorTypeResolution, HeaderThenCodeThenType) {
   EXPECT_EQ(resolve_error_type(r).source, wire::ErrorTypeSource::kNone);
 }
 
+// The one-line form `lpe validate response` prints: where, then what.
 TEST(RawHttp, TextFormCarriesTheLine) {
-  const auto parsed = parse_http_response("HTTP/1.1 200 OK\r\nA: b\r\nbad line\r\n\r\n");
-  ASSERT_TRUE(std::holds_alternative<std::string>(parsed));
-  EXPECT_EQ(std::get<std::string>(parsed).rfind("line 3: expected a header", 0), 0u)
-      << std::get<std::string>(parsed);
+  const auto parsed = wire::parse_http_response("HTTP/1.1 200 OK\r\nA: b\r\nbad line\r\n\r\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().to_string().rfind("line 3: expected a header", 0), 0u)
+      << parsed.error().to_string();
 }
 
 }  // namespace

@@ -17,7 +17,6 @@
 #include "spec/spec.h"
 #include "wire/error_type.h"
 #include "wire/http.h"
-#include "wire/media_type.h"
 
 namespace lpe::validators {
 
@@ -120,18 +119,10 @@ struct Diagnostic {
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
-// The response the checkers judge: wire's one HTTP response type (header names compare
-// case-insensitively). The name is also spelled here for callers of this library.
-using wire::HttpResponse;
-
-// wire::parse_http_response with its error as one line of text ("line 3: expected a header
-// 'Name: value', got 'x'"), for the callers that still take the text form.
-std::variant<HttpResponse, std::string> parse_http_response(std::string_view raw);
-
 // The error type of an error response, in the R8 order: `x-amzn-ErrorType`, then body `code`,
 // then body `__type`, sanitized as SDKs do. Here rather than in wire/ because reading the body
 // takes this library's bounded JSON reader.
-wire::ResolvedErrorType resolve_error_type(const HttpResponse& response);
+wire::ResolvedErrorType resolve_error_type(const wire::HttpResponse& response);
 
 // Checks responses of one operation against the model (R8 error shape, R9 success shape).
 class ResponseChecker {
@@ -139,13 +130,13 @@ class ResponseChecker {
   ResponseChecker(std::shared_ptr<const spec::Model> model, spec::OperationView operation);
 
   // Every diagnostic about `response`; empty when it is a correct response.
-  std::vector<Diagnostic> check(const HttpResponse& response) const;
+  std::vector<Diagnostic> check(const wire::HttpResponse& response) const;
 
   const spec::OperationView& operation() const { return operation_; }
 
  private:
-  void check_success(const HttpResponse& response, std::vector<Diagnostic>& out) const;
-  void check_error(const HttpResponse& response, std::vector<Diagnostic>& out) const;
+  void check_success(const wire::HttpResponse& response, std::vector<Diagnostic>& out) const;
+  void check_error(const wire::HttpResponse& response, std::vector<Diagnostic>& out) const;
 
   std::shared_ptr<const spec::Model> model_;
   spec::OperationView operation_;
@@ -165,8 +156,5 @@ std::optional<PageView> read_page(std::string_view body, std::string_view items_
 
 // True when any diagnostic has severity `must` (or `should` when `strict`).
 bool has_failure(const std::vector<Diagnostic>& diagnostics, bool strict = false);
-
-// wire::is_json_media_type, also spelled here for callers of this library.
-using wire::is_json_media_type;
 
 }  // namespace lpe::validators

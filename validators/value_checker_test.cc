@@ -139,7 +139,7 @@ TEST(Presence, EachWay) {
 
 TEST(Presence, ResponseCheckerReportsThemUnderR9) {
   const ResponseChecker checker(spec::Model::bundled(), op());
-  HttpResponse response;
+  wire::HttpResponse response;
   response.status = 200;
   response.headers = {{"Content-Type", "application/json"}, {"x-amzn-RequestId", "r"}};
   response.body =

@@ -46,10 +46,6 @@ struct HttpRequest {
   }
 };
 
-// The former name of HttpRequest (it always owned its text), kept while the mock and the SigV4
-// fuzzer still spell it so.
-using HttpRequestView = HttpRequest;
-
 // One HTTP response: status, headers in wire order, the (decoded) body.
 struct HttpResponse {
   int status = 0;

@@ -16,7 +16,7 @@ namespace {
 using spec::Rule;
 using spec::ShapeType;
 using validators::ConstraintKind;
-using validators::HttpResponse;
+using wire::HttpResponse;
 
 // Sets (or, with nullopt, removes) member `index` of a structure object, keeping model order.
 void set_member(RawJson& object, const ValuePlan& plan, size_t index,

@@ -11,7 +11,7 @@ namespace lpe::generators::internal {
 
 using spec::Rule;
 using spec::ShapeType;
-using validators::HttpResponse;
+using wire::HttpResponse;
 
 ErrorInfo error_info(const spec::Shape& shape) {
   ErrorInfo e;

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "spec/unicode.h"
+
 namespace lpe::generators::internal {
 namespace {
 
@@ -21,43 +23,6 @@ class Prng {
  private:
   uint64_t state_;
 };
-
-// Decodes one UTF-8 sequence at `i` (strict: no overlongs, no surrogates, at most U+10FFFF).
-// Returns the length, 0 when the bytes there are not valid UTF-8.
-size_t decode_one(std::string_view s, size_t i, char32_t& out) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    out = b0;
-    return 1;
-  }
-  size_t length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2;
-    cp = b0 & 0x1F;
-    min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3;
-    cp = b0 & 0x0F;
-    min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4;
-    cp = b0 & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  out = cp;
-  return length;
-}
 
 class Writer {
  public:
@@ -151,7 +116,7 @@ class Writer {
     out_ += '"';
     for (size_t i = 0; i < s.size();) {
       char32_t c = 0;
-      const size_t n = decode_one(s, i, c);
+      const size_t n = spec::decode_utf8_at(s, i, c);
       if (n == 0) {  // invalid UTF-8 stays as it is (R6 bodies)
         out_ += s[i++];
         continue;
@@ -406,7 +371,7 @@ std::string printable(std::string_view bytes) {
       continue;
     }
     char32_t c = 0;
-    const size_t n = decode_one(bytes, i, c);
+    const size_t n = spec::decode_utf8_at(bytes, i, c);
     if (n == 0) {
       hex(static_cast<unsigned char>(bytes[i++]));
     } else if (c == '\n') {

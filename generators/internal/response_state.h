@@ -66,7 +66,7 @@ TextStyle body_style();
 // What a correct error response of `shape` looks like.
 ErrorInfo error_info(const spec::Shape& shape);
 // A correct error response of one of the operation's errors.
-validators::HttpResponse draw_valid_error(const ResponseState& s);
+wire::HttpResponse draw_valid_error(const ResponseState& s);
 // An error response broken in the ways R8 names, labelled with the rules it breaks.
 LabelledResponse draw_broken_error(const ResponseState& s);
 // A success response broken in its body (R9, R10), status or headers, labelled.

@@ -11,16 +11,10 @@
 #include <optional>
 
 #include "base/result.h"
+#include "wire/text.h"
 
 namespace lpe::harness::internal {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_dns_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
@@ -67,7 +61,7 @@ bool is_loopback_host(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   if (host.empty() || host.size() > 255) return false;
-  if (lower(host) == "localhost") return true;
+  if (wire::to_lower(host) == "localhost") return true;
   const std::string text(host);
   // inet_pton takes only the strict dotted-decimal form (no "127.1", no octal, no trailing text).
   std::array<unsigned char, 16> bytes{};
@@ -182,7 +176,7 @@ Result<Endpoint> parse(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos)
     return fail("endpoint '" + shown(url) + "' must start with http:// or https://");
-  e.scheme = lower(url.substr(0, scheme_end));
+  e.scheme = wire::to_lower(url.substr(0, scheme_end));
   if (e.scheme != "http" && e.scheme != "https")
     return fail("unsupported scheme '" + shown(e.scheme) + "' in endpoint (use http or https)");
   const auto authority = split_authority(url.substr(scheme_end + 3), e.base_path);

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/harness.h"
+#include "wire/http.h"
+#include "wire/text.h"
 
 namespace lpe::harness::internal {
 namespace {
@@ -40,11 +42,6 @@ const char* type_name(const Json& j) {
   }
 }
 
-bool is_token_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // The first control character (other than TAB when `tab_ok`) in `s`, or -1.
 int control_char(std::string_view s, bool tab_ok) {
   for (unsigned char c : s) {
@@ -57,12 +54,6 @@ std::string hex_byte(int c) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned>(c) & 0xffu);
   return buf;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 Error expected(const std::string& field, const char* what, const Json& got) {
@@ -95,8 +86,7 @@ Status read_method_and_path(const Json& request, ReplayCase& c) {
   if (!method) return method.error();
   if (*method) {
     c.method = **method;
-    if (c.method.empty() || c.method.size() > 32 ||
-        !std::all_of(c.method.begin(), c.method.end(), is_token_char)) {
+    if (c.method.size() > 32 || !wire::is_token(c.method)) {
       const int bad = control_char(c.method, false);
       return fail("exchange.request.method: not an HTTP method token" +
                   (bad >= 0 ? " (control character " + hex_byte(bad) + ")" : std::string()));
@@ -131,8 +121,7 @@ Status read_headers(const Json& request, size_t max_headers, ReplayCase& c) {
     return fail("exchange.request.headers: more than " + std::to_string(max_headers));
   for (const auto& [name, value] : headers->items()) {
     const std::string field = "exchange.request.headers." + name.substr(0, 64);
-    if (name.empty() || name.size() > 256 ||
-        !std::all_of(name.begin(), name.end(), is_token_char)) {
+    if (name.size() > 256 || !wire::is_token(name)) {
       const int bad = control_char(name, false);
       return fail("exchange.request.headers: header name '" +
                   (bad >= 0 ? std::string("(with control character ") + hex_byte(bad) + ")"
@@ -143,7 +132,7 @@ Status read_headers(const Json& request, size_t max_headers, ReplayCase& c) {
     const auto& v = value.get_ref<const std::string&>();
     if (const int bad = control_char(v, true); bad >= 0)
       return fail(field + ": control character " + hex_byte(bad) + " in the value");
-    const std::string key = lower(name);
+    const std::string key = wire::to_lower(name);
     if (key == "content-length" || key == "transfer-encoding" || key == "connection" ||
         key == "expect" || key == "upgrade" || key == "te" || key == "trailer") {
       return fail(field + ": a framing header; the client sets it from the body");

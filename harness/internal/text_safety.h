@@ -1,21 +1,14 @@
-// Text that came from a peer or a file, made safe to show: escaping for terminals (a hostile
-// response must not drive the user's terminal with ESC sequences; wire/text.h) and masking of a
-// run's secret values (a server may reflect the session token in a body). Used by `lpe conform`
-// (console, reports, records) and `lpe validate` (console).
+// Text that came from a peer or a file, made safe to show: masking of a run's secret values (a
+// server may reflect the session token in a body). Used by `lpe conform` (console, reports,
+// records). Escaping for terminals, so that a hostile response cannot drive the user's terminal
+// with ESC sequences, is generic text handling: wire/text.h.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "wire/text.h"
-
 namespace lpe::harness::internal {
-
-// Escaping for terminals is generic text handling and lives in wire/text.h; the names are also
-// spelled here for the console code that includes this header.
-using wire::escape_for_terminal;
-using wire::escape_json_for_terminal;
 
 // Replaces every occurrence of registered secret values by "***" (and their JSON-escaped forms).
 // Values shorter than kMinSecretLength are not masked in free text (they would mask ordinary

@@ -6,35 +6,38 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wire/text.h"
+
 namespace lpe::harness::internal {
 namespace {
 
 TEST(EscapeForTerminal, ControlsAndInvalidUtf8AreEscaped) {
-  EXPECT_EQ(escape_for_terminal("plain text"), "plain text");
-  EXPECT_EQ(escape_for_terminal("\x1b[2J\x1b]0;owned\x07"), "\\x1b[2J\\x1b]0;owned\\x07");
-  EXPECT_EQ(escape_for_terminal("a\rb\x7f"
-                                "c"),
+  EXPECT_EQ(wire::escape_for_terminal("plain text"), "plain text");
+  EXPECT_EQ(wire::escape_for_terminal("\x1b[2J\x1b]0;owned\x07"), "\\x1b[2J\\x1b]0;owned\\x07");
+  EXPECT_EQ(wire::escape_for_terminal("a\rb\x7f"
+                                      "c"),
             "a\\x0db\\x7fc");
-  EXPECT_EQ(escape_for_terminal(std::string("nul\0byte", 8)), "nul\\x00byte");
+  EXPECT_EQ(wire::escape_for_terminal(std::string("nul\0byte", 8)), "nul\\x00byte");
   // C1 controls encoded in UTF-8 (U+009B is a one-byte CSI for some terminals).
-  EXPECT_EQ(escape_for_terminal("\xc2\x9b"
-                                "31m"),
+  EXPECT_EQ(wire::escape_for_terminal("\xc2\x9b"
+                                      "31m"),
             "\\u{9b}31m");
   // Raw C1 bytes and other invalid UTF-8.
-  EXPECT_EQ(escape_for_terminal("\x9b"
-                                "31m"),
+  EXPECT_EQ(wire::escape_for_terminal("\x9b"
+                                      "31m"),
             "\\x9b31m");
-  EXPECT_EQ(escape_for_terminal("\xff\xfe"), "\\xff\\xfe");
-  EXPECT_EQ(escape_for_terminal("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
-  EXPECT_EQ(escape_for_terminal("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
-  EXPECT_EQ(escape_for_terminal("\xe2\x82"), "\\xe2\\x82");           // cut short
+  EXPECT_EQ(wire::escape_for_terminal("\xff\xfe"), "\\xff\\xfe");
+  EXPECT_EQ(wire::escape_for_terminal("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
+  EXPECT_EQ(wire::escape_for_terminal("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+  EXPECT_EQ(wire::escape_for_terminal("\xe2\x82"), "\\xe2\\x82");           // cut short
   // Valid UTF-8 stays as it is.
-  EXPECT_EQ(escape_for_terminal("caf\xc3\xa9 \xf0\x9f\x8e\xa5"), "caf\xc3\xa9 \xf0\x9f\x8e\xa5");
+  EXPECT_EQ(wire::escape_for_terminal("caf\xc3\xa9 \xf0\x9f\x8e\xa5"),
+            "caf\xc3\xa9 \xf0\x9f\x8e\xa5");
 }
 
 TEST(EscapeForTerminal, NewlinesKeptOnlyWhenAsked) {
-  EXPECT_EQ(escape_for_terminal("a\nb\tc"), "a\nb\tc");
-  EXPECT_EQ(escape_for_terminal("a\nb\tc", false), "a\\x0ab\\x09c");
+  EXPECT_EQ(wire::escape_for_terminal("a\nb\tc"), "a\nb\tc");
+  EXPECT_EQ(wire::escape_for_terminal("a\nb\tc", false), "a\\x0ab\\x09c");
 }
 
 TEST(EscapeJsonForTerminal, SameValueNoTerminalControls) {
@@ -42,7 +45,7 @@ TEST(EscapeJsonForTerminal, SameValueNoTerminalControls) {
                                  "x\xc2\x9b"
                                  "y\x7fz\x1b"}};
   const std::string dumped = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const std::string safe = escape_json_for_terminal(dumped);
+  const std::string safe = wire::escape_json_for_terminal(dumped);
   EXPECT_EQ(safe.find('\x1b'), std::string::npos);
   EXPECT_EQ(safe.find('\x7f'), std::string::npos);
   EXPECT_EQ(safe.find("\xc2\x9b"), std::string::npos);

@@ -4,7 +4,8 @@
 #include <cstring>
 #include <optional>
 
-#include "mock/internal/text.h"
+#include "wire/http.h"
+#include "wire/text.h"
 
 namespace lpe::mock::internal {
 namespace {
@@ -20,21 +21,6 @@ constexpr size_t kMaxLeadingBlankLines = 4;
 constexpr size_t kMaxBodyReserve = size_t{64} << 10;
 constexpr size_t kMaxChunkSizeDigits = 16;
 
-// RFC 9110 tchar.
-bool is_tchar(unsigned char c) {
-  if (c >= '0' && c <= '9') return true;
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != 0;
-}
-
-bool is_token(std::string_view text) {
-  if (text.empty()) return false;
-  for (const char c : text) {
-    if (!is_tchar(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 // Field values: HTAB, visible ASCII, SP and obs-text; no other control byte (NUL, CR, LF, DEL).
 bool is_field_value(std::string_view text) {
   for (const char c : text) {
@@ -42,24 +28,6 @@ bool is_field_value(std::string_view text) {
     if ((u < 0x20 && u != '\t') || u == 0x7f) return false;
   }
   return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// Calls `each` with every comma-separated, trimmed, non-empty element of a list header.
-template <typename F>
-void for_each_element(std::string_view list, F&& each) {
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    const std::string_view element = trim(list.substr(0, comma));
-    if (!element.empty()) each(element);
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
 }
 
 int hex_value(char c) {
@@ -175,7 +143,9 @@ RequestFramer::Step RequestFramer::parse_request_line(std::string_view line, Fra
   const std::string_view method = line.substr(0, first);
   const std::string_view target = line.substr(first + 1, second - first - 1);
   const std::string_view version = line.substr(second + 1);
-  if (!is_token(method)) return fail(error, 400, kBadRequest, "The request method is not a token");
+  if (!wire::is_token(method)) {
+    return fail(error, 400, kBadRequest, "The request method is not a token");
+  }
   if (target.empty()) return fail(error, 400, kBadRequest, "The request target is empty");
   for (const char c : target) {
     const auto u = static_cast<unsigned char>(c);
@@ -213,17 +183,17 @@ RequestFramer::Step RequestFramer::parse_header_line(std::string_view line, Fram
     return fail(error, 400, kBadRequest, "A header line has no colon");
   }
   const std::string_view name = line.substr(0, colon);
-  if (!is_token(name)) {
+  if (!wire::is_token(name)) {
     return fail(error, 400, kBadRequest,
                 "A header name is not a token (whitespace before the colon is refused)");
   }
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = wire::trim(line.substr(colon + 1));
   if (!is_field_value(value)) {
     return fail(error, 400, kBadRequest, "A header value holds a control byte");
   }
   if (trailer) return Step::kNeedMore;  // trailer fields are checked, then dropped
 
-  if (iequals(name, "Content-Length")) {
+  if (wire::iequals(name, "Content-Length")) {
     if (has_content_length_) {
       return fail(error, 400, kBadRequest, "The request has more than one Content-Length");
     }
@@ -239,24 +209,25 @@ RequestFramer::Step RequestFramer::parse_header_line(std::string_view line, Fram
       n = n * 10 + static_cast<uint64_t>(c - '0');
     }
     content_length_ = n;
-  } else if (iequals(name, "Transfer-Encoding")) {
+  } else if (wire::iequals(name, "Transfer-Encoding")) {
     if (chunked_) {
       return fail(error, 400, kBadRequest, "The request has more than one Transfer-Encoding");
     }
-    if (!iequals(value, "chunked")) {
+    if (!wire::iequals(value, "chunked")) {
       return fail(error, 501, kNotImplemented,
                   "Transfer-Encoding must be exactly 'chunked' (no other coding is served)");
     }
     chunked_ = true;
-  } else if (iequals(name, "Host")) {
+  } else if (wire::iequals(name, "Host")) {
     ++host_count_;
-  } else if (iequals(name, "Connection")) {
-    for_each_element(value, [this](std::string_view option) {
-      if (iequals(option, "close")) connection_close_ = true;
-      if (iequals(option, "keep-alive")) connection_keep_alive_ = true;
-    });
-  } else if (iequals(name, "Expect")) {
-    if (iequals(value, "100-continue")) expect_continue_ = true;
+  } else if (wire::iequals(name, "Connection")) {
+    for (const std::string_view element : wire::split(value, ',')) {
+      const std::string_view option = wire::trim(element);
+      if (wire::iequals(option, "close")) connection_close_ = true;
+      if (wire::iequals(option, "keep-alive")) connection_keep_alive_ = true;
+    }
+  } else if (wire::iequals(name, "Expect")) {
+    if (wire::iequals(value, "100-continue")) expect_continue_ = true;
   }
   current_.headers.emplace_back(std::string(name), std::string(value));
   return Step::kNeedMore;
@@ -416,8 +387,7 @@ std::optional<RequestFramer::Step> RequestFramer::read_chunk_size(FramingError& 
     }
   }
   if (digits == 0) return fail(error, 400, kBadRequest, "A chunk size is not hexadecimal");
-  std::string_view rest = line.substr(digits);
-  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  const std::string_view rest = wire::trim_left(line.substr(digits));
   if (!rest.empty() && (rest.front() != ';' || !is_field_value(rest))) {
     return fail(error, 400, kBadRequest, "A chunk size is followed by something else");
   }

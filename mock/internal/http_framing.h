@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "wire/http.h"
+
 namespace lpe::mock::internal {
 
 // Bounds on what one request may hold.
@@ -35,9 +37,9 @@ struct FramingLimits {
 struct FramedRequest {
   std::string method;
   std::string target;
-  int minor_version = 1;                                     // HTTP/1.<minor>
-  std::vector<std::pair<std::string, std::string>> headers;  // wire order, values trimmed
-  std::string body;                                          // decoded (chunked framing removed)
+  int minor_version = 1;     // HTTP/1.<minor>
+  wire::HeaderList headers;  // wire order, values trimmed
+  std::string body;          // decoded (chunked framing removed)
   // The request declared a body that was not read (the body policy said so): answer, then close.
   bool body_unread = false;
   // The connection persists after this request (HTTP/1.1 without `Connection: close`, or

@@ -1,6 +1,6 @@
 #include "mock/internal/response_writer.h"
 
-#include "mock/internal/text.h"
+#include "wire/text.h"
 
 namespace lpe::mock::internal {
 namespace {
@@ -57,8 +57,8 @@ void serialize_response(const MockResponse& answer, bool close, bool head_only,
   out += "\r\n";
   for (const auto& [name, value] : answer.headers) {
     // Framing is the transport's: never taken from the handler.
-    if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
-        iequals(name, "Connection")) {
+    if (wire::iequals(name, "Content-Length") || wire::iequals(name, "Transfer-Encoding") ||
+        wire::iequals(name, "Connection")) {
       continue;
     }
     out += name;

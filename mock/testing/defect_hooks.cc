@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "mock/internal/operation_parts.h"
-#include "mock/internal/text.h"
 
 namespace lpe::mock::testing {
 namespace {
@@ -70,16 +69,15 @@ class DefectHooks final : public MockHooks {
   }
 
   // kRejectsUnknownMembers: the first member the model does not know is refused.
-  std::optional<std::string> refuse_valid_request(
-      const wire::HttpRequestView& request) const override {
+  std::optional<std::string> refuse_valid_request(const wire::HttpRequest& request) const override {
     if (!has(Defect::kRejectsUnknownMembers)) return std::nullopt;
     const Json body =
         Json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
     if (!body.is_object()) return std::nullopt;
     for (auto it = body.begin(); it != body.end(); ++it) {
       if (operation_.input->member(it.key()) == nullptr) {
-        return "1 validation error detected: Unknown member '" + internal::printable(it.key()) +
-               "'";
+        return "1 validation error detected: Unknown member '" +
+               wire::printable_ascii(it.key(), kMaxQuotedBytes) + "'";
       }
     }
     return std::nullopt;

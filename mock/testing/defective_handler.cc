@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "mock/internal/operation_parts.h"
-#include "mock/internal/text.h"
 #include "mock/testing/defect_hooks.h"
 #include "mock/testing/defects.h"
 
@@ -12,7 +11,6 @@ namespace lpe::mock::testing {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using internal::iequals;
 
 constexpr std::string_view kContentType = "Content-Type";
 constexpr std::string_view kErrorTypeHeader = "x-amzn-ErrorType";
@@ -20,10 +18,6 @@ constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
 constexpr std::string_view kSerializationException = "SerializationException";
 constexpr std::string_view kInternalServerException = "InternalServerException";
 constexpr std::string_view kExceptionSuffix = "Exception";
-
-void remove_header(wire::HeaderList& headers, std::string_view name) {
-  std::erase_if(headers, [&](const auto& h) { return iequals(h.first, name); });
-}
 
 // "ValidationException" -> "ValidationError"; other names unchanged.
 std::string with_error_suffix(std::string name) {
@@ -131,7 +125,7 @@ void DefectiveHandler::rewrite(const MockRequest* request, MockResponse& respons
   } else if (request != nullptr) {
     rewrite_success(*request, response);
   }
-  if (has(Defect::kNoRequestId)) remove_header(response.headers, kRequestIdHeader);
+  if (has(Defect::kNoRequestId)) wire::remove_headers(response.headers, kRequestIdHeader);
 }
 
 void DefectiveHandler::rewrite_error(MockResponse& response) const {
@@ -151,10 +145,10 @@ void DefectiveHandler::rewrite_error(MockResponse& response) const {
   if (has(Defect::kWrongErrorTypeName)) {
     response.error_type = with_error_suffix(response.error_type);
     for (auto& [name, value] : response.headers) {
-      if (iequals(name, kErrorTypeHeader)) value = with_error_suffix(value);
+      if (wire::iequals(name, kErrorTypeHeader)) value = with_error_suffix(value);
     }
   }
-  if (has(Defect::kNoErrorTypeHeader)) remove_header(response.headers, kErrorTypeHeader);
+  if (has(Defect::kNoErrorTypeHeader)) wire::remove_headers(response.headers, kErrorTypeHeader);
   if (has(Defect::kErrorBodyNotJson)) {
     const Json body = Json::parse(response.body, nullptr, false);
     const std::string message =
@@ -166,7 +160,7 @@ void DefectiveHandler::rewrite_error(MockResponse& response) const {
 void DefectiveHandler::rewrite_success(const MockRequest& request, MockResponse& response) const {
   if (has(Defect::kWrongSuccessContentType)) {
     for (auto& [name, value] : response.headers) {
-      if (iequals(name, kContentType)) value = "text/plain";
+      if (wire::iequals(name, kContentType)) value = "text/plain";
     }
   }
   if (!has(Defect::kTokenOutsidePattern) && !has(Defect::kRepeatsLastToken) &&

@@ -189,7 +189,15 @@ class LpeBackground {
   // Sends `signal` and returns the exit code (-1 when it did not exit within `timeout` or ended
   // by a signal).
   int stop(int signal, std::chrono::milliseconds timeout) {
-    ::kill(pid_, signal);
+    send_signal(signal);
+    return wait_exit(timeout);
+  }
+
+  void send_signal(int signal) { ::kill(pid_, signal); }
+
+  // The exit code once the process exits within `timeout`; -1 when it does not (or ended by a
+  // signal).
+  int wait_exit(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     while (Clock::now() < deadline) {
       int status = 0;

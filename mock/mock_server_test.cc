@@ -13,7 +13,7 @@
 #include <regex>
 #include <thread>
 
-#include "tests/mock_test_support.h"
+#include "mock/mock_test_support.h"
 #include "tests/support/loopback.h"
 
 namespace lpe::mock {
@@ -48,17 +48,17 @@ class Running {
 // A raw TCP connection for what an HTTP client library would hide.
 using RawConnection = test_support::RawClient;
 
-validators::HttpResponse parse(const std::string& raw) {
-  auto parsed = validators::parse_http_response(raw);
-  if (auto* e = std::get_if<std::string>(&parsed)) {
-    ADD_FAILURE() << *e << "\n" << raw.substr(0, 300);
+wire::HttpResponse parse(const std::string& raw) {
+  auto parsed = wire::parse_http_response(raw);
+  if (!parsed) {
+    ADD_FAILURE() << parsed.error().to_string() << "\n" << raw.substr(0, 300);
     return {};
   }
-  return std::get<validators::HttpResponse>(parsed);
+  return std::move(*parsed);
 }
 
-validators::HttpResponse from(const httplib::Result& result) {
-  validators::HttpResponse out;
+wire::HttpResponse from(const httplib::Result& result) {
+  wire::HttpResponse out;
   if (!result) {
     ADD_FAILURE() << "request failed: " << httplib::to_string(result.error());
     return out;
@@ -69,7 +69,7 @@ validators::HttpResponse from(const httplib::Result& result) {
   return out;
 }
 
-std::string error_type(const validators::HttpResponse& r) {
+std::string error_type(const wire::HttpResponse& r) {
   const auto h = r.header("x-amzn-ErrorType");
   return h ? std::string(*h) : std::string();
 }
@@ -145,7 +145,7 @@ TEST(MockServer, EveryKindOfResponsePassesTheResponseChecker) {
   options.max_body_bytes = 2048;
   Running mock(options);
   auto c = testing::client_for(mock.port());
-  std::vector<validators::HttpResponse> responses;
+  std::vector<wire::HttpResponse> responses;
   for (const auto& scope : testing::default_dataset()->scopes()) {
     responses.push_back(
         from(post(*c, body_for(scope.values[0], scope.values[1], scope.values[2]))));
@@ -382,7 +382,7 @@ TEST(MockServer, SigV4OverHttpAndAMaskedAccessLog) {
   Running mock(options, server_options);
   auto c = testing::client_for(mock.port());
   const auto signed_post = [&](const wire::Credentials& creds, const Json& body) {
-    wire::HttpRequestView req;
+    wire::HttpRequest req;
     req.method = "POST";
     req.target = "/ListParticipantEvents";
     req.headers = {{"Host", "127.0.0.1:" + std::to_string(mock.port())},

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "mock/testing/defects.h"
-#include "tests/mock_test_support.h"
+#include "mock/mock_test_support.h"
 
 namespace lpe::mock {
 namespace {
@@ -66,7 +66,7 @@ TEST(MockHandler, SuccessIsR9WithDefaultPageAndToken) {
   const std::vector<std::string> scope = {kStage, kSession, "p-51-events"};
   const auto* items = testing::default_dataset()->items(scope);
   for (size_t i = 0; i < 50; ++i) EXPECT_EQ(b.at("events")[i], (*items)[i]);
-  EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+  EXPECT_EQ(testing::must_findings(r), "");
   // The members come in the model's order, items member first.
   EXPECT_EQ(r.body.rfind("{\"events\":[{\"name\":", 0), 0u);
 }
@@ -79,7 +79,7 @@ TEST(MockHandler, ServedPagesCarryTheNewEventMembers) {
   const std::vector<std::string> scope = {kStage, kSession, "p-shared"};
   const auto r = handler->handle(post(body_for(scope[0], scope[1], scope[2])), fixed_now());
   ASSERT_EQ(r.status, 200);
-  EXPECT_TRUE(testing::checker().check(testing::as_http(r)).empty()) << r.body;
+  EXPECT_TRUE(testing::checker().check(r).empty()) << r.body;
   const Json events = body_json(r).at("events");
   const auto* items = testing::default_dataset()->items(scope);
   ASSERT_EQ(events.size(), items->size());
@@ -117,7 +117,7 @@ TEST(MockHandler, EveryPageOfTheDefaultDatasetHasNoFindingAtAll) {
       const auto r = handler->handle(
           post(body_for(scope.values[0], scope.values[1], scope.values[2], 100, token)),
           fixed_now());
-      const auto findings = testing::checker().check(testing::as_http(r));
+      const auto findings = testing::checker().check(r);
       ASSERT_TRUE(findings.empty()) << scope.values[2] << ": " << findings.front().rule << " "
                                     << findings.front().path << " " << findings.front().message;
       const Json b = body_json(r);
@@ -163,7 +163,7 @@ TEST(MockHandler, UnknownScopeIsEmptyListR11) {
     const auto r = handler->handle(post(b), fixed_now());
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, R"({"events":[]})");
-    EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_EQ(testing::must_findings(r), "");
   }
 }
 
@@ -178,7 +178,7 @@ TEST(MockHandler, SerializationErrorsR6) {
     EXPECT_EQ(error_type(r), "SerializationException") << body;
     EXPECT_EQ(r.header("Content-Type"), "application/json");
     EXPECT_FALSE(message(r).empty());
-    EXPECT_EQ(testing::must_findings(testing::as_http(r)), "") << body;
+    EXPECT_EQ(testing::must_findings(r), "") << body;
   }
 }
 
@@ -258,7 +258,7 @@ TEST(MockHandler, RoutingAndMediaTypeR12) {
   auto r = handler->handle(other, fixed_now());
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(error_type(r), "UnknownOperationException");
-  EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+  EXPECT_EQ(testing::must_findings(r), "");
 
   MockRequest get = post(std::string());
   get.method = "GET";
@@ -266,7 +266,7 @@ TEST(MockHandler, RoutingAndMediaTypeR12) {
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(error_type(r), "MethodNotAllowedException");
   EXPECT_EQ(r.header("Allow"), "POST");
-  EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+  EXPECT_EQ(testing::must_findings(r), "");
 
   MockRequest query = post(body_for(kStage, kSession, "p-1-event"));
   query.target = "/ListParticipantEvents?x=1";
@@ -278,7 +278,7 @@ TEST(MockHandler, RoutingAndMediaTypeR12) {
     r = handler->handle(post(body, type), fixed_now());
     EXPECT_EQ(r.status, 415) << type;
     EXPECT_EQ(error_type(r), "UnsupportedMediaTypeException");
-    EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_EQ(testing::must_findings(r), "");
   }
   for (const char* type :
        {"application/json", "application/json; charset=utf-8", "Application/JSON"}) {
@@ -296,7 +296,7 @@ TEST(MockHandler, BodyLimitWithoutServer) {
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(error_type(r), "RequestEntityTooLargeException");
   EXPECT_TRUE(r.close_connection);
-  EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+  EXPECT_EQ(testing::must_findings(r), "");
   EXPECT_EQ(handler->handle(post(std::string(100, ' ')), fixed_now()).status, 400);
 }
 
@@ -332,7 +332,7 @@ TEST(MockHandler, TokensR10) {
     EXPECT_EQ(r.status, 400) << body.dump();
     EXPECT_EQ(error_type(r), "ValidationException");
     EXPECT_EQ(message(r), expected);
-    EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_EQ(testing::must_findings(r), "");
   };
   // Cross-bound: same token, another participant / session / stage.
   refused(body_for(kStage, s2, "p-100-events", 40, token), fixed_now(),
@@ -428,7 +428,7 @@ TEST_F(MockHandlerSigV4, FailuresHaveTheR13Types) {
     const auto r = handler_->handle(request, now);
     EXPECT_EQ(r.status, 403) << type << " " << r.body;
     EXPECT_EQ(error_type(r), type) << r.body;
-    EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_EQ(testing::must_findings(r), "");
   };
   expect(post(body_for(kStage, kSession, "p-1-event")), "MissingAuthenticationTokenException");
   MockRequest malformed = post(body_for(kStage, kSession, "p-1-event"));
@@ -491,7 +491,7 @@ TEST(MockHandler, InjectedFaultsAreWellFormed) {
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(error_type(r), "InternalServerException");
   EXPECT_EQ(r.fault, "internal");
-  EXPECT_EQ(testing::must_findings(testing::as_http(r)), "");
+  EXPECT_EQ(testing::must_findings(r), "");
   options.fault = {FaultKind::kLatency, 1.0, std::chrono::milliseconds(300)};
   r = make_handler(options)->handle(post(body_for(kStage, kSession, "p-1-event")), fixed_now());
   EXPECT_EQ(r.status, 200);
@@ -638,14 +638,14 @@ TEST(MockDefects, EachBreaksItsBehaviour) {
     const auto r = p.send(body_for(kStage, kSession, "p-1-event"));
     const std::string t = body_json(r).at("events")[0].at("eventTime");
     EXPECT_NE(t.back(), 'Z');
-    EXPECT_NE(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_NE(testing::must_findings(r), "");
   }
   {
     DefectProbe p(Defect::kMissingItemsMember);
     const auto r = p.send(body_for(kStage, kSession, "p-51-events"));
     EXPECT_FALSE(body_json(r).contains("events"));
     EXPECT_TRUE(body_json(r).contains("nextToken"));
-    EXPECT_NE(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_NE(testing::must_findings(r), "");
   }
   {
     DefectProbe p(Defect::kWrongErrorTypeName);
@@ -662,7 +662,7 @@ TEST(MockDefects, EachBreaksItsBehaviour) {
     DefectProbe p(Defect::kTokenOutsidePattern);
     const auto r = p.send(body_for(kStage, kSession, "p-51-events"));
     EXPECT_NE(body_json(r).at("nextToken").get<std::string>().find('!'), std::string::npos);
-    EXPECT_NE(testing::must_findings(testing::as_http(r)), "");
+    EXPECT_NE(testing::must_findings(r), "");
   }
   {
     DefectProbe p(Defect::kRejectsUnknownMembers);
@@ -747,7 +747,7 @@ TEST(MockHandler, EveryResponseKindPassesTheResponseChecker) {
   requests.push_back(get);
   for (const auto& request : requests) {
     const auto r = handler->handle(request, fixed_now());
-    EXPECT_EQ(testing::must_findings(testing::as_http(r)), "") << request.body.substr(0, 100);
+    EXPECT_EQ(testing::must_findings(r), "") << request.body.substr(0, 100);
   }
 }
 

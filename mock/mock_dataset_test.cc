@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "tests/mock_test_support.h"
+#include "mock/mock_test_support.h"
 #include "wire/rfc3339.h"
 
 namespace lpe::mock {
@@ -483,8 +483,7 @@ TEST(MockDataset, SyntheticEventsCarryEveryMemberMeaningfully) {
 // tests/data/conform-small.json, the --data fixture of the conform tests, loads and carries the
 // new Event members.
 TEST(MockDataset, TheConformFixtureCarriesTheNewMembers) {
-  std::string path = __FILE__;
-  path = path.substr(0, path.rfind('/')) + "/data/conform-small.json";
+  const std::string path = std::string(LPE_TEST_DATA) + "/conform-small.json";
   std::ifstream in(path, std::ios::binary);
   ASSERT_TRUE(in) << path;
   std::ostringstream text;

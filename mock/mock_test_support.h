@@ -86,22 +86,13 @@ inline std::chrono::system_clock::time_point fixed_now() {
   return std::chrono::system_clock::time_point(std::chrono::seconds(1735689600));  // 2025-01-01
 }
 
-// The response as the validators see it.
-inline validators::HttpResponse as_http(const MockResponse& r) {
-  validators::HttpResponse out;
-  out.status = r.status;
-  out.headers = r.headers;
-  out.body = r.body;
-  return out;
-}
-
 inline validators::ResponseChecker& checker() {
   static validators::ResponseChecker c(model(), operation());
   return c;
 }
 
 // Every must-level finding, one per line (empty when none).
-inline std::string must_findings(const validators::HttpResponse& response) {
+inline std::string must_findings(const wire::HttpResponse& response) {
   std::string out;
   for (const auto& f : checker().check(response)) {
     if (f.severity == spec::Severity::kMust)
