@@ -24,10 +24,10 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
   }
   const auto model = lpe::spec::Model::bundled();
-  const auto op = std::get<lpe::spec::OperationView>(model->operation());
+  const auto op = model->operation().value();
   auto built = lpe::mock::Dataset::synthetic(op);
-  if (!std::holds_alternative<lpe::mock::Dataset>(built)) return 2;
-  const auto& dataset = std::get<lpe::mock::Dataset>(built);
+  if (!built.ok()) return 2;
+  const auto& dataset = *built;
   // The list bench/mock_request.lua asks for, first page of the default size.
   const lpe::mock::ListScope* list = nullptr;
   const auto scopes = dataset.scopes();

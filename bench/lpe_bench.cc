@@ -156,11 +156,9 @@ int validate_dfa_both(const std::vector<std::string>& bodies, double seconds) {
        {"<bundled>/errors", std::string(lpe::spec::bundled_protocol_errors_model()),
         "protocol errors"}});
   lpe::spec::internal::AsciiDfa::set_plain(false);
-  auto plain = std::get<std::shared_ptr<const lpe::spec::Model>>(loaded);
-  const lpe::validators::RequestValidator a(fast,
-                                            std::get<lpe::spec::OperationView>(fast->operation()));
-  const lpe::validators::RequestValidator b(plain,
-                                            std::get<lpe::spec::OperationView>(plain->operation()));
+  auto plain = *loaded;
+  const lpe::validators::RequestValidator a(fast, fast->operation().value());
+  const lpe::validators::RequestValidator b(plain, plain->operation().value());
   lpe::validators::RequestVerdict verdict;
   double time[2] = {0, 0};
   size_t done[2] = {0, 0};
@@ -211,8 +209,7 @@ int validate(int argc, char** argv) {
   if (bodies.empty()) return fail("empty corpus " + corpus_path);
   if (arg_value(argc, argv, "dfa", "") == "both") return validate_dfa_both(bodies, seconds);
   auto model = lpe::spec::Model::bundled();
-  const lpe::validators::RequestValidator validator(
-      model, std::get<lpe::spec::OperationView>(model->operation()));
+  const lpe::validators::RequestValidator validator(model, model->operation().value());
   size_t valid = 0;
   for (const auto& b : bodies) valid += validator.validate(b, reader, false).accepted();
   // One verdict reused for every body, as a server worker thread would (validate_into).
@@ -244,7 +241,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return validate(argc, argv);
   if (command == "json-schema") {
     auto model = lpe::spec::Model::bundled();
-    const auto op = std::get<lpe::spec::OperationView>(model->operation());
+    const auto op = model->operation().value();
     ordered_json schema = {{"$schema", "http://json-schema.org/draft-07/schema#"}};
     schema.update(schema_of(*op.input, {}, 0));
     std::cout << schema.dump(2) << "\n";

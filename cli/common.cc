@@ -34,14 +34,14 @@ Result<SelectedOperation> select_operation(const Args& args) {
     return fail("--overlay needs --model (the bundled model has its overlay already)");
   if (args.has("model")) {
     auto loaded = spec::Model::load_file(args.get("model"), args.all("overlay"));
-    if (auto* e = std::get_if<spec::ModelError>(&loaded)) return fail(e->to_string());
-    out.model = std::get<std::shared_ptr<const spec::Model>>(loaded);
+    if (!loaded) return fail(loaded.error().to_string());
+    out.model = *loaded;
   } else {
     out.model = spec::Model::bundled();
   }
   auto op = out.model->operation(args.get("operation"));
-  if (auto* e = std::get_if<std::string>(&op)) return fail(*e);
-  out.operation = std::get<spec::OperationView>(op);
+  if (!op) return op.error();
+  out.operation = *op;
   return out;
 }
 

@@ -271,13 +271,13 @@ Result<std::vector<harness::Target>> read_targets_file(const std::string& path,
   auto text = read_input(path, 256u << 20);
   if (!text) return std::move(text).error();
   // A NUL byte would end nlohmann's reading early; deep nesting would overflow the stack.
-  if (const std::string problem = wire::json_text_problem(*text, 64); !problem.empty())
-    return fail(path + ": not valid JSON: " + problem);
+  if (const Status checked = wire::check_json_text(*text, 64); !checked)
+    return fail(path + ": not valid JSON: " + checked.error().message);
   const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
   if (doc.is_discarded()) return fail(path + ": not valid JSON");
   auto targets = harness::targets_from_dataset(op, doc, path);
-  if (auto* e = std::get_if<std::string>(&targets)) return fail(*e);
-  return std::move(std::get<std::vector<harness::Target>>(targets));
+  if (!targets) return targets.error();
+  return std::move(*targets);
 }
 
 // --endpoint with its --target values and --targets-file.
@@ -285,11 +285,11 @@ Status read_endpoint_and_targets(const Args& args, const spec::OperationView& op
                                  ConformOptions& options) {
   options.endpoint = args.get("endpoint");
   const auto parsed = harness::internal::parse_endpoint(options.endpoint);
-  if (auto* e = std::get_if<std::string>(&parsed)) return fail("--endpoint: " + *e);
+  if (!parsed) return fail("--endpoint: " + parsed.error().to_string());
   for (const auto& text : args.all("target")) {
     auto target = harness::parse_target(op, text);
-    if (auto* e = std::get_if<std::string>(&target)) return fail(*e);
-    options.targets.push_back(std::get<harness::Target>(target));
+    if (!target) return target.error();
+    options.targets.push_back(*target);
   }
   if (args.has("targets-file")) {
     auto targets = read_targets_file(args.get("targets-file"), op);
@@ -312,9 +312,9 @@ Result<std::unique_ptr<mock::MockServer>> start_embedded_mock(const Args& args,
   if (args.has("target") || args.has("targets-file"))
     return fail("--target and --targets-file need --endpoint (the embedded mock brings its own)");
   auto dataset = mock::Dataset::synthetic(selected.operation);
-  if (auto* errors = std::get_if<std::vector<mock::DataError>>(&dataset))
-    return fail("cannot build the embedded dataset: " + errors->front().to_string());
-  auto shared = std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
+  if (!dataset)
+    return fail("cannot build the embedded dataset: " + dataset.error().front().to_string());
+  auto shared = std::make_shared<const mock::Dataset>(std::move(*dataset));
   mock::MockOptions mock_options;
   mock_options.dataset = shared;
   if (options.sigv4) {
@@ -328,11 +328,11 @@ Result<std::unique_ptr<mock::MockServer>> start_embedded_mock(const Args& args,
     }
   }
   auto handler = mock::MockHandler::create(selected.model, selected.operation, mock_options);
-  if (auto* e = std::get_if<std::string>(&handler)) return fail("embedded mock: " + *e);
-  auto server = std::make_unique<mock::MockServer>(
-      std::get<std::shared_ptr<const mock::MockHandler>>(handler), mock::ServerOptions{});
-  std::string error;
-  if (!server->start(error)) return fail("embedded mock: " + error);
+  if (!handler) return fail("embedded mock: " + handler.error().to_string());
+  auto server = std::make_unique<mock::MockServer>(*handler, mock::ServerOptions{});
+  if (auto started = server->start(); !started) {
+    return fail("embedded mock: " + started.error().to_string());
+  }
   options.endpoint = server->url();
   for (const auto& scope : shared->scopes())
     options.targets.push_back(harness::Target{scope.values});
@@ -361,8 +361,8 @@ std::string reproduction_prefix(const Args& args, const ConformOptions& options)
 // is a literal loopback address or exactly "localhost" (harness/internal/endpoint.h).
 Status apply_remote_safety(const Args& args, ConformOptions& options) {
   const auto parsed = harness::internal::parse_endpoint(options.endpoint);
-  if (auto* e = std::get_if<std::string>(&parsed)) return fail("--endpoint: " + *e);
-  const auto& endpoint = std::get<harness::internal::Endpoint>(parsed);
+  if (!parsed) return fail("--endpoint: " + parsed.error().to_string());
+  const auto& endpoint = *parsed;
   const bool loopback = endpoint.is_loopback();
   if (options.sigv4 && endpoint.scheme == "http" && !loopback && !args.has("allow-insecure-http")) {
     return fail(
@@ -401,7 +401,7 @@ Status check_files(const Args& args, const ConformOptions& options) {
     return fail("--record and --replay name the same file");
   }
   const auto replay = harness::internal::read_replay_file(options.replay_path);
-  if (auto* e = std::get_if<std::string>(&replay)) return fail(*e);
+  if (!replay) return replay.error();
   return {};
 }
 

@@ -196,9 +196,9 @@ using SharedDataset = std::shared_ptr<const mock::Dataset>;
 Result<SharedDataset, DatasetError> load_dataset(const Args& args, const spec::OperationView& op) {
   if (!args.has("data")) {
     auto built = mock::Dataset::synthetic(op);
-    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&built))
-      return dataset_problems("cannot build the default dataset for this model", *errors);
-    return std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(built)));
+    if (!built)
+      return dataset_problems("cannot build the default dataset for this model", built.error());
+    return std::make_shared<const mock::Dataset>(std::move(*built));
   }
   const std::string path = args.get("data");
   const auto text = read_input(path, kMaxDataBytes);
@@ -207,9 +207,8 @@ Result<SharedDataset, DatasetError> load_dataset(const Args& args, const spec::O
   if (const std::string nul = nul_byte_error(*text, path); !nul.empty())
     return DatasetError{heading, {nul}};
   auto loaded = mock::Dataset::load(*text, path, op);
-  if (auto* errors = std::get_if<std::vector<mock::DataError>>(&loaded))
-    return dataset_problems(heading, *errors);
-  return std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(loaded)));
+  if (!loaded) return dataset_problems(heading, loaded.error());
+  return std::make_shared<const mock::Dataset>(std::move(*loaded));
 }
 
 int dump_dataset(const mock::Dataset& dataset) {
@@ -343,8 +342,7 @@ int serve_until_signalled(std::shared_ptr<const mock::MockHandler> handler,
 
   raise_descriptor_limit();
   mock::MockServer server(std::move(handler), server_options);
-  std::string error;
-  if (!server.start(error)) return usage_error("mock", error);
+  if (auto started = server.start(); !started) return usage_error("mock", started.error());
   std::printf("listening %s\n", server.url().c_str());
   std::fflush(stdout);
   if (server_options.host != "127.0.0.1" && server_options.host != "::1" &&
@@ -400,9 +398,8 @@ int run_mock(int argc, char** argv) {
   if (!server_options) return usage_error("mock", server_options.error());
   auto created =
       mock::MockHandler::create(selected->model, selected->operation, std::move(options));
-  if (auto* why = std::get_if<std::string>(&created)) return usage_error("mock", *why);
-  return serve_until_signalled(std::get<std::shared_ptr<const mock::MockHandler>>(created),
-                               *server_options);
+  if (!created) return usage_error("mock", created.error());
+  return serve_until_signalled(*created, *server_options);
 }
 
 }  // namespace lpe::cli

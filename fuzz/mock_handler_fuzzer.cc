@@ -85,10 +85,10 @@ std::shared_ptr<const mock::MockHandler> make_handler(
     options.credentials.add(std::string(kAccessKey), std::string(kSecret));
   }
   auto created = mock::MockHandler::create(model, op, std::move(options));
-  if (const auto* why = std::get_if<std::string>(&created)) {
-    lpe::fuzz::fail("MockHandler::create", __FILE__, __LINE__, *why);
+  if (!created) {
+    lpe::fuzz::fail("MockHandler::create", __FILE__, __LINE__, created.error().to_string());
   }
-  return std::get<std::shared_ptr<const mock::MockHandler>>(std::move(created));
+  return std::move(*created);
 }
 
 const Fixture& fixture() {
@@ -96,11 +96,11 @@ const Fixture& fixture() {
     auto* f = new Fixture();
     auto model = lpe::spec::Model::bundled();
     auto operation = model->operation();
-    if (!std::holds_alternative<lpe::spec::OperationView>(operation)) {
+    if (!operation.ok()) {
       lpe::fuzz::fail("bundled model has an operation", __FILE__, __LINE__,
-                      std::get<std::string>(operation));
+                      operation.error().to_string());
     }
-    const auto& op = std::get<lpe::spec::OperationView>(operation);
+    const auto& op = *operation;
     f->open = make_handler(model, op, false);
     f->sigv4 = make_handler(model, op, true);
     f->validator = std::make_unique<validators::RequestValidator>(model, op);

@@ -63,16 +63,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       nul == std::string_view::npos ? std::string_view() : input.substr(nul + 1);
 
   auto parsed = gen::CompiledPattern::parse(pattern);
-  if (const auto* limitation = std::get_if<gen::PatternLimitation>(&parsed)) {
-    LPE_FUZZ_CHECK(!limitation->construct.empty() && !limitation->message.empty() &&
-                       limitation->offset <= pattern.size(),
-                   "limitation '" + limitation->construct + "' at " +
-                       std::to_string(limitation->offset) + " without a message for " +
+  if (!parsed) {
+    const gen::PatternLimitation& limitation = parsed.error();
+    LPE_FUZZ_CHECK(!limitation.construct.empty() && !limitation.message.empty() &&
+                       limitation.offset <= pattern.size(),
+                   "limitation '" + limitation.construct + "' at " +
+                       std::to_string(limitation.offset) + " without a message for " +
                        escape(pattern));
     return 0;
   }
-  const auto compiled = std::make_shared<const gen::CompiledPattern>(
-      std::get<gen::CompiledPattern>(std::move(parsed)));
+  const auto compiled = std::make_shared<const gen::CompiledPattern>(std::move(*parsed));
 
   // The oracle: RE2 compiled here, independently of the generator's own copy.
   re2::RE2::Options options;
@@ -100,10 +100,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                          choice_bytes.size());
 
   auto bounded = gen::BoundedPattern::make(compiled, bounds);
-  if (const auto* error = std::get_if<gen::GenerationError>(&bounded)) {
-    LPE_FUZZ_CHECK(!error->message.empty(), context);
+  if (!bounded) {
+    LPE_FUZZ_CHECK(!bounded.error().message.empty(), context);
   } else {
-    const auto& b = std::get<gen::BoundedPattern>(bounded);
+    const auto& b = *bounded;
     const std::vector<uint64_t>& lengths = b.lengths();
     LPE_FUZZ_CHECK(!lengths.empty() && std::is_sorted(lengths.begin(), lengths.end()) &&
                        lengths.front() >= bounds.min && lengths.back() <= cap,
@@ -119,11 +119,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   gen::BytesChoiceSource source(choices);
-  std::string why_not;
-  const std::optional<std::string> miss =
-      gen::generate_near_miss(*compiled, bounds, source, &why_not);
+  const auto miss = gen::generate_near_miss(*compiled, bounds, source);
   if (!miss) {
-    LPE_FUZZ_CHECK(!why_not.empty(), context + "no near miss and no reason");
+    LPE_FUZZ_CHECK(!miss.error().message.empty(), context + "no near miss and no reason");
     return 0;
   }
   const auto length = gen::code_point_count(*miss);

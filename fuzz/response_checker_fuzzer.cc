@@ -36,12 +36,11 @@ const ResponseChecker& checker() {
   static const ResponseChecker* const instance = [] {
     auto model = lpe::spec::Model::bundled();
     auto operation = model->operation();
-    if (!std::holds_alternative<lpe::spec::OperationView>(operation)) {
+    if (!operation.ok()) {
       lpe::fuzz::fail("bundled model has an operation", __FILE__, __LINE__,
-                      std::get<std::string>(operation));
+                      operation.error().to_string());
     }
-    return new ResponseChecker(std::move(model),
-                               std::get<lpe::spec::OperationView>(std::move(operation)));
+    return new ResponseChecker(std::move(model), std::move(*operation));
   }();
   return *instance;
 }

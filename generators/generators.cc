@@ -65,19 +65,21 @@ ExpectedOutcome accepted_outcome(nlohmann::ordered_json decoded) {
 
 }  // namespace
 
-std::variant<RequestGenerators, std::string> RequestGenerators::make(
-    std::shared_ptr<const spec::Model> model, spec::OperationView operation,
-    RequestGeneratorOptions options) {
+Result<RequestGenerators> RequestGenerators::make(std::shared_ptr<const spec::Model> model,
+                                                  spec::OperationView operation,
+                                                  RequestGeneratorOptions options) {
   const spec::Shape& input =
       operation.input != nullptr ? *operation.input : internal::empty_structure(Flavor::kRequest);
   auto plans = internal::PlanSet::build(input);
-  if (auto* error = std::get_if<std::string>(&plans)) return "cannot generate requests: " + *error;
+  if (!plans) return fail("cannot generate requests: " + plans.error().to_string());
   auto state = std::make_shared<RequestState>();
-  state->plans = std::get<std::shared_ptr<const internal::PlanSet>>(std::move(plans));
+  state->plans = std::move(*plans);
   for (const auto& name : options.omit_members) {
     const ValuePlan* m = state->plans->root_member(name);
-    if (m == nullptr) return "cannot omit '" + name + "': not a member of the input";
-    if (m->must_be_present(Flavor::kRequest)) return "cannot omit '" + name + "': it is required";
+    if (m == nullptr) return fail("cannot omit '" + name + "': not a member of the input");
+    if (m->must_be_present(Flavor::kRequest)) {
+      return fail("cannot omit '" + name + "': it is required");
+    }
   }
   state->omit = options.omit_members;
   state->validation_status = status_of(operation, kValidationException, 400);

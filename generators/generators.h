@@ -71,9 +71,9 @@ class RequestGenerators {
  public:
   // Fails with a one-line reason when a member's pattern is outside the supported subset or its
   // constraints cannot be satisfied together.
-  static std::variant<RequestGenerators, std::string> make(std::shared_ptr<const spec::Model> model,
-                                                           spec::OperationView operation,
-                                                           RequestGeneratorOptions options = {});
+  static Result<RequestGenerators> make(std::shared_ptr<const spec::Model> model,
+                                        spec::OperationView operation,
+                                        RequestGeneratorOptions options = {});
 
   // Valid input objects: required members always, optional ones sometimes, biased toward
   // boundaries (min/max lengths, range ends, the documented default, empty strings where allowed).
@@ -119,8 +119,8 @@ struct LabelledResponse {
 // Generators of responses for one operation, for testing response checkers.
 class ResponseGenerators {
  public:
-  static std::variant<ResponseGenerators, std::string> make(
-      std::shared_ptr<const spec::Model> model, spec::OperationView operation);
+  static Result<ResponseGenerators> make(std::shared_ptr<const spec::Model> model,
+                                         spec::OperationView operation);
 
   // Correct success responses: items consistent with the model (enum values, RFC 3339 times,
   // constrained strings), an optional token, the headers R8/R9 ask for.

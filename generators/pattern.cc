@@ -93,7 +93,7 @@ std::string describe_bounds(const LengthBounds& bounds) {
 }
 
 // The longest length to consider for `bounds`, or why the bounds are unusable.
-std::variant<uint64_t, GenerationError> length_cap(const LengthBounds& bounds) {
+Result<uint64_t, GenerationError> length_cap(const LengthBounds& bounds) {
   if (bounds.max && *bounds.max < bounds.min) {
     return GenerationError{"length bounds " + describe_bounds(bounds) + " are inverted"};
   }
@@ -220,20 +220,19 @@ rc::Seq<std::vector<uint64_t>> shrink_tape(const std::vector<uint64_t>& tape) {
 
 // A RapidCheck generator over a ChoiceSource-driven draw. A value is its choice tape; shrinking
 // edits the tape (drop chunks, lower entries) and replays it, so shrinks move toward fewer and
-// smaller choices: shorter values, earlier alternatives, 'a'/'0'-like characters. `draw` returns
-// nullopt with a reason when it cannot produce a value; that throws rc::GenerationFailure.
-using Draw = std::function<std::optional<std::string>(ChoiceSource&, std::string*)>;
+// smaller choices: shorter values, earlier alternatives, 'a'/'0'-like characters. When `draw`
+// cannot produce a value, its reason is thrown as rc::GenerationFailure.
+using Draw = std::function<Result<std::string, GenerationError>(ChoiceSource&)>;
 
 rc::Gen<std::string> tape_gen(Draw draw) {
   return rc::Gen<std::string>([draw](const rc::Random& random, int size) {
     RecordingChoices recorder(random, size);
-    draw(recorder, nullptr);
+    (void)draw(recorder);
     return rc::shrinkable::map(rc::shrinkable::shrinkRecur(recorder.take_tape(), &shrink_tape),
                                [draw](const std::vector<uint64_t>& tape) {
                                  ReplayChoices replay(tape);
-                                 std::string why_not;
-                                 std::optional<std::string> value = draw(replay, &why_not);
-                                 if (!value) throw rc::GenerationFailure(why_not);
+                                 auto value = draw(replay);
+                                 if (!value) throw rc::GenerationFailure(value.error().message);
                                  return std::move(*value);
                                });
   });
@@ -248,7 +247,7 @@ rc::Gen<std::string> failing_gen(std::string message) {
 // ---------------------------------------------------------------------------------------------
 // CompiledPattern
 
-std::variant<CompiledPattern, PatternLimitation> CompiledPattern::parse(std::string_view pattern) {
+Result<CompiledPattern, PatternLimitation> CompiledPattern::parse(std::string_view pattern) {
   auto parsed = spec::parse_pattern_syntax(pattern);
   if (!parsed) {
     const spec::PatternSyntaxError& error = parsed.error();
@@ -259,14 +258,14 @@ std::variant<CompiledPattern, PatternLimitation> CompiledPattern::parse(std::str
   auto automaton = internal::build_automaton(*parsed);
   if (!automaton) return automaton.error();
   auto re2 = compile_re2(pattern);
-  if (auto* limitation = std::get_if<PatternLimitation>(&re2)) return std::move(*limitation);
+  if (!re2) return std::move(re2).error();
 
   CompiledPattern compiled;
   compiled.source_ = std::string(pattern);
   compiled.anchored_start_ = parsed->anchored_start;
   compiled.anchored_end_ = parsed->anchored_end;
   compiled.automaton_ = std::make_shared<const Automaton>(std::move(*automaton));
-  compiled.re2_ = std::move(std::get<std::shared_ptr<const re2::RE2>>(re2));
+  compiled.re2_ = std::move(*re2);
   return compiled;
 }
 
@@ -290,8 +289,7 @@ bool CompiledPattern::matches(std::string_view value) const {
   return re2::RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *re2_);
 }
 
-std::variant<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(
-    std::string_view pattern) {
+Result<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(std::string_view pattern) {
   re2::RE2::Options options;
   options.set_encoding(re2::RE2::Options::EncodingUTF8);
   options.set_log_errors(false);
@@ -314,12 +312,12 @@ std::optional<size_t> code_point_count(std::string_view utf8) {
 // ---------------------------------------------------------------------------------------------
 // BoundedPattern and generation
 
-std::variant<BoundedPattern, GenerationError> BoundedPattern::make(
+Result<BoundedPattern, GenerationError> BoundedPattern::make(
     std::shared_ptr<const CompiledPattern> pattern, LengthBounds bounds) {
   if (!pattern) return GenerationError{"no pattern given"};
   auto cap_or_error = length_cap(bounds);
-  if (auto* error = std::get_if<GenerationError>(&cap_or_error)) return std::move(*error);
-  const uint64_t cap = std::get<uint64_t>(cap_or_error);
+  if (!cap_or_error) return cap_or_error.error();
+  const uint64_t cap = *cap_or_error;
   const Automaton& a = pattern->automaton();
   const std::string quoted = "pattern `" + pattern->source() + "`";
   if (a.empty_language) {
@@ -392,14 +390,11 @@ std::string generate(const BoundedPattern& bounded, ChoiceSource& choices) {
   return internal::encode_utf8(draw_match(bounded, choices, nullptr));
 }
 
-std::optional<std::string> generate(const CompiledPattern& pattern, const LengthBounds& bounds,
-                                    ChoiceSource& choices, std::string* why_not) {
+Result<std::string, GenerationError> generate(const CompiledPattern& pattern,
+                                              const LengthBounds& bounds, ChoiceSource& choices) {
   auto bounded = BoundedPattern::make(std::make_shared<const CompiledPattern>(pattern), bounds);
-  if (auto* error = std::get_if<GenerationError>(&bounded)) {
-    if (why_not) *why_not = error->message;
-    return std::nullopt;
-  }
-  return generate(std::get<BoundedPattern>(bounded), choices);
+  if (!bounded) return bounded.error();
+  return generate(*bounded, choices);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,18 +412,18 @@ struct NearMissPlan {
   std::vector<std::vector<char32_t>> replacements;
 };
 
-std::variant<NearMissPlan, GenerationError> make_near_miss_plan(
+Result<NearMissPlan, GenerationError> make_near_miss_plan(
     std::shared_ptr<const CompiledPattern> pattern, const LengthBounds& bounds) {
   if (!pattern) return GenerationError{"no pattern given"};
   auto cap_or_error = length_cap(bounds);
-  if (auto* error = std::get_if<GenerationError>(&cap_or_error)) return std::move(*error);
+  if (!cap_or_error) return cap_or_error.error();
   NearMissPlan plan;
   plan.min_length = bounds.min;
-  plan.max_length = std::get<uint64_t>(cap_or_error);
+  plan.max_length = *cap_or_error;
   const LengthBounds wider{bounds.min > 0 ? bounds.min - 1 : 0,
                            std::min(plan.max_length + 1, kPatternLengthCap)};
   auto matching = BoundedPattern::make(pattern, wider);
-  if (auto* bounded = std::get_if<BoundedPattern>(&matching)) plan.matching = std::move(*bounded);
+  if (matching) plan.matching = std::move(*matching);
   plan.replacements = replacements_per_state(pattern->automaton());
   plan.pattern = std::move(pattern);
   return plan;
@@ -499,8 +494,7 @@ std::vector<char32_t> random_value(const NearMissPlan& plan, ChoiceSource& choic
   return value;
 }
 
-std::optional<std::string> near_miss(const NearMissPlan& plan, ChoiceSource& choices,
-                                     std::string* why_not) {
+Result<std::string, GenerationError> near_miss(const NearMissPlan& plan, ChoiceSource& choices) {
   for (int attempt = 0; attempt < kNearMissAttempts; ++attempt) {
     std::vector<char32_t> value;
     const uint64_t strategy = choices.choose_strategy(0, 9);
@@ -512,26 +506,21 @@ std::optional<std::string> near_miss(const NearMissPlan& plan, ChoiceSource& cho
     std::string encoded = internal::encode_utf8(value);
     if (is_sure_miss(*plan.pattern, value, encoded)) return encoded;
   }
-  if (why_not) {
-    *why_not = "no near miss found for pattern `" + plan.pattern->source() + "` with lengths " +
-               std::to_string(plan.min_length) + ".." + std::to_string(plan.max_length) +
-               " after " + std::to_string(kNearMissAttempts) +
-               " attempts (the pattern may accept nearly every string of these lengths)";
-  }
-  return std::nullopt;
+  return GenerationError{"no near miss found for pattern `" + plan.pattern->source() +
+                         "` with lengths " + std::to_string(plan.min_length) + ".." +
+                         std::to_string(plan.max_length) + " after " +
+                         std::to_string(kNearMissAttempts) +
+                         " attempts (the pattern may accept nearly every string of these lengths)"};
 }
 
 }  // namespace
 
-std::optional<std::string> generate_near_miss(const CompiledPattern& pattern,
-                                              const LengthBounds& bounds, ChoiceSource& choices,
-                                              std::string* why_not) {
+Result<std::string, GenerationError> generate_near_miss(const CompiledPattern& pattern,
+                                                        const LengthBounds& bounds,
+                                                        ChoiceSource& choices) {
   auto plan = make_near_miss_plan(std::make_shared<const CompiledPattern>(pattern), bounds);
-  if (auto* error = std::get_if<GenerationError>(&plan)) {
-    if (why_not) *why_not = error->message;
-    return std::nullopt;
-  }
-  return near_miss(std::get<NearMissPlan>(plan), choices, why_not);
+  if (!plan) return plan.error();
+  return near_miss(*plan, choices);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,13 +529,13 @@ std::optional<std::string> generate_near_miss(const CompiledPattern& pattern,
 rc::Gen<std::string> gen_matching(std::shared_ptr<const CompiledPattern> pattern,
                                   LengthBounds bounds) {
   auto bounded = BoundedPattern::make(std::move(pattern), bounds);
-  if (auto* error = std::get_if<GenerationError>(&bounded)) return failing_gen(error->message);
-  return gen_matching(std::get<BoundedPattern>(std::move(bounded)));
+  if (!bounded) return failing_gen(bounded.error().message);
+  return gen_matching(std::move(*bounded));
 }
 
 rc::Gen<std::string> gen_matching(BoundedPattern bounded) {
   auto shared = std::make_shared<const BoundedPattern>(std::move(bounded));
-  return tape_gen([shared](ChoiceSource& choices, std::string*) -> std::optional<std::string> {
+  return tape_gen([shared](ChoiceSource& choices) -> Result<std::string, GenerationError> {
     return generate(*shared, choices);
   });
 }
@@ -554,11 +543,9 @@ rc::Gen<std::string> gen_matching(BoundedPattern bounded) {
 rc::Gen<std::string> gen_near_miss(std::shared_ptr<const CompiledPattern> pattern,
                                    LengthBounds bounds) {
   auto plan = make_near_miss_plan(std::move(pattern), bounds);
-  if (auto* error = std::get_if<GenerationError>(&plan)) return failing_gen(error->message);
-  auto shared = std::make_shared<const NearMissPlan>(std::get<NearMissPlan>(std::move(plan)));
-  return tape_gen([shared](ChoiceSource& choices, std::string* why_not) {
-    return near_miss(*shared, choices, why_not);
-  });
+  if (!plan) return failing_gen(plan.error().message);
+  auto shared = std::make_shared<const NearMissPlan>(std::move(*plan));
+  return tape_gen([shared](ChoiceSource& choices) { return near_miss(*shared, choices); });
 }
 
 }  // namespace lpe::generators

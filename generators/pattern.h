@@ -26,11 +26,11 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include <rapidcheck/Gen.h>
 
+#include "base/result.h"
 #include "spec/pattern_syntax.h"
 
 namespace re2 {
@@ -74,7 +74,7 @@ struct GenerationError {
 class CompiledPattern {
  public:
   // Parses the supported subset; anything else, or anything RE2 rejects, is a limitation.
-  static std::variant<CompiledPattern, PatternLimitation> parse(std::string_view pattern);
+  static Result<CompiledPattern, PatternLimitation> parse(std::string_view pattern);
 
   // The pattern exactly as given.
   const std::string& source() const { return source_; }
@@ -110,8 +110,7 @@ class CompiledPattern {
 };
 
 // Compiles `pattern` with RE2 in UTF-8 mode (errors not logged), for oracles.
-std::variant<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(
-    std::string_view pattern);
+Result<std::shared_ptr<const re2::RE2>, PatternLimitation> compile_re2(std::string_view pattern);
 
 // Number of Unicode code points of UTF-8 text (R2); nullopt for invalid UTF-8.
 std::optional<size_t> code_point_count(std::string_view utf8);
@@ -122,7 +121,7 @@ class BoundedPattern {
  public:
   // Fails when the bounds are inverted, start beyond kPatternLengthCap, or no value of the
   // pattern has a length within them (e.g. `^(ab)*$` with bounds 3..3).
-  static std::variant<BoundedPattern, GenerationError> make(
+  static Result<BoundedPattern, GenerationError> make(
       std::shared_ptr<const CompiledPattern> pattern, LengthBounds bounds);
 
   // The pattern and the bounds as given.
@@ -181,18 +180,18 @@ class SeededChoiceSource : public ChoiceSource {
 // boundary one (shortest / longest achievable) about a fifth of the time each.
 std::string generate(const BoundedPattern& bounded, ChoiceSource& choices);
 
-// One-shot form of the above; nullopt (reason in *why_not) when BoundedPattern::make fails.
-std::optional<std::string> generate(const CompiledPattern& pattern, const LengthBounds& bounds,
-                                    ChoiceSource& choices, std::string* why_not = nullptr);
+// One-shot form of the above; fails as BoundedPattern::make does.
+Result<std::string, GenerationError> generate(const CompiledPattern& pattern,
+                                              const LengthBounds& bounds, ChoiceSource& choices);
 
 // Draws a value within the bounds (and caps) that the pattern does not match, under Smithy
 // semantics, according to both RE2 and the automaton (for all engines): a matching value with one
 // character replaced by one not allowed there, one character inserted or dropped, or a random
-// string. Tries kNearMissAttempts times; nullopt (reason in *why_not) when none was found, e.g. the
-// pattern accepts every string of those lengths.
-std::optional<std::string> generate_near_miss(const CompiledPattern& pattern,
-                                              const LengthBounds& bounds, ChoiceSource& choices,
-                                              std::string* why_not = nullptr);
+// string. Tries kNearMissAttempts times; fails when none was found, e.g. the pattern accepts
+// every string of those lengths.
+Result<std::string, GenerationError> generate_near_miss(const CompiledPattern& pattern,
+                                                        const LengthBounds& bounds,
+                                                        ChoiceSource& choices);
 inline constexpr int kNearMissAttempts = 16;
 
 // RapidCheck generator of matching values, built on generate. Choices are drawn from RapidCheck's

@@ -59,15 +59,15 @@ const ResponseState& state_of(const std::shared_ptr<const void>& state) {
 
 }  // namespace
 
-std::variant<ResponseGenerators, std::string> ResponseGenerators::make(
-    std::shared_ptr<const spec::Model> model, spec::OperationView operation) {
+Result<ResponseGenerators> ResponseGenerators::make(std::shared_ptr<const spec::Model> model,
+                                                    spec::OperationView operation) {
   auto state = std::make_shared<ResponseState>();
   state->has_output = operation.output != nullptr;
   const spec::Shape& output =
       state->has_output ? *operation.output : internal::empty_structure(Flavor::kResponse);
   auto plans = internal::PlanSet::build(output);
-  if (auto* error = std::get_if<std::string>(&plans)) return "cannot generate responses: " + *error;
-  state->plans = std::get<std::shared_ptr<const internal::PlanSet>>(std::move(plans));
+  if (!plans) return fail("cannot generate responses: " + plans.error().to_string());
+  state->plans = std::move(*plans);
   if (operation.operation != nullptr && operation.operation->http) {
     state->success = operation.operation->http->code;
   }
@@ -83,8 +83,7 @@ std::variant<ResponseGenerators, std::string> ResponseGenerators::make(
       if (info.status != state->success) state->errors.push_back(std::move(info));
     }
   }
-  if (state->errors.empty())
-    return std::string("cannot generate responses: the operation has no errors");
+  if (state->errors.empty()) return fail("cannot generate responses: the operation has no errors");
   state->options.flavor = Flavor::kResponse;
   if (operation.operation != nullptr && operation.operation->paginated) {
     const auto& p = *operation.operation->paginated;

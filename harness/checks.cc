@@ -109,10 +109,9 @@ std::string scope_value_problem(const spec::Member& member, const std::string& v
 
 }  // namespace
 
-std::variant<Target, std::string> parse_target(const spec::OperationView& operation,
-                                               std::string_view text) {
+Result<Target> parse_target(const spec::OperationView& operation, std::string_view text) {
   const auto& scope = operation.list_scope;
-  if (scope.empty()) return std::string("the operation has no list scope members");
+  if (scope.empty()) return fail("the operation has no list scope members");
   std::string names;
   for (const auto* m : scope) names += (names.empty() ? "" : ",") + m->name;
   const auto parts = wire::split(text, ',');
@@ -124,40 +123,41 @@ std::variant<Target, std::string> parse_target(const spec::OperationView& operat
     for (const auto& part : parts) {
       const auto eq = part.find('=');
       if (eq == std::string_view::npos)
-        return "--target '" + std::string(text) + "': mix of name=value and plain values";
+        return fail("--target '" + std::string(text) + "': mix of name=value and plain values");
       const std::string name(part.substr(0, eq));
       size_t i = 0;
       while (i < scope.size() && scope[i]->name != name) ++i;
       if (i == scope.size())
-        return "--target: unknown member '" + name + "' (expected " + names + ")";
-      if (seen[i]) return "--target: member '" + name + "' given twice";
+        return fail("--target: unknown member '" + name + "' (expected " + names + ")");
+      if (seen[i]) return fail("--target: member '" + name + "' given twice");
       seen[i] = true;
       t.scope_values[i] = part.substr(eq + 1);
     }
     for (size_t i = 0; i < scope.size(); ++i) {
-      if (!seen[i]) return "--target: missing " + scope[i]->name + " (expected " + names + ")";
+      if (!seen[i])
+        return fail("--target: missing " + scope[i]->name + " (expected " + names + ")");
     }
   } else {
     if (parts.size() != scope.size()) {
-      return "--target '" + std::string(text) + "': expected " + std::to_string(scope.size()) +
-             " comma-separated values (" + names + ")";
+      return fail("--target '" + std::string(text) + "': expected " + std::to_string(scope.size()) +
+                  " comma-separated values (" + names + ")");
     }
     t.scope_values.assign(parts.begin(), parts.end());
   }
   for (size_t i = 0; i < scope.size(); ++i) {
     const std::string why = scope_value_problem(*scope[i], t.scope_values[i]);
-    if (!why.empty()) return "--target value is not a valid " + scope[i]->name + ": " + why;
+    if (!why.empty()) return fail("--target value is not a valid " + scope[i]->name + ": " + why);
   }
   return t;
 }
 
-std::variant<std::vector<Target>, std::string> targets_from_dataset(
-    const spec::OperationView& operation, const nlohmann::ordered_json& dataset,
-    const std::string& file_name) {
+Result<std::vector<Target>> targets_from_dataset(const spec::OperationView& operation,
+                                                 const nlohmann::ordered_json& dataset,
+                                                 const std::string& file_name) {
   // Nesting of the `lpe mock --dump-data` format: stages[].arn > sessions[].id > participants[].id.
   static const char* kLevels[][2] = {{"stages", "arn"}, {"sessions", "id"}, {"participants", "id"}};
   if (operation.list_scope.size() != 3) {
-    return std::string("--targets-file needs an operation whose list scope has 3 members");
+    return fail("--targets-file needs an operation whose list scope has 3 members");
   }
   std::vector<Target> out;
   std::vector<std::string> values(3);
@@ -194,8 +194,8 @@ std::variant<std::vector<Target>, std::string> targets_from_dataset(
         }
       };
   walk(dataset, 0, "");
-  if (!error.empty()) return error;
-  if (out.empty()) return file_name + ": no participants";
+  if (!error.empty()) return fail(error);
+  if (out.empty()) return fail(file_name + ": no participants");
   return out;
 }
 

@@ -12,19 +12,18 @@ constexpr const char* kSession = "st-confSessionA1";
 
 const spec::OperationView& operation() {
   static const auto model = spec::Model::bundled();
-  static const auto op = std::get<spec::OperationView>(model->operation());
+  static const auto op = model->operation().value();
   return op;
 }
 
-std::string error_of(const std::variant<Target, std::string>& parsed) {
-  const auto* e = std::get_if<std::string>(&parsed);
-  return e != nullptr ? *e : "(parsed)";
+std::string error_of(const Result<Target>& parsed) {
+  return parsed ? "(parsed)" : parsed.error().to_string();
 }
 
 TEST(ParseTarget, PlainValuesInListScopeOrder) {
   const auto parsed = parse_target(operation(), std::string(kStage) + "," + kSession + ",pOne");
-  ASSERT_TRUE(std::holds_alternative<Target>(parsed)) << error_of(parsed);
-  const auto& t = std::get<Target>(parsed);
+  ASSERT_TRUE(parsed.ok()) << error_of(parsed);
+  const auto& t = *parsed;
   EXPECT_EQ(t.scope_values, (std::vector<std::string>{kStage, kSession, "pOne"}));
   EXPECT_EQ(t.label(), std::string(kStage) + "," + kSession + ",pOne");
 }
@@ -32,9 +31,8 @@ TEST(ParseTarget, PlainValuesInListScopeOrder) {
 TEST(ParseTarget, NamedValuesInAnyOrderGiveTheSameTarget) {
   const auto parsed = parse_target(
       operation(), std::string("participantId=pOne,sessionId=") + kSession + ",stageArn=" + kStage);
-  ASSERT_TRUE(std::holds_alternative<Target>(parsed)) << error_of(parsed);
-  EXPECT_EQ(std::get<Target>(parsed).scope_values,
-            (std::vector<std::string>{kStage, kSession, "pOne"}));
+  ASSERT_TRUE(parsed.ok()) << error_of(parsed);
+  EXPECT_EQ(parsed->scope_values, (std::vector<std::string>{kStage, kSession, "pOne"}));
 }
 
 TEST(ParseTarget, WrongShapesSayWhatWasExpected) {
@@ -80,16 +78,15 @@ nlohmann::ordered_json dataset(nlohmann::ordered_json participants) {
 
 std::string dataset_error(const nlohmann::ordered_json& data) {
   const auto read = targets_from_dataset(operation(), data, "d.json");
-  const auto* e = std::get_if<std::string>(&read);
-  return e != nullptr ? *e : "(read)";
+  return read ? "(read)" : read.error().to_string();
 }
 
 TEST(TargetsFromDataset, OneTargetPerParticipantInFileOrder) {
   const auto read = targets_from_dataset(
       operation(),
       dataset({{{"id", "pOne"}}, {{"id", "pTwo"}, {"events", nlohmann::json::array()}}}), "d.json");
-  ASSERT_TRUE((std::holds_alternative<std::vector<Target>>(read)));
-  const auto& targets = std::get<std::vector<Target>>(read);
+  ASSERT_TRUE(read.ok());
+  const auto& targets = *read;
   ASSERT_EQ(targets.size(), 2u);
   EXPECT_EQ(targets[0].scope_values, (std::vector<std::string>{kStage, kSession, "pOne"}));
   EXPECT_EQ(targets[1].label(), std::string(kStage) + "," + kSession + ",pTwo");

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/result.h"
 #include "spec/rules.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
@@ -59,13 +60,12 @@ struct Target {
 
 // Parses a --target value for `operation`: "v1,v2,v3" (list-scope order) or "name=value,..."
 // in any order. Each value is checked against its member's constraints.
-std::variant<Target, std::string> parse_target(const spec::OperationView& operation,
-                                               std::string_view text);
+Result<Target> parse_target(const spec::OperationView& operation, std::string_view text);
 
 // Reads targets from a `lpe mock --dump-data` style file (nesting follows the list scope).
-std::variant<std::vector<Target>, std::string> targets_from_dataset(
-    const spec::OperationView& operation, const nlohmann::ordered_json& dataset,
-    const std::string& file_name);
+Result<std::vector<Target>> targets_from_dataset(const spec::OperationView& operation,
+                                                 const nlohmann::ordered_json& dataset,
+                                                 const std::string& file_name);
 
 // SigV4 settings for signed runs.
 struct SigningOptions {

@@ -62,9 +62,9 @@ class Runner {
 
 std::string Runner::configure_session() {
   auto endpoint = internal::parse_endpoint(options_.endpoint);
-  if (auto* e = std::get_if<std::string>(&endpoint)) return "--endpoint: " + *e;
+  if (!endpoint) return "--endpoint: " + endpoint.error().to_string();
   auto& settings = session_.settings;
-  settings.endpoint = std::get<internal::Endpoint>(endpoint);
+  settings.endpoint = *endpoint;
   settings.timeout = options_.timeout;
   settings.max_response_bytes = options_.max_response_bytes;
   settings.sigv4 = options_.sigv4;
@@ -93,8 +93,8 @@ std::string Runner::set_up(std::vector<internal::ReplayCase>& replay_cases) {
   recorder_.start_tallies();
   if (!options_.replay_path.empty()) {
     auto read = internal::read_replay_file(options_.replay_path);
-    if (auto* error = std::get_if<std::string>(&read)) return *error;
-    replay_cases = std::move(std::get<std::vector<internal::ReplayCase>>(read));
+    if (!read) return read.error().to_string();
+    replay_cases = std::move(*read);
   }
   return "";
 }
@@ -104,9 +104,8 @@ std::string Runner::run_generated() {
   if (op_.operation->paginated)
     gen_options.omit_members.insert(op_.operation->paginated->input_token);
   auto made = generators::RequestGenerators::make(model_, op_, gen_options);
-  if (auto* e = std::get_if<std::string>(&made))
-    return "cannot generate requests from the model: " + *e;
-  const auto& gens = std::get<generators::RequestGenerators>(made);
+  if (!made) return "cannot generate requests from the model: " + made.error().to_string();
+  const auto& gens = *made;
   // Pagination walks are chains of dependent requests; request cases are independent. Running
   // both at once (the workers split between them) keeps every connection busy.
   const int walk_workers = options_.workers > 1 ? std::max(1, options_.workers / 2) : 1;

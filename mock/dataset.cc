@@ -343,14 +343,14 @@ void Dataset::index_lists() {
   }
 }
 
-std::variant<Dataset, std::vector<DataError>> Dataset::load(std::string_view text,
-                                                            std::string_view file_name,
-                                                            const spec::OperationView& operation) {
+Result<Dataset, std::vector<DataError>> Dataset::load(std::string_view text,
+                                                      std::string_view file_name,
+                                                      const spec::OperationView& operation) {
   // nlohmann's reader takes a NUL byte for the end of the input and would ignore what follows,
   // and copying a deeply nested DOM recurses: both are refused before it reads anything.
-  if (const std::string problem = wire::json_text_problem(text, kMaxDocumentDepth);
-      !problem.empty()) {
-    return std::vector<DataError>{{std::string(file_name), "", "not valid JSON: " + problem}};
+  if (const Status checked = wire::check_json_text(text, kMaxDocumentDepth); !checked) {
+    return std::vector<DataError>{
+        {std::string(file_name), "", "not valid JSON: " + checked.error().message}};
   }
   Json document;
   try {
@@ -445,15 +445,16 @@ struct Dataset::FixtureReader {
   }
 };
 
-std::variant<Dataset, std::vector<DataError>> Dataset::from_json(
-    const Json& document, std::string_view file_name, const spec::OperationView& operation) {
+Result<Dataset, std::vector<DataError>> Dataset::from_json(const Json& document,
+                                                           std::string_view file_name,
+                                                           const spec::OperationView& operation) {
   Collector errors{std::string(file_name)};
   const auto parts_or = internal::resolve_parts(operation);
-  if (const auto* why = std::get_if<std::string>(&parts_or)) {
-    errors.add("", *why);
+  if (!parts_or) {
+    errors.add("", parts_or.error().message);
     return errors.take();
   }
-  const auto& parts = std::get<internal::OperationParts>(parts_or);
+  const auto& parts = *parts_or;
   if (operation.list_scope.size() != kScopeDepth) {
     errors.add("", "the data format nests " + std::to_string(kScopeDepth) +
                        " list-scope members; operation " +

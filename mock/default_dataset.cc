@@ -477,14 +477,13 @@ class SyntheticBuilder {
 
 }  // namespace
 
-std::variant<Dataset, std::vector<DataError>> Dataset::synthetic(
-    const spec::OperationView& operation) {
+Result<Dataset, std::vector<DataError>> Dataset::synthetic(const spec::OperationView& operation) {
   constexpr std::string_view kName = "<synthetic dataset>";
   const auto parts_or = internal::resolve_parts(operation);
-  if (const auto* why = std::get_if<std::string>(&parts_or)) {
-    return std::vector<DataError>{{std::string(kName), "", *why}};
+  if (!parts_or) {
+    return std::vector<DataError>{{std::string(kName), "", parts_or.error().message}};
   }
-  const spec::Shape& item = *std::get<internal::OperationParts>(parts_or).item_shape;
+  const spec::Shape& item = *parts_or->item_shape;
   if (operation.list_scope.size() != internal::kScopeDepth) {
     return std::vector<DataError>{
         {std::string(kName), "", "the default dataset needs a list scope of 3 members"}};

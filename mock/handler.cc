@@ -47,31 +47,31 @@ std::string binding_names(const spec::OperationView& operation) {
 
 }  // namespace
 
-std::variant<std::shared_ptr<const MockHandler>, std::string> MockHandler::create(
+Result<std::shared_ptr<const MockHandler>> MockHandler::create(
     std::shared_ptr<const spec::Model> model, spec::OperationView operation, MockOptions options) {
-  if (model == nullptr) return std::string("no model");
+  if (model == nullptr) return fail("no model");
   const auto parts = internal::resolve_parts(operation);
-  if (const auto* why = std::get_if<std::string>(&parts)) return *why;
+  if (!parts) return parts.error();
   if (!operation.operation->http) {
-    return "operation " + std::string(operation.operation->name()) +
-           " has no smithy.api#http trait (method and path)";
+    return fail("operation " + std::string(operation.operation->name()) +
+                " has no smithy.api#http trait (method and path)");
   }
   if (!(options.fault.rate >= 0.0 && options.fault.rate <= 1.0)) {
-    return std::string("the fault rate must be between 0 and 1");
+    return fail("the fault rate must be between 0 and 1");
   }
   if (options.auth == AuthMode::kSigV4 && operation.sigv4_name.empty()) {
-    return "operation " + std::string(operation.operation->name()) +
-           " belongs to no service with an aws.auth#sigv4 trait: SigV4 needs a signing name";
+    return fail("operation " + std::string(operation.operation->name()) +
+                " belongs to no service with an aws.auth#sigv4 trait: SigV4 needs a signing name");
   }
   std::shared_ptr<const Dataset> dataset = options.dataset;
   if (dataset == nullptr) {
     auto built = Dataset::synthetic(operation);
-    if (auto* errors = std::get_if<std::vector<DataError>>(&built)) {
+    if (!built) {
       std::string out = "cannot build the default dataset:";
-      for (const auto& e : *errors) out += "\n  " + e.to_string();
-      return out;
+      for (const auto& e : built.error()) out += "\n  " + e.to_string();
+      return fail(std::move(out));
     }
-    dataset = std::make_shared<const Dataset>(std::move(std::get<Dataset>(built)));
+    dataset = std::make_shared<const Dataset>(std::move(*built));
   }
   return std::make_shared<const MockHandler>(std::move(model), std::move(operation),
                                              std::move(options), std::move(dataset));
@@ -88,7 +88,7 @@ MockHandler::MockHandler(std::shared_ptr<const spec::Model> model, spec::Operati
       sealer_(options_.token_secret.empty() ? wire::TokenSealer::random_secret()
                                             : options_.token_secret,
               options_.token_ttl, binding_names(operation_)) {
-  const auto parts = std::get<internal::OperationParts>(internal::resolve_parts(operation_));
+  const auto parts = internal::resolve_parts(operation_).value();
   method_ = operation_.operation->http->method;
   path_ = operation_.operation->http->uri;
   items_member_ = parts.paginated->items;
@@ -241,7 +241,7 @@ std::optional<MockResponse> MockHandler::authenticate(const MockRequest& request
     }
   } else if (const auto auth = request.header(kAuthorization)) {
     const auto parsed = wire::parse_authorization(*auth);
-    if (parsed.parsed) response.access_key_id = parsed.parsed->access_key_id;
+    if (parsed) response.access_key_id = parsed->access_key_id;
   }
   return std::nullopt;
 }
@@ -379,15 +379,16 @@ std::optional<MockResponse> MockHandler::read_token(std::chrono::system_clock::t
   if (list.request_token.empty()) return std::nullopt;
   const auto unsealed = sealer_.unseal(list.request_token, list.binding, now);
   if (!unsealed.ok()) {
-    const bool server_side = unsealed.error == wire::TokenError::kMalformed ||
-                             unsealed.error == wire::TokenError::kBadSignature ||
-                             unsealed.error == wire::TokenError::kUnsupportedVersion;
+    const wire::TokenError kind = unsealed.error().kind;
+    const bool server_side = kind == wire::TokenError::kMalformed ||
+                             kind == wire::TokenError::kBadSignature ||
+                             kind == wire::TokenError::kUnsupportedVersion;
     if (server_side && hooks_ != nullptr && hooks_->unreadable_token_is_internal_error()) {
       return error(response, kInternalServerException, "Internal error while reading the token");
     }
-    return error(response, kValidationException, unsealed.message);
+    return error(response, kValidationException, unsealed.error().message);
   }
-  list.position = *unsealed.position;
+  list.position = *unsealed;
   if (hooks_ != nullptr) {
     list.position = hooks_->resume_position(list.request_token, list.position, list.items->size());
   }

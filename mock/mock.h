@@ -23,11 +23,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "base/result.h"
 #include "mock/hooks.h"
 #include "spec/spec.h"
 #include "validators/validators.h"
@@ -65,22 +65,21 @@ class Dataset {
   // constraints, items against the item structure: known members only, enums known, timestamps
   // RFC 3339 UTC; no duplicate scope entries). `file_name` prefixes every error. On failure
   // returns every error found (at most 50, the last one saying how many more there were).
-  static std::variant<Dataset, std::vector<DataError>> load(std::string_view text,
-                                                            std::string_view file_name,
-                                                            const spec::OperationView& operation);
+  static Result<Dataset, std::vector<DataError>> load(std::string_view text,
+                                                      std::string_view file_name,
+                                                      const spec::OperationView& operation);
 
   // The same from an already parsed document.
-  static std::variant<Dataset, std::vector<DataError>> from_json(
-      const nlohmann::ordered_json& document, std::string_view file_name,
-      const spec::OperationView& operation);
+  static Result<Dataset, std::vector<DataError>> from_json(const nlohmann::ordered_json& document,
+                                                           std::string_view file_name,
+                                                           const spec::OperationView& operation);
 
   // The deterministic default dataset (documented in mock/README.md): several stages, sessions
   // and participants whose item counts hit the paging boundaries (0, 1, 49, 50, 51, 99, 100, 101,
   // 250 and 5000), every event name, error events with error codes, subscribe events naming the
   // publisher, times sorted with equal timestamps present. Validated like a fixture file; fails
   // only when a custom model cannot express it.
-  static std::variant<Dataset, std::vector<DataError>> synthetic(
-      const spec::OperationView& operation);
+  static Result<Dataset, std::vector<DataError>> synthetic(const spec::OperationView& operation);
 
   // The dataset in the fixture format, items as served (the defaulted member filled in), so that
   // `load(to_json().dump())` gives an equal dataset.
@@ -232,8 +231,9 @@ class MockHandler final : public RequestHandler {
   // Checks that the operation can be served (an HTTP binding, a paginated trait whose items
   // member is a list of structures, a list scope) and builds the dataset when none is given.
   // Returns why not otherwise.
-  static std::variant<std::shared_ptr<const MockHandler>, std::string> create(
-      std::shared_ptr<const spec::Model> model, spec::OperationView operation, MockOptions options);
+  static Result<std::shared_ptr<const MockHandler>> create(std::shared_ptr<const spec::Model> model,
+                                                           spec::OperationView operation,
+                                                           MockOptions options);
 
   // The response to `request` at time `now` (SigV4 clock window, token sealing and expiry).
   // Order of checks: route (404/405), body limit (413), authentication (403), injected fault,
@@ -368,8 +368,8 @@ class MockServer {
   MockServer& operator=(const MockServer&) = delete;
 
   // Binds and starts serving on a background thread; returns once the socket listens (so
-  // port() is known and connections are accepted). False with `error` set when it cannot bind.
-  bool start(std::string& error);
+  // port() is known and connections are accepted), or says why it cannot (bind, epoll).
+  Status start();
   // The bound port (after start).
   int port() const;
   // "http://HOST:PORT" (IPv6 hosts in brackets).

@@ -33,8 +33,8 @@ class Running {
     server_options.host = "127.0.0.1";
     server_options.port = 0;
     server_ = std::make_unique<MockServer>(handler_, std::move(server_options));
-    std::string error;
-    EXPECT_TRUE(server_->start(error)) << error;
+    const Status started = server_->start();
+    EXPECT_TRUE(started.ok()) << started.error().to_string();
   }
   int port() const { return server_->port(); }
   MockServer& server() { return *server_; }
@@ -515,8 +515,9 @@ TEST(MockServer, BindingAUsedPortFails) {
   ServerOptions server_options;
   server_options.port = first.port();
   MockServer second(testing::make_handler(), server_options);
-  std::string error;
-  EXPECT_FALSE(second.start(error));
+  const Status started = second.start();
+  ASSERT_FALSE(started.ok());
+  const std::string& error = started.error().message;
   EXPECT_NE(error.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
             std::string::npos)
       << error;

@@ -23,7 +23,7 @@ using Json = nlohmann::ordered_json;
 inline std::shared_ptr<const spec::Model> model() { return spec::Model::bundled(); }
 
 inline const spec::OperationView& operation() {
-  static const spec::OperationView op = std::get<spec::OperationView>(model()->operation());
+  static const spec::OperationView op = model()->operation().value();
   return op;
 }
 
@@ -31,11 +31,11 @@ inline const spec::OperationView& operation() {
 inline std::shared_ptr<const Dataset> default_dataset() {
   static const std::shared_ptr<const Dataset> dataset = [] {
     auto built = Dataset::synthetic(operation());
-    if (auto* errors = std::get_if<std::vector<DataError>>(&built)) {
-      ADD_FAILURE() << errors->front().to_string();
+    if (!built) {
+      ADD_FAILURE() << built.error().front().to_string();
       return std::shared_ptr<const Dataset>();
     }
-    return std::make_shared<const Dataset>(std::move(std::get<Dataset>(built)));
+    return std::make_shared<const Dataset>(std::move(*built));
   }();
   return dataset;
 }
@@ -44,11 +44,11 @@ inline std::shared_ptr<const MockHandler> make_handler(MockOptions options = {})
   if (options.dataset == nullptr) options.dataset = default_dataset();
   if (options.token_secret.empty()) options.token_secret = "test-secret";
   auto created = MockHandler::create(model(), operation(), std::move(options));
-  if (auto* why = std::get_if<std::string>(&created)) {
-    ADD_FAILURE() << *why;
+  if (!created) {
+    ADD_FAILURE() << created.error().to_string();
     return nullptr;
   }
-  return std::get<std::shared_ptr<const MockHandler>>(created);
+  return *created;
 }
 
 inline const std::string kStage = "arn:aws:ivs:us-east-1:123456789012:stage/lpeStageA001";

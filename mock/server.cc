@@ -524,19 +524,16 @@ MockServer::~MockServer() {
   wait();
 }
 
-bool MockServer::start(std::string& error) {
+Status MockServer::start() {
   Impl& s = *impl_;
-  if (s.started.load() || s.listen_fd >= 0) {
-    error = "the server was already started";
-    return false;
-  }
-  s.listen_fd = internal::listen_socket(s.options.host, s.options.port, s.port, error);
-  if (s.listen_fd < 0) return false;
+  if (s.started.load() || s.listen_fd >= 0) return fail("the server was already started");
+  auto listening = internal::listen_socket(s.options.host, s.options.port, s.port);
+  if (!listening) return listening.error();
+  s.listen_fd = *listening;
   s.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   s.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (s.epoll_fd < 0 || s.wake_fd < 0) {
-    error = std::string("cannot start the server: ") + std::strerror(errno);
-    return false;
+    return fail(std::string("cannot start the server: ") + std::strerror(errno));
   }
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLONESHOT;
@@ -546,14 +543,13 @@ bool MockServer::start(std::string& error) {
   wake.data.u64 = kWakeId;
   if (::epoll_ctl(s.epoll_fd, EPOLL_CTL_ADD, s.listen_fd, &ev) != 0 ||
       ::epoll_ctl(s.epoll_fd, EPOLL_CTL_ADD, s.wake_fd, &wake) != 0) {
-    error = std::string("cannot start the server: ") + std::strerror(errno);
-    return false;
+    return fail(std::string("cannot start the server: ") + std::strerror(errno));
   }
   const int threads = s.options.threads > 0 ? s.options.threads : default_thread_count();
   for (int i = 0; i < threads; ++i) s.workers.emplace_back([&s] { s.work(); });
   s.sweeper = std::thread([&s] { s.sweep_loop(); });
   s.started.store(true);
-  return true;
+  return {};
 }
 
 int MockServer::port() const { return impl_->port; }

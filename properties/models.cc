@@ -19,18 +19,16 @@ ModelUnderTest build(const std::string& name, std::shared_ptr<const spec::Model>
   m.name = name;
   m.model = std::move(model);
   auto op = m.model->operation(name);
-  if (auto* error = std::get_if<std::string>(&op)) die(*error);
-  m.operation = std::get<spec::OperationView>(op);
+  if (!op) die(op.error().to_string());
+  m.operation = *op;
   m.validator = std::make_shared<validators::RequestValidator>(m.model, m.operation);
   m.checker = std::make_shared<validators::ResponseChecker>(m.model, m.operation);
   auto requests = generators::RequestGenerators::make(m.model, m.operation);
-  if (auto* error = std::get_if<std::string>(&requests)) die(name + ": " + *error);
-  m.requests = std::make_shared<generators::RequestGenerators>(
-      std::get<generators::RequestGenerators>(std::move(requests)));
+  if (!requests) die(name + ": " + requests.error().to_string());
+  m.requests = std::make_shared<generators::RequestGenerators>(std::move(*requests));
   auto responses = generators::ResponseGenerators::make(m.model, m.operation);
-  if (auto* error = std::get_if<std::string>(&responses)) die(name + ": " + *error);
-  m.responses = std::make_shared<generators::ResponseGenerators>(
-      std::get<generators::ResponseGenerators>(std::move(responses)));
+  if (!responses) die(name + ": " + responses.error().to_string());
+  m.responses = std::make_shared<generators::ResponseGenerators>(std::move(*responses));
   return m;
 }
 
@@ -78,8 +76,8 @@ const ModelUnderTest& model_named(const std::string& name) {
     model = spec::Model::bundled();
   } else if (name == "ListWidgets") {
     auto loaded = spec::Model::load_file(LPE_WIDGETS_MODEL);
-    if (auto* error = std::get_if<spec::ModelError>(&loaded)) die(error->to_string());
-    model = std::get<std::shared_ptr<const spec::Model>>(std::move(loaded));
+    if (!loaded) die(loaded.error().to_string());
+    model = std::move(*loaded);
   } else {
     die("no model named " + name);
   }

@@ -28,12 +28,11 @@ void collect(const spec::Shape& shape, const std::string& prefix,
       p.path = path;
       p.trait = &*m.constraints.pattern;
       auto parsed = generators::CompiledPattern::parse(p.trait->source);
-      if (auto* limitation = std::get_if<generators::PatternLimitation>(&parsed)) {
-        ADD_FAILURE() << path << ": " << limitation->message;
+      if (!parsed) {
+        ADD_FAILURE() << path << ": " << parsed.error().message;
         continue;
       }
-      p.compiled = std::make_shared<const generators::CompiledPattern>(
-          std::get<generators::CompiledPattern>(std::move(parsed)));
+      p.compiled = std::make_shared<const generators::CompiledPattern>(std::move(*parsed));
       if (m.constraints.length) {
         p.bounds.min = static_cast<uint64_t>(m.constraints.length->min.value_or(0));
         if (m.constraints.length->max)

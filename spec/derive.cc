@@ -160,16 +160,17 @@ Json derivation_metadata(std::string_view aws_model_text, const DeriveSource& so
 
 }  // namespace
 
-std::variant<nlohmann::ordered_json, std::string> derive_operation_model(
-    std::string_view aws_model_text, std::string_view operation, const DeriveSource& source) {
+Result<nlohmann::ordered_json> derive_operation_model(std::string_view aws_model_text,
+                                                      std::string_view operation,
+                                                      const DeriveSource& source) {
   Json doc;
   try {
     doc = Json::parse(aws_model_text);
   } catch (const Json::parse_error& e) {
-    return std::string("the AWS model is not valid JSON: ") + e.what();
+    return fail(std::string("the AWS model is not valid JSON: ") + e.what());
   }
   if (!doc.is_object() || !doc.contains("shapes") || !doc["shapes"].is_object()) {
-    return std::string("the AWS model has no \"shapes\" object");
+    return fail("the AWS model has no \"shapes\" object");
   }
   const Json& shapes = doc["shapes"];
   // The operation, by simple name or absolute id.
@@ -178,12 +179,12 @@ std::variant<nlohmann::ordered_json, std::string> derive_operation_model(
     if (!shape.is_object() || shape.value("type", "") != "operation") continue;
     if (id == operation || simple_name(id) == operation) {
       if (!op_id.empty()) {
-        return "operation '" + std::string(operation) + "' is ambiguous; use its absolute id";
+        return fail("operation '" + std::string(operation) + "' is ambiguous; use its absolute id");
       }
       op_id = id;
     }
   }
-  if (op_id.empty()) return "no operation '" + std::string(operation) + "' in the AWS model";
+  if (op_id.empty()) return fail("no operation '" + std::string(operation) + "' in the AWS model");
   std::string service_id;
   for (const auto& [id, shape] : shapes.items()) {
     if (shape.is_object() && shape.value("type", "") == "service" &&
@@ -204,7 +205,7 @@ std::variant<nlohmann::ordered_json, std::string> derive_operation_model(
     queue.pop_front();
     if (is_prelude(id)) continue;
     const auto it = shapes.find(id);
-    if (it == shapes.end()) return "unresolved target '" + id + "' in the AWS model";
+    if (it == shapes.end()) return fail("unresolved target '" + id + "' in the AWS model");
     keep.insert(id);
     for (auto& ref : references(*it)) {
       if (!is_prelude(ref) && keep.insert(ref).second) queue.push_back(std::move(ref));

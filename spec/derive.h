@@ -7,9 +7,10 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include <nlohmann/json.hpp>
+
+#include "base/result.h"
 
 namespace lpe::spec {
 
@@ -25,8 +26,9 @@ inline constexpr std::string_view kDerivedFromKey = "lpe.derivedFrom";
 
 // The derived model document for `operation` (simple name or absolute id) of the AWS model text,
 // or a one-line reason (not JSON, no such operation, unresolved target).
-std::variant<nlohmann::ordered_json, std::string> derive_operation_model(
-    std::string_view aws_model_text, std::string_view operation, const DeriveSource& source);
+Result<nlohmann::ordered_json> derive_operation_model(std::string_view aws_model_text,
+                                                      std::string_view operation,
+                                                      const DeriveSource& source);
 
 // The derived document as written to disk: two-space indent, a final newline.
 std::string serialize_derived_model(const nlohmann::ordered_json& document);

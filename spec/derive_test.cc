@@ -33,9 +33,8 @@ TEST(DerivedModel, BundledFileIsExactlyWhatTheScriptDerivesFromTheAwsFixture) {
   const Json& provenance = bundled["metadata"][std::string(kDerivedFromKey)];
   DeriveSource source{provenance["repository"], provenance["path"], provenance["commit"]};
   auto derived = derive_operation_model(aws_model_text(), "ListParticipantEvents", source);
-  ASSERT_TRUE(std::holds_alternative<Json>(derived)) << std::get<std::string>(derived);
-  EXPECT_EQ(serialize_derived_model(std::get<Json>(derived)),
-            std::string(bundled_operation_model()))
+  ASSERT_TRUE(derived.ok()) << derived.error().to_string();
+  EXPECT_EQ(serialize_derived_model(*derived), std::string(bundled_operation_model()))
       << "spec/ivs-realtime-list-participant-events.json is not what scripts/refresh-model.sh "
          "derives from spec/testdata/ivs-realtime-2020-07-14.json: run the script";
 }
@@ -87,23 +86,23 @@ TEST(DerivedModel, KeepsAwsMemberOrderAndConstraints) {
 
 TEST(DerivedModel, ReportsUnknownOperationsAndBadInput) {
   auto missing = derive_operation_model(aws_model_text(), "NoSuchOperation", {});
-  ASSERT_TRUE(std::holds_alternative<std::string>(missing));
-  EXPECT_NE(std::get<std::string>(missing).find("NoSuchOperation"), std::string::npos);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("NoSuchOperation"), std::string::npos);
   auto bad = derive_operation_model("{not json", "ListParticipantEvents", {});
-  ASSERT_TRUE(std::holds_alternative<std::string>(bad));
-  EXPECT_NE(std::get<std::string>(bad).find("not valid JSON"), std::string::npos);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("not valid JSON"), std::string::npos);
   auto dangling = derive_operation_model(
       R"({"smithy":"2.0","shapes":{"a.b#Op":{"type":"operation","input":{"target":"a.b#Gone"}}}})",
       "Op", {});
-  ASSERT_TRUE(std::holds_alternative<std::string>(dangling));
-  EXPECT_NE(std::get<std::string>(dangling).find("a.b#Gone"), std::string::npos);
+  ASSERT_FALSE(dangling.ok());
+  EXPECT_NE(dangling.error().message.find("a.b#Gone"), std::string::npos);
 }
 
 // The overlay and the model agree: the bundle loads, and every overlay trait landed where the
 // overlay says (a renamed member or enum value in a newer AWS model fails here, not at run time).
 TEST(Overlay, FitsTheBundledModel) {
   const auto model = Model::bundled();
-  const auto op = std::get<OperationView>(model->operation());
+  const auto op = model->operation().value();
   EXPECT_EQ(op.default_page_size(), 50);
   const Member* max = op.input->member("maxResults");
   ASSERT_NE(max, nullptr);
@@ -140,7 +139,7 @@ std::string overlay_with(const std::string& id, const std::string& traits) {
 
 std::string load_error(const std::vector<Model::Source>& sources) {
   auto loaded = Model::load(sources);
-  if (auto* e = std::get_if<ModelError>(&loaded)) return e->to_string();
+  if (!loaded) return loaded.error().to_string();
   return "";
 }
 
@@ -192,19 +191,18 @@ TEST(Overlay, DisagreementsAreModelErrors) {
 
 TEST(AwsModel, LoadsAsPublishedAndNeedsAnOperationName) {
   auto loaded = Model::load({aws_source()});
-  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded))
-      << std::get<ModelError>(loaded).to_string();
-  const auto model = std::get<std::shared_ptr<const Model>>(loaded);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  const auto model = *loaded;
   auto unnamed = model->operation();
-  ASSERT_TRUE(std::holds_alternative<std::string>(unnamed));
-  const std::string& why = std::get<std::string>(unnamed);
+  ASSERT_FALSE(unnamed.ok());
+  const std::string why = unnamed.error().message;
   EXPECT_NE(why.find("39 operations"), std::string::npos) << why;
   EXPECT_NE(why.find("ListParticipantEvents"), std::string::npos) << why;
   EXPECT_NE(why.find("ListStages"), std::string::npos) << why;
   EXPECT_EQ(why.find("CreateStage"), std::string::npos) << "only paginated ones are named: " << why;
   auto named = model->operation("ListParticipantEvents");
-  ASSERT_TRUE(std::holds_alternative<OperationView>(named));
-  const auto& op = std::get<OperationView>(named);
+  ASSERT_TRUE(named.ok());
+  const auto& op = *named;
   EXPECT_EQ(op.operation->paginated->items, "events");
   EXPECT_TRUE(op.operation->paginated->items_inferred);
   EXPECT_EQ(op.default_page_size(), std::nullopt) << "no overlay loaded: AWS documents 50 only";
@@ -231,21 +229,20 @@ TEST(AwsModel, ItemsInferenceNamesTheCandidates) {
     "a.b#Out":{"type":"structure","members":{"t":{"target":"smithy.api#String"},
       "first":{"target":"a.b#L"},"second":{"target":"a.b#L"}}}}})";
   auto loaded = Model::load({{"two-lists.json", model}});
-  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded));
-  auto op = std::get<std::shared_ptr<const Model>>(loaded)->operation("Op");
-  ASSERT_TRUE(std::holds_alternative<std::string>(op));
-  EXPECT_NE(std::get<std::string>(op).find("several list or map members ('first', 'second')"),
+  ASSERT_TRUE(loaded.ok());
+  auto op = (*loaded)->operation("Op");
+  ASSERT_FALSE(op.ok());
+  EXPECT_NE(op.error().message.find("several list or map members ('first', 'second')"),
             std::string::npos)
-      << std::get<std::string>(op);
+      << op.error().to_string();
 }
 
 TEST(AwsModel, LoadFileAppliesTheBundledOverlayWhenItFits) {
   auto loaded =
       Model::load_file(std::string(LPE_SPEC_DIR) + "/testdata/ivs-realtime-2020-07-14.json");
-  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded))
-      << std::get<ModelError>(loaded).to_string();
-  const auto model = std::get<std::shared_ptr<const Model>>(loaded);
-  const auto op = std::get<OperationView>(model->operation("ListParticipantEvents"));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  const auto model = *loaded;
+  const auto op = model->operation("ListParticipantEvents").value();
   EXPECT_EQ(op.default_page_size(), 50);
   const auto& contract = model->contract();
   ASSERT_EQ(contract.sources.size(), 3u);
@@ -264,9 +261,8 @@ TEST(AwsModel, AnOverlayThatDoesNotFitIsLeftOutWhole) {
   auto loaded = Model::load({{"other.json", other},
                              {"overlay.json", std::string(bundled_overlay_model()), "overlay",
                               /*only_if_it_fits=*/true}});
-  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded))
-      << std::get<ModelError>(loaded).to_string();
-  const auto& contract = std::get<std::shared_ptr<const Model>>(loaded)->contract();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  const auto& contract = (*loaded)->contract();
   ASSERT_EQ(contract.sources.size(), 1u);
   EXPECT_EQ(contract.sources[0].name, "other.json");
   // The same overlay given as a must-apply file is an error naming the shape.

@@ -86,8 +86,7 @@ nlohmann::ordered_json ContractInfo::to_json() const {
   return out;
 }
 
-std::variant<std::shared_ptr<const Model>, ModelError> Model::load(
-    const std::vector<Source>& sources) {
+Result<std::shared_ptr<const Model>, ModelError> Model::load(const std::vector<Source>& sources) {
   auto model = std::make_shared<Model>();
   ModelBuilder builder(*model);
   model->contract_.origin = "file";
@@ -121,12 +120,13 @@ std::shared_ptr<const Model> Model::bundled() {
               {std::string(kBundledOverlayName), std::string(bundled_overlay_model()), "overlay"},
               {std::string(kBundledErrorsName), std::string(bundled_protocol_errors_model()),
                "protocol errors"}});
-    if (auto* error = std::get_if<ModelError>(&loaded)) {
+    if (!loaded) {
       // The bundled model is checked by the tests; failing here means a broken build.
-      std::fprintf(stderr, "lpe: bundled model is invalid: %s\n", error->to_string().c_str());
+      std::fprintf(stderr, "lpe: bundled model is invalid: %s\n",
+                   loaded.error().to_string().c_str());
       std::abort();
     }
-    return std::get<std::shared_ptr<const Model>>(loaded);
+    return *loaded;
   }();
   return model;
 }
@@ -144,7 +144,7 @@ std::optional<std::string> read_whole_file(const std::string& path) {
 
 }  // namespace
 
-std::variant<std::shared_ptr<const Model>, ModelError> Model::load_file(
+Result<std::shared_ptr<const Model>, ModelError> Model::load_file(
     const std::string& path, const std::vector<std::string>& overlay_paths) {
   const auto text = read_whole_file(path);
   if (!text) return ModelError{path, "", "cannot open or read the model file"};
@@ -181,7 +181,7 @@ std::vector<std::string> Model::operation_names() const {
   return out;
 }
 
-std::variant<OperationView, std::string> Model::operation(std::string_view wanted) const {
+Result<OperationView> Model::operation(std::string_view wanted) const {
   const Shape* op = nullptr;
   size_t count = 0;
   std::string paginated;
@@ -191,24 +191,25 @@ std::variant<OperationView, std::string> Model::operation(std::string_view wante
     if (s.paginated) paginated += (paginated.empty() ? "" : ", ") + std::string(s.name());
     if (wanted.empty() || s.name() == wanted || s.id == wanted) {
       if (op != nullptr && !wanted.empty()) {
-        return "operation name '" + std::string(wanted) + "' is ambiguous; use its absolute id";
+        return fail("operation name '" + std::string(wanted) +
+                    "' is ambiguous; use its absolute id");
       }
       if (op == nullptr) op = &s;
     }
   }
   if (wanted.empty() && count > 1) {
-    return "the model defines " + std::to_string(count) +
-           " operations; choose one with --operation (paginated: " +
-           (paginated.empty() ? std::string("none") : paginated) + ")";
+    return fail("the model defines " + std::to_string(count) +
+                " operations; choose one with --operation (paginated: " +
+                (paginated.empty() ? std::string("none") : paginated) + ")");
   }
   if (op == nullptr) {
-    if (wanted.empty()) return std::string("the model defines no operation");
+    if (wanted.empty()) return fail("the model defines no operation");
     std::string known;
     for (const auto& n : operation_names()) known += (known.empty() ? "" : ", ") + n;
-    return "no operation '" + std::string(wanted) + "' in the model (has: " + known + ")";
+    return fail("no operation '" + std::string(wanted) + "' in the model (has: " + known + ")");
   }
   if (op->paginated && op->paginated->items.empty() && !op->paginated->items_problem.empty()) {
-    return op->paginated->items_problem;
+    return fail(op->paginated->items_problem);
   }
   OperationView view;
   view.operation = op;

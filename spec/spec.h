@@ -10,10 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "base/result.h"
 
 namespace re2 {
 class RE2;
@@ -311,8 +312,7 @@ class Model {
 
   // Loads and merges Smithy 2.0 JSON AST documents (shapes with the same id are an error),
   // resolves every target, compiles every pattern. Never throws.
-  static std::variant<std::shared_ptr<const Model>, ModelError> load(
-      const std::vector<Source>& sources);
+  static Result<std::shared_ptr<const Model>, ModelError> load(const std::vector<Source>& sources);
 
   // Loads the bundled model: the operation derived from AWS's model, our overlay, and the AWS
   // protocol errors, embedded in the binary.
@@ -322,7 +322,7 @@ class Model {
   // defines them) and overlays: `overlay_paths` when given; otherwise the bundled overlay when
   // every shape it applies to is in the file (AWS's published model: its shape ids match), else
   // none (checks that need an overlay's traits then say so, R14).
-  static std::variant<std::shared_ptr<const Model>, ModelError> load_file(
+  static Result<std::shared_ptr<const Model>, ModelError> load_file(
       const std::string& path, const std::vector<std::string>& overlay_paths = {});
 
   // The shape with this absolute id, or nullptr.
@@ -331,7 +331,7 @@ class Model {
   const std::map<std::string, Shape, std::less<>>& shapes() const { return shapes_; }
   // Operations by simple or absolute name. An empty name picks the only operation; with several it
   // is an error that names the paginated ones (the caller asks for --operation).
-  std::variant<OperationView, std::string> operation(std::string_view name = {}) const;
+  Result<OperationView> operation(std::string_view name = {}) const;
   // The names of all operations in the model.
   std::vector<std::string> operation_names() const;
   // What the model was loaded from (files, hashes, provenance).

@@ -8,7 +8,7 @@ namespace lpe::spec {
 namespace {
 
 const OperationView& lpe_operation() {
-  static const OperationView view = std::get<OperationView>(Model::bundled()->operation());
+  static const OperationView view = Model::bundled()->operation().value();
   return view;
 }
 
@@ -136,11 +136,11 @@ class BadModels : public ::testing::TestWithParam<BadModel> {};
 TEST_P(BadModels, GivePreciseErrors) {
   const auto& c = GetParam();
   const auto loaded = Model::load({{"m.json", c.text}});
-  const auto* error = std::get_if<ModelError>(&loaded);
-  ASSERT_NE(error, nullptr) << c.name;
-  EXPECT_EQ(error->file, "m.json");
-  EXPECT_EQ(error->pointer, c.pointer) << error->to_string();
-  EXPECT_NE(error->message.find(c.message_part), std::string::npos) << error->to_string();
+  ASSERT_FALSE(loaded.ok()) << c.name;
+  const ModelError& error = loaded.error();
+  EXPECT_EQ(error.file, "m.json");
+  EXPECT_EQ(error.pointer, c.pointer) << error.to_string();
+  EXPECT_NE(error.message.find(c.message_part), std::string::npos) << error.to_string();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -212,10 +212,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Loader, DuplicateShapeAcrossFilesIsAnError) {
   const std::string a = R"({"smithy":"2.0","shapes":{"ns#S":{"type":"string"}}})";
   const auto loaded = Model::load({{"a.json", a}, {"b.json", a}});
-  const auto* error = std::get_if<ModelError>(&loaded);
-  ASSERT_NE(error, nullptr);
-  EXPECT_EQ(error->file, "b.json");
-  EXPECT_NE(error->message.find("defined twice (also in a.json)"), std::string::npos);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().file, "b.json");
+  EXPECT_NE(loaded.error().message.find("defined twice (also in a.json)"), std::string::npos);
 }
 
 TEST(Loader, ReadsAnyModelWithMemberTraitOverridesAndPrelude) {
@@ -234,10 +233,9 @@ TEST(Loader, ReadsAnyModelWithMemberTraitOverridesAndPrelude) {
     "ex#Name":{"type":"string","traits":{"smithy.api#length":{"min":2,"max":50},"smithy.api#pattern":"^[a-z]+$","custom#note":{"x":1}}}
   }})";
   const auto loaded = Model::load({{"ex.json", text}});
-  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const Model>>(loaded))
-      << std::get<ModelError>(loaded).to_string();
-  const auto model = std::get<std::shared_ptr<const Model>>(loaded);
-  const auto view = std::get<OperationView>(model->operation("Find"));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  const auto model = *loaded;
+  const auto view = model->operation("Find").value();
   EXPECT_EQ(view.operation->http->code, 200);                   // default code
   EXPECT_EQ(view.operation->paginated->input_token, "cursor");  // merged from the service
   EXPECT_EQ(view.default_page_size(), 3);
@@ -251,7 +249,7 @@ TEST(Loader, ReadsAnyModelWithMemberTraitOverridesAndPrelude) {
   EXPECT_EQ(view.service->name(), "Svc");
   ASSERT_EQ(view.list_scope.size(), 1u);  // no listScope trait: the required strings
   EXPECT_EQ(view.list_scope[0]->name, "name");
-  EXPECT_TRUE(std::holds_alternative<std::string>(model->operation("Nope")));
+  EXPECT_FALSE(model->operation("Nope").ok());
 }
 
 }  // namespace

@@ -48,15 +48,14 @@ class RunningMock {
   explicit RunningMock(std::set<mock::testing::Defect> defects, bool sigv4 = false,
                        mock::FaultOptions fault = {}) {
     auto model = spec::Model::bundled();
-    const auto op = std::get<spec::OperationView>(model->operation());
+    const auto op = model->operation().value();
     auto dataset = mock::Dataset::load(read_file(kData), kData, op);
-    if (auto* errors = std::get_if<std::vector<mock::DataError>>(&dataset)) {
-      ADD_FAILURE() << errors->front().to_string();
+    if (!dataset) {
+      ADD_FAILURE() << dataset.error().front().to_string();
       return;
     }
     mock::MockOptions options;
-    options.dataset =
-        std::make_shared<const mock::Dataset>(std::move(std::get<mock::Dataset>(dataset)));
+    options.dataset = std::make_shared<const mock::Dataset>(std::move(*dataset));
     options.seed = 7;
     options.fault = fault;
     if (sigv4) {
@@ -69,8 +68,7 @@ class RunningMock {
       return;
     }
     server_ = std::make_unique<mock::MockServer>(std::move(*handler), mock::ServerOptions{});
-    std::string error;
-    if (!server_->start(error)) ADD_FAILURE() << error;
+    if (auto started = server_->start(); !started) ADD_FAILURE() << started.error().to_string();
   }
   ~RunningMock() {
     if (server_) server_->stop();

@@ -108,8 +108,8 @@ class Mock {
       log_.push_back(line);
     };
     server_ = std::make_unique<MockServer>(handler_, std::move(server_options));
-    std::string error;
-    EXPECT_TRUE(server_->start(error)) << error;
+    const Status started = server_->start();
+    EXPECT_TRUE(started.ok()) << started.error().to_string();
   }
   int port() const { return server_->port(); }
   MockServer& server() { return *server_; }

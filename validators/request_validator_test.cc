@@ -13,7 +13,7 @@ using nlohmann::ordered_json;
 const RequestValidator& validator() {
   static const RequestValidator v = [] {
     auto model = spec::Model::bundled();
-    return RequestValidator(model, std::get<spec::OperationView>(model->operation()));
+    return RequestValidator(model, model->operation().value());
   }();
   return v;
 }

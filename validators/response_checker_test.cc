@@ -11,7 +11,7 @@ namespace {
 const ResponseChecker& checker() {
   static const ResponseChecker c = [] {
     auto model = spec::Model::bundled();
-    return ResponseChecker(model, std::get<spec::OperationView>(model->operation()));
+    return ResponseChecker(model, model->operation().value());
   }();
   return c;
 }

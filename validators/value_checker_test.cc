@@ -8,8 +8,7 @@ namespace lpe::validators {
 namespace {
 
 const spec::OperationView& op() {
-  static const spec::OperationView view =
-      std::get<spec::OperationView>(spec::Model::bundled()->operation());
+  static const spec::OperationView view = spec::Model::bundled()->operation().value();
   return view;
 }
 

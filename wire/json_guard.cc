@@ -2,7 +2,7 @@
 
 namespace lpe::wire {
 
-std::string json_text_problem(std::string_view text, size_t max_depth) {
+Status check_json_text(std::string_view text, size_t max_depth) {
   size_t depth = 0;
   size_t line = 1;
   size_t line_start = 0;
@@ -12,7 +12,7 @@ std::string json_text_problem(std::string_view text, size_t max_depth) {
   };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '\0') return "a NUL byte at " + at(i) + " (JSON text never holds one)";
+    if (c == '\0') return fail("a NUL byte at " + at(i) + " (JSON text never holds one)");
     if (c == '\n') {
       ++line;
       line_start = i + 1;
@@ -29,13 +29,13 @@ std::string json_text_problem(std::string_view text, size_t max_depth) {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > max_depth) {
-        return "nested deeper than " + std::to_string(max_depth) + " levels at " + at(i);
+        return fail("nested deeper than " + std::to_string(max_depth) + " levels at " + at(i));
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
   }
-  return "";
+  return {};
 }
 
 }  // namespace lpe::wire

@@ -8,11 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace lpe::wire {
 
-// "" when `text` holds no NUL byte and nests at most `max_depth` arrays/objects; else what is
-// wrong and where: "a NUL byte at line 3, column 7" or "nested deeper than 128 levels at line 1,
-// column 130". Linear, no recursion, no allocation on success.
-std::string json_text_problem(std::string_view text, size_t max_depth);
+// Success when `text` holds no NUL byte and nests at most `max_depth` arrays/objects; else what is
+// wrong and where (the message): "a NUL byte at line 3, column 7 (...)" or "nested deeper than 128
+// levels at line 1, column 130". Linear, no recursion, no allocation on success.
+Status check_json_text(std::string_view text, size_t max_depth);
 
 }  // namespace lpe::wire

@@ -120,11 +120,8 @@ std::string binding_tag(std::string_view key, std::span<const std::string_view> 
   return hmac_sha256(key, framed).substr(0, kBindingTagSize);
 }
 
-TokenResult refuse(TokenError kind, std::string message) {
-  TokenResult r;
-  r.error = kind;
-  r.message = std::move(message);
-  return r;
+TokenRefusal refuse(TokenError kind, std::string message) {
+  return TokenRefusal{kind, std::move(message)};
 }
 
 constexpr std::string_view kInvalid = "The pagination token is invalid: ";
@@ -204,9 +201,7 @@ TokenResult TokenSealer::unseal(std::string_view token, std::span<const std::str
   if (floor_millis(now) > expires) {
     return refuse(TokenError::kExpired, "The pagination token has expired");
   }
-  TokenResult ok;
-  ok.position = get_u64(bytes, 9);
-  return ok;
+  return get_u64(bytes, 9);
 }
 
 }  // namespace lpe::wire

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace lpe::wire {
 
 // Why a pagination token was refused.
@@ -23,15 +25,14 @@ enum class TokenError {
   kUnsupportedVersion,  // a token layout version this build does not know
 };
 
-// Outcome of TokenSealer::unseal: a position, or an error kind with a human message.
-struct TokenResult {
-  std::optional<uint64_t> position;
-  TokenError error = TokenError::kMalformed;  // meaningful only when !ok()
-  std::string message;                        // empty when ok()
-
-  // True when the token was accepted and `position` is set.
-  bool ok() const { return position.has_value(); }
+// Why TokenSealer::unseal refused a token: the kind, and a message for the 400 response.
+struct TokenRefusal {
+  TokenError kind = TokenError::kMalformed;
+  std::string message;
 };
+
+// Outcome of TokenSealer::unseal: the page position, or why the token was refused.
+using TokenResult = Result<uint64_t, TokenRefusal>;
 
 // Longest token text unseal() will look at; longer input is kMalformed without decoding.
 inline constexpr std::size_t kMaxPaginationTokenLength = 1024;

@@ -47,33 +47,27 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
-std::optional<Timestamp> fail(Rfc3339Problem* problem, std::string message) {
-  if (problem != nullptr) problem->message = std::move(message);
-  return std::nullopt;
-}
-
 }  // namespace
 
-std::optional<Timestamp> parse_rfc3339(std::string_view s, Rfc3339Problem* problem) {
+Result<Timestamp> parse_rfc3339(std::string_view s) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!digits(s, 0, 4, year) || s.size() < 5 || s[4] != '-' || !digits(s, 5, 2, month) ||
       s.size() < 8 || s[7] != '-' || !digits(s, 8, 2, day)) {
-    return fail(problem, "expected a date YYYY-MM-DD at the start");
+    return fail("expected a date YYYY-MM-DD at the start");
   }
   if (s.size() < 11 || s[10] != 'T') {
-    return fail(problem, s.size() > 10 && s[10] == 't' ? "date and time must be separated by 'T'"
-                                                       : "expected 'T' after the date");
+    return fail(s.size() > 10 && s[10] == 't' ? "date and time must be separated by 'T'"
+                                              : "expected 'T' after the date");
   }
   if (!digits(s, 11, 2, hour) || s.size() < 14 || s[13] != ':' || !digits(s, 14, 2, minute) ||
       s.size() < 17 || s[16] != ':' || !digits(s, 17, 2, second)) {
-    return fail(problem, "expected a time hh:mm:ss after 'T'");
+    return fail("expected a time hh:mm:ss after 'T'");
   }
-  if (month < 1 || month > 12) return fail(problem, "month out of range 01-12");
-  if (day < 1 || day > days_in_month(year, month))
-    return fail(problem, "day out of range for month");
-  if (hour > 23) return fail(problem, "hour out of range 00-23");
-  if (minute > 59) return fail(problem, "minute out of range 00-59");
-  if (second > 60) return fail(problem, "second out of range 00-60");
+  if (month < 1 || month > 12) return fail("month out of range 01-12");
+  if (day < 1 || day > days_in_month(year, month)) return fail("day out of range for month");
+  if (hour > 23) return fail("hour out of range 00-23");
+  if (minute > 59) return fail("minute out of range 00-59");
+  if (second > 60) return fail("second out of range 00-60");
   size_t pos = 19;
   int millis = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -84,15 +78,15 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s, Rfc3339Problem* probl
       ++n;
       ++pos;
     }
-    if (n == 0) return fail(problem, "expected digits after '.'");
-    if (n > 9) return fail(problem, "more than 9 fraction digits");
+    if (n == 0) return fail("expected digits after '.'");
+    if (n > 9) return fail("more than 9 fraction digits");
     for (size_t k = n; k < 3; ++k) millis *= 10;
   }
-  if (pos == s.size()) return fail(problem, "missing 'Z' (the time must be UTC)");
-  if (s[pos] == '+' || s[pos] == '-') return fail(problem, "UTC offset instead of 'Z'");
-  if (s[pos] == 'z') return fail(problem, "lowercase 'z' instead of 'Z'");
-  if (s[pos] != 'Z') return fail(problem, "unexpected character after the time");
-  if (pos + 1 != s.size()) return fail(problem, "trailing characters after 'Z'");
+  if (pos == s.size()) return fail("missing 'Z' (the time must be UTC)");
+  if (s[pos] == '+' || s[pos] == '-') return fail("UTC offset instead of 'Z'");
+  if (s[pos] == 'z') return fail("lowercase 'z' instead of 'Z'");
+  if (s[pos] != 'Z') return fail("unexpected character after the time");
+  if (pos + 1 != s.size()) return fail("trailing characters after 'Z'");
   const int64_t days =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace lpe::wire {
 
 // A point in time with millisecond precision, as milliseconds since the Unix epoch.
@@ -15,15 +17,11 @@ struct Timestamp {
   friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
 };
 
-// Why a string is not a Smithy `date-time` value; empty when it is one.
-struct Rfc3339Problem {
-  std::string message;
-};
-
 // Parses `YYYY-MM-DDThh:mm:ss[.f+]Z` (uppercase T and Z, 1-9 fraction digits, real calendar dates,
 // second 60 allowed for leap seconds). Offsets, missing `Z`, lowercase separators and epoch numbers
-// are rejected with a reason. Fractions beyond milliseconds are truncated in the returned value.
-std::optional<Timestamp> parse_rfc3339(std::string_view text, Rfc3339Problem* problem = nullptr);
+// are rejected with a reason (the error's message). Fractions beyond milliseconds are truncated in
+// the returned value.
+Result<Timestamp> parse_rfc3339(std::string_view text);
 
 // Formats as `YYYY-MM-DDThh:mm:ssZ`, or with `.fff` when the milliseconds are not zero
 // (the form the AWS services send).

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
 #include "wire/http.h"
 
 namespace lpe::wire {
@@ -133,12 +134,6 @@ struct ParsedAuthorization {
   std::string signature;                    // 64 lowercase hex digits
 };
 
-// Either a parsed header or an error saying what is malformed.
-struct AuthorizationParseResult {
-  std::optional<ParsedAuthorization> parsed;
-  std::string error;  // empty when parsed
-};
-
 // Upper bound on the Authorization header length accepted by the parser (bounded work).
 inline constexpr std::size_t kMaxAuthorizationLength = 8192;
 // Upper bound on the number of SignedHeaders accepted by the parser.
@@ -147,8 +142,9 @@ inline constexpr std::size_t kMaxSignedHeaders = 128;
 // Parses `<algorithm> Credential=<akid>/<date>/<region>/<service>/<terminator>,
 // SignedHeaders=<a;b;c>, Signature=<hex>` (components in any order, blanks after commas).
 // Structure only: the algorithm and terminator values are checked by the verifier. Total on any
-// byte string; linear in the input, which is capped at kMaxAuthorizationLength.
-AuthorizationParseResult parse_authorization(std::string_view header);
+// byte string; linear in the input, which is capped at kMaxAuthorizationLength. The error's message
+// says what is malformed.
+Result<ParsedAuthorization> parse_authorization(std::string_view header);
 
 // ---- Verification ----------------------------------------------------------------------------
 

@@ -142,25 +142,14 @@ std::string mask_fully() { return "****"; }
 
 }  // namespace
 
-AuthorizationParseResult parse_authorization(std::string_view header) {
-  AuthorizationParseResult result;
+Result<ParsedAuthorization> parse_authorization(std::string_view header) {
   if (header.size() > kMaxAuthorizationLength) {
-    result.error =
-        "Authorization header is longer than " + std::to_string(kMaxAuthorizationLength) + " bytes";
-    return result;
+    return fail("Authorization header is longer than " + std::to_string(kMaxAuthorizationLength) +
+                " bytes");
   }
   header = trim(header, kWhitespace);
-  if (header.empty()) {
-    result.error = "Authorization header is empty";
-    return result;
-  }
-  auto parsed = read_authorization(header);
-  if (parsed) {
-    result.parsed = std::move(*parsed);
-  } else {
-    result.error = parsed.error().message;
-  }
-  return result;
+  if (header.empty()) return fail("Authorization header is empty");
+  return read_authorization(header);
 }
 
 std::string mask_secret(std::string_view secret) {
@@ -171,9 +160,9 @@ std::string mask_secret(std::string_view secret) {
 std::string redact_header(std::string_view name, std::string_view value) {
   if (iequals(name, "x-amz-security-token")) return mask_fully();
   if (!iequals(name, "authorization")) return std::string(value);
-  const AuthorizationParseResult parse = parse_authorization(value);
-  if (parse.parsed) {
-    const ParsedAuthorization& a = *parse.parsed;
+  const auto parse = parse_authorization(value);
+  if (parse) {
+    const ParsedAuthorization& a = *parse;
     std::string out = a.algorithm;
     out += " Credential=" + mask_secret(a.access_key_id) + "/" + a.date + "/" + a.region + "/" +
            a.service + "/" + a.terminator;

@@ -81,7 +81,9 @@ std::optional<Timestamp> parse_amz_timestamp(std::string_view s) {
   iso.append(s.substr(0, 4)).append("-").append(s.substr(4, 2)).append("-").append(s.substr(6, 2));
   iso.append("T").append(s.substr(9, 2)).append(":").append(s.substr(11, 2)).append(":");
   iso.append(s.substr(13, 2)).append("Z");
-  return parse_rfc3339(iso);
+  const auto parsed = parse_rfc3339(iso);
+  if (!parsed) return std::nullopt;
+  return *parsed;
 }
 
 std::string quote_input(std::string_view text) { return printable_ascii(text, 64); }

@@ -51,9 +51,9 @@ Result<ParsedAuthorization, Rejection> read_authorization(const HeaderList& head
     return Rejection{kIncompleteSignatureException,
                      "The request carries more than one Authorization header"};
   }
-  AuthorizationParseResult parse = parse_authorization(authorizations.front());
-  if (!parse.parsed) return Rejection{kIncompleteSignatureException, std::move(parse.error)};
-  return std::move(*parse.parsed);
+  auto parse = parse_authorization(authorizations.front());
+  if (!parse) return Rejection{kIncompleteSignatureException, parse.error().message};
+  return std::move(*parse);
 }
 
 // Step 2: the algorithm and terminator are SigV4's.

@@ -23,7 +23,7 @@ constexpr uint64_t kOverLengthSpan = 16;
 std::shared_ptr<const CompiledPattern> any_text_pattern() {
   static const std::shared_ptr<const CompiledPattern> pattern = [] {
     auto parsed = CompiledPattern::parse("^[\\s\\S]*$");
-    return std::make_shared<const CompiledPattern>(std::get<CompiledPattern>(std::move(parsed)));
+    return std::make_shared<const CompiledPattern>(std::move(*parsed));
   }();
   return pattern;
 }
@@ -97,14 +97,14 @@ uint64_t ValuePlan::count_cap(uint64_t span) const {
   return max_count ? std::min(*max_count, cap) : cap;
 }
 
-std::variant<std::shared_ptr<const PlanSet>, std::string> PlanSet::build(const spec::Shape& root) {
+Result<std::shared_ptr<const PlanSet>> PlanSet::build(const spec::Shape& root) {
   auto set = std::shared_ptr<PlanSet>(new PlanSet());
   ValuePlan& plan = set->plans_.emplace_back();
   plan.shape = &root;
   plan.constraints = &root.constraints;
   plan.label = "structure '" + std::string(root.name()) + "'";
   set->root_ = &plan;
-  if (Status filled = set->fill(plan, ""); !filled) return filled.error().to_string();
+  if (Status filled = set->fill(plan, ""); !filled) return filled.error();
   set->compute_can_violate();
   return std::shared_ptr<const PlanSet>(std::move(set));
 }
@@ -142,13 +142,13 @@ Status compile_pattern(ValuePlan& plan) {
   const spec::Constraints& c = *plan.constraints;
   if (!c.pattern) return {};
   auto parsed = CompiledPattern::parse(c.pattern->source);
-  if (auto* limitation = std::get_if<PatternLimitation>(&parsed)) {
+  if (!parsed) {
     return plan_error(plan, "pattern `" + c.pattern->source +
-                                "` is outside the supported subset (" + limitation->construct +
-                                " at offset " + std::to_string(limitation->offset) +
-                                "): " + limitation->message);
+                                "` is outside the supported subset (" + parsed.error().construct +
+                                " at offset " + std::to_string(parsed.error().offset) +
+                                "): " + parsed.error().message);
   }
-  plan.pattern = std::make_shared<const CompiledPattern>(std::get<CompiledPattern>(parsed));
+  plan.pattern = std::make_shared<const CompiledPattern>(*parsed);
   return {};
 }
 
@@ -172,16 +172,16 @@ Status fill_text_generators(ValuePlan& plan, const LengthBounds& bounds) {
   const auto text_pattern = plan.pattern ? plan.pattern : any_text_pattern();
   if (plan.all_enum_values.empty()) {
     auto valid = BoundedPattern::make(text_pattern, bounds);
-    if (auto* error = std::get_if<GenerationError>(&valid)) {
-      return plan_error(plan, error->message);
+    if (!valid) {
+      return plan_error(plan, valid.error().message);
     }
-    plan.valid_text = gen_matching(std::get<BoundedPattern>(std::move(valid)));
+    plan.valid_text = gen_matching(std::move(*valid));
   }
   // Values outside the length bounds match the pattern when the pattern allows such lengths,
   // so that only the length is broken; otherwise they are any text (and break both).
   const auto outside = [&](LengthBounds wrong) -> rc::Gen<std::string> {
     auto matching = BoundedPattern::make(text_pattern, wrong);
-    if (auto* ok = std::get_if<BoundedPattern>(&matching)) return gen_matching(std::move(*ok));
+    if (matching) return gen_matching(std::move(*matching));
     return gen_matching(any_text_pattern(), wrong);
   };
   if (plan.min_count > 0) plan.short_text = outside({0, plan.min_count - 1});
@@ -193,7 +193,7 @@ Status fill_text_generators(ValuePlan& plan, const LengthBounds& bounds) {
     bool found = true;
     for (uint64_t seed = 1; seed <= 8 && found; ++seed) {
       SeededChoiceSource choices(seed);
-      found = generate_near_miss(*plan.pattern, bounds, choices).has_value();
+      found = generate_near_miss(*plan.pattern, bounds, choices).ok();
     }
     if (found) plan.near_miss = gen_near_miss(plan.pattern, bounds);
   }

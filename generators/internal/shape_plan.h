@@ -122,7 +122,7 @@ class PlanSet {
  public:
   // Fails with a one-line reason naming the member: a pattern outside the supported subset,
   // constraints no value satisfies, a shape type that cannot be generated.
-  static std::variant<std::shared_ptr<const PlanSet>, std::string> build(const spec::Shape& root);
+  static Result<std::shared_ptr<const PlanSet>> build(const spec::Shape& root);
 
   const ValuePlan& root() const { return *root_; }
   // The plan of a member of the root structure, or nullptr.

@@ -80,8 +80,7 @@ bool is_loopback_host(std::string_view host) {
 
 bool is_loopback_url(std::string_view url) {
   const auto parsed = parse_endpoint(url);
-  const auto* e = std::get_if<Endpoint>(&parsed);
-  return e != nullptr && e->is_loopback();
+  return parsed && parsed->is_loopback();
 }
 
 namespace {
@@ -199,10 +198,6 @@ Result<Endpoint> parse(std::string_view url) {
 
 }  // namespace
 
-std::variant<Endpoint, std::string> parse_endpoint(std::string_view url) {
-  auto parsed = parse(url);
-  if (!parsed) return parsed.error().to_string();
-  return std::move(parsed).value();
-}
+Result<Endpoint> parse_endpoint(std::string_view url) { return parse(url); }
 
 }  // namespace lpe::harness::internal

@@ -7,7 +7,8 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
+
+#include "base/result.h"
 
 namespace lpe::harness::internal {
 
@@ -25,7 +26,7 @@ struct Endpoint {
 // Parses "http(s)://host[:port][/base]". Refuses user information ("user@host"), queries,
 // fragments, control characters and hosts that are neither a DNS name nor an IP literal, so that
 // the host checked is the host connected to. The error is one line saying what is wrong.
-std::variant<Endpoint, std::string> parse_endpoint(std::string_view url);
+Result<Endpoint> parse_endpoint(std::string_view url);
 
 // True for a literal loopback address or exactly "localhost" (any case). `host` is an IPv6
 // address without brackets or with them.

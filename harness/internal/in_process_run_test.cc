@@ -114,7 +114,7 @@ struct InProcessRun {
     options.workers = 1;
     options.targets.push_back(Target{{kStage, kSession, "pOne"}});
     options.targets.push_back(Target{{kStage, "st-confSessionB2", "pOne"}});
-    session.settings.endpoint = std::get<Endpoint>(parse_endpoint("http://localhost:8080"));
+    session.settings.endpoint = parse_endpoint("http://localhost:8080").value();
     session.transport_factory =
         in_process_transports(session.settings, [endpoint, this](const OutgoingRequest& r) {
           std::lock_guard<std::mutex> lock(mutex);
@@ -135,7 +135,7 @@ struct InProcessRun {
   }
 
   std::shared_ptr<const spec::Model> model = spec::Model::bundled();
-  spec::OperationView op = std::get<spec::OperationView>(model->operation());
+  spec::OperationView op = model->operation().value();
   ConformOptions options;
   CheckSelection selection{options};
   Session session{op, options};

@@ -13,7 +13,7 @@ constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 ClientSettings settings(bool signing) {
   ClientSettings s;
-  s.endpoint = std::get<Endpoint>(parse_endpoint("http://localhost:8080/base"));
+  s.endpoint = parse_endpoint("http://localhost:8080/base").value();
   if (signing) {
     SigningOptions o;
     o.credentials = {"AKIDEXAMPLE", kSecret, kSessionToken};

@@ -75,7 +75,7 @@ std::string_view check_of(spec::Rule rule) {
 }
 
 nlohmann::ordered_json parse_peer_json(std::string_view text) {
-  if (!wire::json_text_problem(text, 512).empty()) {
+  if (!wire::check_json_text(text, 512)) {
     return nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded);
   }
   return nlohmann::ordered_json::parse(text, nullptr, false);

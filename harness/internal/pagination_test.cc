@@ -77,7 +77,7 @@ TEST(ReferenceWalk, TheCompleteWalkWithTheLargestPageSize) {
 
 const spec::OperationView& operation() {
   static const auto model = spec::Model::bundled();
-  static const auto op = std::get<spec::OperationView>(model->operation());
+  static const auto op = model->operation().value();
   return op;
 }
 

@@ -200,8 +200,8 @@ Status read_expectation(const Json& line, ReplayCase& c) {
 // One line as a recorded case; the error is "field: what".
 Status parse_case(std::string_view text, const ReplayLimits& limits, ReplayCase& c) {
   // Nesting is bounded before the DOM sees it (a DOM copy recurses once per level).
-  if (const std::string problem = wire::json_text_problem(text, 64); !problem.empty())
-    return fail("not a recorded case: " + problem);
+  if (const Status checked = wire::check_json_text(text, 64); !checked)
+    return fail("not a recorded case: " + checked.error().message);
   const Json line = Json::parse(text, nullptr, false);
   if (line.is_discarded()) return fail("not a JSON value (each line is one JSON object)");
   if (!line.is_object()) return expected("line", "a JSON object", line);
@@ -302,21 +302,15 @@ Status read_lines(std::FILE* file, const std::string& path, const ReplayLimits& 
   return reader.add(line, line_no);
 }
 
-Result<std::vector<ReplayCase>> read_cases(const std::string& path, const ReplayLimits& limits) {
+}  // namespace
+
+Result<std::vector<ReplayCase>> read_replay_file(const std::string& path,
+                                                 const ReplayLimits& limits) {
   const std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) return fail("cannot open --replay file " + path + ": " + std::strerror(errno));
   LineReader reader(path, limits);
   if (auto read = read_lines(file.get(), path, limits, reader); !read) return read.error();
   return reader.take();
-}
-
-}  // namespace
-
-std::variant<std::vector<ReplayCase>, std::string> read_replay_file(const std::string& path,
-                                                                    const ReplayLimits& limits) {
-  auto cases = read_cases(path, limits);
-  if (!cases) return cases.error().to_string();
-  return std::move(cases).value();
 }
 
 }  // namespace lpe::harness::internal

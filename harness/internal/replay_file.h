@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "base/result.h"
@@ -43,7 +42,7 @@ Result<std::vector<ReplayCase>> parse_replay(std::string_view text, const std::s
                                              const ReplayLimits& limits = {});
 
 // Reads and parses a file, never holding more than one line beyond the limits.
-std::variant<std::vector<ReplayCase>, std::string> read_replay_file(
-    const std::string& path, const ReplayLimits& limits = {});
+Result<std::vector<ReplayCase>> read_replay_file(const std::string& path,
+                                                 const ReplayLimits& limits = {});
 
 }  // namespace lpe::harness::internal

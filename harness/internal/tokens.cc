@@ -89,16 +89,15 @@ std::string other_scope_value(const RunParts& parts, const Target& t, size_t lev
   }
   const auto& c = parts.op.list_scope[level]->constraints;
   if (!c.pattern) return own;
-  auto compiled = generators::CompiledPattern::parse(c.pattern->source);
-  auto* cp = std::get_if<generators::CompiledPattern>(&compiled);
-  if (cp == nullptr) return own;
+  const auto compiled = generators::CompiledPattern::parse(c.pattern->source);
+  if (!compiled) return own;
   generators::LengthBounds bounds;
   if (c.length && c.length->min) bounds.min = static_cast<uint64_t>(*c.length->min);
   if (c.length && c.length->max) bounds.max = static_cast<uint64_t>(*c.length->max);
   std::string value = own;
   for (uint64_t s = 1; s < 50 && value == own; ++s) {
     generators::SeededChoiceSource choices(parts.options.seed + s);
-    if (auto v = generators::generate(*cp, bounds, choices)) value = *v;
+    if (auto v = generators::generate(*compiled, bounds, choices)) value = *v;
   }
   return value;
 }

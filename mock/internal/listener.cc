@@ -12,7 +12,7 @@
 
 namespace lpe::mock::internal {
 
-int listen_socket(const std::string& host, int port, int& bound_port, std::string& error) {
+Result<int> listen_socket(const std::string& host, int port, int& bound_port) {
   int listen_fd = -1;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -23,8 +23,7 @@ int listen_socket(const std::string& host, int port, int& bound_port, std::strin
   const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
   const std::string where = "cannot listen on " + host + ":" + service;
   if (rc != 0) {
-    error = where + ": " + ::gai_strerror(rc);
-    return -1;
+    return fail(where + ": " + ::gai_strerror(rc));
   }
   int saved = 0;
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
@@ -46,8 +45,7 @@ int listen_socket(const std::string& host, int port, int& bound_port, std::strin
   }
   ::freeaddrinfo(found);
   if (listen_fd < 0) {
-    error = where + (saved != 0 ? std::string(": ") + std::strerror(saved) : std::string());
-    return -1;
+    return fail(where + (saved != 0 ? std::string(": ") + std::strerror(saved) : std::string()));
   }
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <string>
-#include <variant>
 
+#include "base/result.h"
 #include "spec/spec.h"
 
 namespace lpe::mock::internal {
@@ -18,6 +18,6 @@ struct OperationParts {
 };
 
 // Resolves the parts, or says why the operation cannot be served by the mock.
-std::variant<OperationParts, std::string> resolve_parts(const spec::OperationView& operation);
+Result<OperationParts> resolve_parts(const spec::OperationView& operation);
 
 }  // namespace lpe::mock::internal

@@ -145,9 +145,7 @@ std::shared_ptr<const MockHooks> hooks_for(const std::set<Defect>& defects,
   if (hooked.empty()) return nullptr;
   std::string page_size_member;
   const auto parts = internal::resolve_parts(operation);
-  if (const auto* resolved = std::get_if<internal::OperationParts>(&parts)) {
-    page_size_member = resolved->paginated->page_size;
-  }
+  if (parts) page_size_member = parts->paginated->page_size;
   return std::make_shared<const DefectHooks>(std::move(hooked), std::move(model), operation,
                                              std::move(page_size_member));
 }

@@ -39,10 +39,10 @@ Result<std::shared_ptr<const Dataset>> timestamps_without_z(const MockOptions& o
   std::shared_ptr<const Dataset> dataset = options.dataset;
   if (dataset == nullptr) {
     auto built = Dataset::synthetic(operation);
-    if (auto* errors = std::get_if<std::vector<DataError>>(&built)) {
-      return fail("cannot build the default dataset: " + errors->front().to_string());
+    if (!built) {
+      return fail("cannot build the default dataset: " + built.error().front().to_string());
     }
-    dataset = std::make_shared<const Dataset>(std::move(std::get<Dataset>(built)));
+    dataset = std::make_shared<const Dataset>(std::move(*built));
   }
   std::vector<std::string> time_members;
   for (const auto& m : item.members) {
@@ -70,25 +70,22 @@ Result<std::shared_ptr<const DefectiveHandler>> DefectiveHandler::create(
     return fail("a defective mock takes its hooks from its defects: options.hooks must be null");
   }
   const auto parts = internal::resolve_parts(operation);
-  if (const auto* why = std::get_if<std::string>(&parts)) return fail(*why);
+  if (!parts) return parts.error();
   if (defects.count(Defect::kTimestampWithoutZ) != 0) {
-    auto dataset = timestamps_without_z(options, operation,
-                                        *std::get<internal::OperationParts>(parts).item_shape);
+    auto dataset = timestamps_without_z(options, operation, *parts->item_shape);
     if (!dataset) return dataset.error();
     options.dataset = std::move(*dataset);
   }
   options.hooks = hooks_for(defects, model, operation);
   auto created = MockHandler::create(std::move(model), std::move(operation), std::move(options));
-  if (const auto* why = std::get_if<std::string>(&created)) return fail(*why);
-  return std::make_shared<const DefectiveHandler>(
-      std::get<std::shared_ptr<const MockHandler>>(std::move(created)), std::move(defects));
+  if (!created) return created.error();
+  return std::make_shared<const DefectiveHandler>(std::move(*created), std::move(defects));
 }
 
 DefectiveHandler::DefectiveHandler(std::shared_ptr<const MockHandler> inner,
                                    std::set<Defect> defects)
     : inner_(std::move(inner)), defects_(std::move(defects)) {
-  const auto parts =
-      std::get<internal::OperationParts>(internal::resolve_parts(inner_->operation()));
+  const auto parts = internal::resolve_parts(inner_->operation()).value();
   items_member_ = parts.paginated->items;
   input_token_member_ = parts.paginated->input_token;
   output_token_member_ = parts.paginated->output_token;

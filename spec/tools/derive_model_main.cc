@@ -61,12 +61,12 @@ int main(int argc, char** argv) {
   std::ostringstream text;
   text << in.rdbuf();
   auto derived = lpe::spec::derive_operation_model(text.str(), operation, source);
-  if (const auto* error = std::get_if<std::string>(&derived)) {
-    std::fprintf(stderr, "lpe-derive-model: %s: %s\n", input.c_str(), error->c_str());
+  if (!derived) {
+    std::fprintf(stderr, "lpe-derive-model: %s: %s\n", input.c_str(),
+                 derived.error().to_string().c_str());
     return 2;
   }
-  const std::string bytes =
-      lpe::spec::serialize_derived_model(std::get<nlohmann::ordered_json>(derived));
+  const std::string bytes = lpe::spec::serialize_derived_model(*derived);
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out << bytes;
   out.close();

@@ -537,13 +537,12 @@ class Walker {
       return;
     }
     if (format == spec::TimestampFormat::kDateTime) {
-      wire::Rfc3339Problem problem;
-      if (!wire::parse_rfc3339(tape_.text(n), &problem)) {
+      if (const auto parsed = wire::parse_rfc3339(tape_.text(n)); !parsed) {
         const std::string member = member_path();
         issues_.push_back({IssueKind::kBadTimestamp, pointer(), member, ConstraintKind::kRequired,
                            "Value '" + cut(tape_.text(n), 64) + "' at '" + member +
                                "' is not an RFC 3339 UTC date-time (YYYY-MM-DDThh:mm:ss[.fff]Z): " +
-                               problem.message});
+                               parsed.error().message});
       }
     }
   }
