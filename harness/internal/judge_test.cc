@@ -50,7 +50,7 @@ TEST(CheckFamilies, PrintAsListChecksShowsThem) {
 
 TEST(JudgeResponse, DiagnosticsBecomeObservationsOfTheirChecks) {
   const auto model = spec::Model::bundled();
-  const auto op = std::get<spec::OperationView>(model->operation());
+  const auto op = model->operation().value();
   const ConformOptions options;
   const CheckSelection selection(options);
   const Judge judge(model, op, selection);
