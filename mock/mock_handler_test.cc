@@ -2,8 +2,8 @@
 // test-only defect, each response also judged by validators::ResponseChecker.
 #include <set>
 
-#include "mock/testing/defects.h"
 #include "mock/mock_test_support.h"
+#include "mock/testing/defects.h"
 
 namespace lpe::mock {
 namespace {
