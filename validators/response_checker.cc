@@ -134,6 +134,85 @@ std::optional<PageView> read_page(std::string_view body, std::string_view items_
   return page;
 }
 
+namespace {
+
+// The node at `index` as a JSON value (containers and numbers through their text as sent).
+nlohmann::ordered_json node_value(const internal::Tape& tape, std::string_view body,
+                                  uint32_t index) {
+  using Json = nlohmann::ordered_json;
+  const auto& n = tape.nodes[index];
+  switch (n.kind) {
+    case internal::NodeKind::kNull:
+      return nullptr;
+    case internal::NodeKind::kFalse:
+      return false;
+    case internal::NodeKind::kTrue:
+      return true;
+    case internal::NodeKind::kString:
+      return std::string(tape.text(n));
+    case internal::NodeKind::kNumber:
+      if (n.fits_int64) return n.int_value;
+      return Json::parse(tape.text(n), nullptr, false);
+    case internal::NodeKind::kArray:
+    case internal::NodeKind::kObject:
+      return Json::parse(body.substr(n.text_offset, n.text_length), nullptr, false);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<nlohmann::ordered_json> object_members(std::string_view body,
+                                                     const std::vector<std::string>& names) {
+  thread_local internal::Tape tape;
+  if (!read_body(body, tape).empty() || tape.nodes[0].kind != internal::NodeKind::kObject)
+    return std::nullopt;
+  auto out = nlohmann::ordered_json::object();
+  uint32_t child = 1;
+  for (uint32_t i = 0; i < tape.nodes[0].size; ++i) {
+    const std::string_view key = tape.text(tape.nodes[child]);
+    if (std::find(names.begin(), names.end(), key) != names.end())
+      out[std::string(key)] = node_value(tape, body, child + 1);
+    child = tape.nodes[child + 1].end;
+  }
+  return out;
+}
+
+std::optional<std::vector<std::optional<nlohmann::ordered_json>>> item_members(
+    std::string_view body, std::string_view items_member, std::string_view member) {
+  std::optional<std::vector<std::optional<nlohmann::ordered_json>>> out;
+  thread_local internal::Tape tape;
+  if (!read_body(body, tape).empty() || tape.nodes[0].kind != internal::NodeKind::kObject)
+    return out;
+  uint32_t child = 1;
+  for (uint32_t i = 0; i < tape.nodes[0].size; ++i) {
+    const uint32_t value = child + 1;
+    const auto& v = tape.nodes[value];
+    if (tape.text(tape.nodes[child]) == items_member) {
+      out.reset();  // duplicate keys: the last one wins, as in every other reader here
+    }
+    if (tape.text(tape.nodes[child]) == items_member && v.kind == internal::NodeKind::kArray) {
+      out.emplace();
+      uint32_t item = value + 1;
+      for (uint32_t k = 0; k < v.size; ++k) {
+        const auto& n = tape.nodes[item];
+        std::optional<nlohmann::ordered_json> found;
+        if (n.kind == internal::NodeKind::kObject) {
+          uint32_t key = item + 1;
+          for (uint32_t m = 0; m < n.size; ++m) {
+            if (tape.text(tape.nodes[key]) == member) found = node_value(tape, body, key + 1);
+            key = tape.nodes[key + 1].end;
+          }
+        }
+        out->push_back(std::move(found));
+        item = n.end;
+      }
+    }
+    child = v.end;
+  }
+  return out;
+}
+
 ResponseChecker::ResponseChecker(std::shared_ptr<const spec::Model> model,
                                  spec::OperationView operation)
     : model_(std::move(model)), operation_(std::move(operation)) {}

@@ -208,6 +208,36 @@ TEST(ErrorTypeResolution, HeaderThenCodeThenType) {
   EXPECT_EQ(resolve_error_type(r).source, wire::ErrorTypeSource::kNone);
 }
 
+TEST(ItemMembers, OneValuePerItemOnlyTheMemberAsked) {
+  using Json = nlohmann::ordered_json;
+  const auto got = item_members(
+      R"({"events":[{"participantId":"p1","n":1},{"n":2},7,{"participantId":{"x":[1]}},)"
+      R"({"participantId":"\u00e9\"","participantId":12}],"nextToken":"t"})",
+      "events", "participantId");
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->size(), 5u);
+  EXPECT_EQ((*got)[0], Json("p1"));
+  EXPECT_FALSE((*got)[1].has_value());  // no such member
+  EXPECT_FALSE((*got)[2].has_value());  // not an object
+  EXPECT_EQ((*got)[3], Json::parse(R"({"x":[1]})"));
+  EXPECT_EQ((*got)[4], Json(12));  // duplicate keys: the last wins
+  // No items array, or no JSON object: nothing to compare.
+  EXPECT_FALSE(item_members(R"({"events":{}})", "events", "participantId").has_value());
+  EXPECT_FALSE(item_members(R"([1])", "events", "participantId").has_value());
+  EXPECT_FALSE(item_members("not json", "events", "participantId").has_value());
+  EXPECT_TRUE(item_members(R"({"events":[]})", "events", "participantId")->empty());
+}
+
+TEST(ObjectMembers, KeepsOnlyTheNamedMembers) {
+  using Json = nlohmann::ordered_json;
+  const auto got =
+      object_members(R"({"a":"x","b":[1,2],"c":1.5e3,"a":"y","d":null})", {"a", "c", "d"});
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, Json::parse(R"({"a":"y","c":1.5e3,"d":null})"));
+  EXPECT_FALSE(object_members("[]", {"a"}).has_value());
+  EXPECT_FALSE(object_members("{", {"a"}).has_value());
+}
+
 // The one-line form `lpe validate response` prints: where, then what.
 TEST(RawHttp, TextFormCarriesTheLine) {
   const auto parsed = wire::parse_http_response("HTTP/1.1 200 OK\r\nA: b\r\nbad line\r\n\r\n");

@@ -154,6 +154,19 @@ struct PageView {
 std::optional<PageView> read_page(std::string_view body, std::string_view items_member,
                                   std::string_view token_member);
 
+// The members `names` of `body` (the last of duplicate keys), as one JSON object without the
+// others; nullopt when `body` is not a JSON object. Read with the fast reader: a request with a
+// long token costs no document.
+std::optional<nlohmann::ordered_json> object_members(std::string_view body,
+                                                     const std::vector<std::string>& names);
+
+// The value of member `member` in each item of `body`'s `items_member` array, in item order:
+// nullopt for an item that is not an object or has no such member; nullopt as a whole when
+// `body` is not a JSON object with that array. One pass of the fast reader; only the members
+// asked for become JSON values, so a page of a hundred items costs no document of them all.
+std::optional<std::vector<std::optional<nlohmann::ordered_json>>> item_members(
+    std::string_view body, std::string_view items_member, std::string_view member);
+
 // True when any diagnostic has severity `must` (or `should` when `strict`).
 bool has_failure(const std::vector<Diagnostic>& diagnostics, bool strict = false);
 

@@ -176,11 +176,10 @@ bool Connection::write_all(std::string_view data, Deadline deadline, std::string
 ssize_t Connection::fill(Deadline deadline, std::string& error) {
   compact();
   constexpr size_t kChunk = 16u << 10;
+  if (!chunk_) chunk_ = std::make_unique<char[]>(kChunk);
   while (true) {
-    const size_t old = in.size();
-    in.resize(old + kChunk);
-    const ssize_t n = ::recv(fd, in.data() + old, kChunk, 0);
-    in.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
+    const ssize_t n = ::recv(fd, chunk_.get(), kChunk, 0);
+    if (n > 0) in.append(chunk_.get(), static_cast<size_t>(n));
     if (n >= 0) return n;
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {

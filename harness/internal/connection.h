@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,9 @@ struct Connection {
   bool wait(short events, Deadline deadline);
 
   std::vector<Address> addresses_;  // resolved once per client, kept across reconnections
+  // recv lands here and only the bytes received are appended to `in`: growing `in` by a whole
+  // chunk before each recv zero-filled 16 KiB per read, a tenth of the harness's CPU.
+  std::unique_ptr<char[]> chunk_;
 };
 
 }  // namespace lpe::harness::internal

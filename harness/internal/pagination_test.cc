@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <set>
 
 #include "harness/internal/tokens.h"
@@ -97,6 +99,18 @@ TEST(ScopeBody, ScopeValuesPageSizeAndToken) {
   EXPECT_EQ(scope_body(operation(), t, 0, std::nullopt).find("nextToken"), std::string::npos);
   EXPECT_NE(scope_body(operation(), t, 0, std::string()).find("\"nextToken\":\"\""),
             std::string::npos);
+}
+
+TEST(ScopeBody, EscapesWhatJsonRequiresAndKeepsTheRestByteForByte) {
+  const std::string awkward = std::string("q\"b\\n\nt\tc\x01 \xc3\xa9\xf0\x9f\x98\x80");
+  Target t{{"arn:aws:ivs:us-east-1:123456789012:stage/confA1", "st-confSessionA1", awkward}};
+  const std::string body = scope_body(operation(), t, 7, awkward);
+  const auto parsed = nlohmann::json::parse(body);
+  EXPECT_EQ(parsed["participantId"], awkward);
+  EXPECT_EQ(parsed["nextToken"], awkward);
+  EXPECT_EQ(parsed["maxResults"], 7);
+  EXPECT_NE(body.find("\\u0001"), std::string::npos) << body;
+  EXPECT_NE(body.find("\xc3\xa9"), std::string::npos) << "non-ASCII is sent as UTF-8, not escaped";
 }
 
 TEST(TamperedTokens, EveryVariantDiffersAndTheForeignOneFollowsTheSeed) {

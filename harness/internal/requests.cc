@@ -1,8 +1,13 @@
 // Request families: drawing, sending, judging and shrinking generated requests.
 #include "harness/internal/requests.h"
 
+#include <condition_variable>
+#include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -85,27 +90,80 @@ struct Case {
   std::optional<generators::LabelledRequest> drawn;  // empty: the generator gave up (a discard)
 };
 
-// RapidCheck generation is not thread-safe (its implicit parameters are process-wide), so every
-// value is drawn here, on one thread; workers only send and judge.
-std::vector<Case> draw_cases(const std::vector<Family>& families, const ConformOptions& options) {
-  std::vector<Case> cases;
-  const int per_family = std::max(1, options.cases);
-  for (size_t f = 0; f < families.size(); ++f) {
-    for (int i = 0; i < per_family; ++i) {
-      // Sizes grow from small to large across a family's cases, as in RapidCheck.
-      const int size = per_family == 1 ? 50 : std::min(100, i * 100 / (per_family - 1));
-      const uint64_t seed = options.seed * 1000003ULL + f * 7919ULL + static_cast<uint64_t>(i);
-      auto shrinkable = families[f].gen(rc::Random(seed), size);
-      std::optional<generators::LabelledRequest> drawn;
-      try {
-        drawn = shrinkable.value();
-      } catch (const std::exception&) {
-      }
-      cases.push_back({f, std::move(shrinkable), std::move(drawn)});
+// The cases of the families, drawn in order on one thread while the workers send the ones
+// already drawn. RapidCheck generation is not thread-safe (its implicit parameters are
+// process-wide), so one thread draws every value; a worker waits only for the case it took, so
+// sending starts with the first case instead of after the last (drawing costs about as much as
+// judging, and the endpoint would sit idle meanwhile).
+class CaseStream {
+ public:
+  CaseStream(const std::vector<Family>& families, const ConformOptions& options)
+      : families_(families),
+        options_(options),
+        per_family_(std::max(1, options.cases)),
+        cases_(families.size() * static_cast<size_t>(per_family_)) {}
+
+  size_t size() const { return cases_.size(); }
+
+  // Draws every case (on the calling thread); stops early once `stop` says so.
+  void draw_all(const std::function<bool()>& stop) {
+    for (size_t index = 0; index < cases_.size(); ++index) {
+      if (stop()) break;
+      Case c = draw(index);
+      std::lock_guard<std::mutex> lock(mutex_);
+      cases_[index] = std::move(c);
+      drawn_ = index + 1;
+      // Most cases are drawn before a worker asks for them: wake workers only when one waits.
+      if (waiting_ > 0) ready_.notify_all();
     }
+    abandon();
   }
-  return cases;
-}
+
+  // Ends drawing where it is (workers waiting for later cases get none).
+  void abandon() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    ready_.notify_all();
+  }
+
+  // Case `index` once drawn; nullptr when drawing stopped before it.
+  const Case* wait(size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++waiting_;
+    ready_.wait(lock, [&] { return drawn_ > index || finished_; });
+    --waiting_;
+    return drawn_ > index ? &*cases_[index] : nullptr;
+  }
+
+  // After draw_all returned: every case drawn.
+  const Case& at(size_t index) const { return *cases_[index]; }
+
+ private:
+  Case draw(size_t index) const {
+    const size_t f = index / static_cast<size_t>(per_family_);
+    const int i = static_cast<int>(index % static_cast<size_t>(per_family_));
+    // Sizes grow from small to large across a family's cases, as in RapidCheck.
+    const int size = per_family_ == 1 ? 50 : std::min(100, i * 100 / (per_family_ - 1));
+    const uint64_t seed = options_.seed * 1000003ULL + f * 7919ULL + static_cast<uint64_t>(i);
+    auto shrinkable = families_[f].gen(rc::Random(seed), size);
+    std::optional<generators::LabelledRequest> drawn;
+    try {
+      drawn = shrinkable.value();
+    } catch (const std::exception&) {
+    }
+    return Case{f, std::move(shrinkable), std::move(drawn)};
+  }
+
+  const std::vector<Family>& families_;
+  const ConformOptions& options_;
+  const int per_family_;
+  std::vector<std::optional<Case>> cases_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  size_t drawn_ = 0;
+  int waiting_ = 0;  // workers blocked in wait()
+  bool finished_ = false;
+};
 
 // The exchange for a labelled request (a content-type case without a type sends no header).
 Received send_case(const RunParts& parts, Transport& client, RequestFamily family,
@@ -218,22 +276,31 @@ void judge_request_case(const Judge& judge, const CheckSelection& selection, Req
 void run_request_families(const RunParts& parts, const generators::RequestGenerators& gens,
                           int workers) {
   const auto families = request_families(parts, gens);
-  const auto cases = draw_cases(families, parts.options);
+  CaseStream cases(families, parts.options);
   parts.progress.plan(cases.size());
   // First failing case per check (lowest index), shrunk afterwards.
   std::map<std::string, size_t> first_failure;
   std::mutex failure_mutex;
+  std::exception_ptr draw_error;  // rethrown here once the workers are done
+  std::thread drawing([&] {
+    try {
+      cases.draw_all([&] { return parts.session.out_of_time(); });
+    } catch (...) {
+      draw_error = std::current_exception();
+      cases.abandon();
+    }
+  });
   parallel_for(
       cases.size(), workers, [&] { return parts.session.new_transport(); },
       [&] { return parts.session.out_of_time(); },
       [&](Transport& client, size_t i) {
-        const auto& c = cases[i];
-        const RequestFamily family = families[c.family].kind;
-        if (!c.drawn) {
+        const Case* c = cases.wait(i);
+        if (c == nullptr || !c->drawn) {
           parts.progress.job_done();
-          return;  // a generator gave up on this draw (RapidCheck discard)
+          return;  // drawing stopped (--max-time), or the generator gave up (a discard)
         }
-        const generators::LabelledRequest& lr = *c.drawn;
+        const RequestFamily family = families[c->family].kind;
+        const generators::LabelledRequest& lr = *c->drawn;
         const Received r = send_case(parts, client, family, lr);
         std::vector<Observation> obs;
         judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
@@ -245,11 +312,14 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
         }
         parts.progress.job_done();
       });
+  drawing.join();
+  if (draw_error) std::rethrow_exception(draw_error);
   if (first_failure.empty()) return;
   auto client = parts.session.new_transport();
   for (const auto& [check, index] : first_failure) {
     if (parts.session.out_of_time()) break;
-    shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, *client);
+    const Case& c = cases.at(index);
+    shrink_failure(parts, families[c.family].kind, c.value, check, *client);
   }
 }
 
