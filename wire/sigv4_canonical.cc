@@ -1,7 +1,6 @@
 // SigV4 building blocks: hashing, URI and query canonicalization, canonical headers and
 // request, credential scope, string to sign, signing key and signature, X-Amz-Date format.
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <array>
@@ -16,12 +15,6 @@ namespace lpe::wire {
 namespace {
 
 using Clock = std::chrono::system_clock;
-
-// Non-null pointer for OpenSSL calls on possibly empty views.
-const unsigned char* bytes_of(std::string_view s) {
-  static constexpr unsigned char kEmpty[1] = {0};
-  return s.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(s.data());
-}
 
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -113,23 +106,66 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string hex_sha256(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(bytes_of(data), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) {
-    return {};
-  }
-  return to_hex(std::string_view(reinterpret_cast<const char*>(md.data()), len));
+namespace {
+
+// SHA-256 fetched once. OpenSSL 3's one-shot calls (EVP_sha256() with EVP_Digest, HMAC()) look
+// the algorithm up in the provider store on every call; for the mock, which seals and opens a
+// pagination token per page, that lookup was half of all its work.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+// A digest context per thread, reused.
+EVP_MD_CTX* thread_digest_context() {
+  struct Holder {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Holder() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Holder holder;
+  return holder.ctx;
+}
+
+constexpr size_t kSha256Size = 32;
+constexpr size_t kSha256Block = 64;
+
+// SHA-256 of the concatenation of `a` and `b` into `out`; false on an OpenSSL failure.
+bool sha256_into(std::string_view a, std::string_view b, unsigned char* out) {
+  EVP_MD_CTX* ctx = thread_digest_context();
+  const EVP_MD* md = sha256_md();
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
-           md.data(), &len) == nullptr) {
-    return {};
+  return ctx != nullptr && md != nullptr && EVP_DigestInit_ex2(ctx, md, nullptr) == 1 &&
+         (a.empty() || EVP_DigestUpdate(ctx, a.data(), a.size()) == 1) &&
+         (b.empty() || EVP_DigestUpdate(ctx, b.data(), b.size()) == 1) &&
+         EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == kSha256Size;
+}
+
+}  // namespace
+
+std::string hex_sha256(std::string_view data) {
+  std::array<unsigned char, kSha256Size> md{};
+  if (!sha256_into(data, {}, md.data())) return {};
+  return to_hex(std::string_view(reinterpret_cast<const char*>(md.data()), md.size()));
+}
+
+// HMAC as RFC 2104 defines it, over the prefetched SHA-256.
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  std::array<unsigned char, kSha256Block> block{};
+  if (key.size() > kSha256Block) {
+    if (!sha256_into(key, {}, block.data())) return {};
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
   }
-  return std::string(reinterpret_cast<const char*>(md.data()), len);
+  std::array<char, kSha256Block> pad{};
+  for (size_t i = 0; i < kSha256Block; ++i) pad[i] = static_cast<char>(block[i] ^ 0x36);
+  std::array<unsigned char, kSha256Size> inner{};
+  if (!sha256_into({pad.data(), pad.size()}, data, inner.data())) return {};
+  for (size_t i = 0; i < kSha256Block; ++i) pad[i] = static_cast<char>(block[i] ^ 0x5c);
+  std::array<unsigned char, kSha256Size> outer{};
+  if (!sha256_into({pad.data(), pad.size()},
+                   {reinterpret_cast<const char*>(inner.data()), inner.size()}, outer.data()))
+    return {};
+  return std::string(reinterpret_cast<const char*>(outer.data()), outer.size());
 }
 
 std::string uri_encode(std::string_view bytes) {
