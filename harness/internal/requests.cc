@@ -119,13 +119,13 @@ Received send_case(const RunParts& parts, Transport& client, RequestFamily famil
 // exchange into the finding.
 void shrink_failure(const RunParts& parts, RequestFamily family,
                     const rc::Shrinkable<generators::LabelledRequest>& failing,
-                    const std::string& check, Transport& client) {
+                    const std::string& check, const std::string& subject, Transport& client) {
   const auto fails = [&](const generators::LabelledRequest& lr, Received& r, std::string& message) {
     r = send_case(parts, client, family, lr);
     std::vector<Observation> obs;
     judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
     for (const auto& o : obs) {
-      if (o.check == check && o.failed) {
+      if (o.check == check && o.failed && o.subject == subject) {
         message = o.message;
         return true;
       }
@@ -204,6 +204,7 @@ void judge_request_case(const Judge& judge, const CheckSelection& selection, Req
   const auto problem = Judge::expectation_problem(r, e);
   out.push_back({e.check, problem.has_value(), find_check(e.check)->level,
                  problem ? lr.description + ": " + *problem : ""});
+  out.back().subject = violations_subject(lr.expected.violations);
   if (family == RequestFamily::kNegative && !problem && e.error_type == "ValidationException" &&
       selection.selected("validation_message")) {
     judge.judge_validation_message(r, e, out);
@@ -220,8 +221,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   const auto families = request_families(parts, gens);
   const auto cases = draw_cases(families, parts.options);
   parts.progress.plan(cases.size());
-  // First failing case per check (lowest index), shrunk afterwards.
-  std::map<std::string, size_t> first_failure;
+  // Per check, the failing case with the smallest subject (the finding the recorder keeps), the
+  // lowest index among those; shrunk afterwards.
+  std::map<std::string, std::pair<std::string, size_t>> first_failure;
   std::mutex failure_mutex;
   parallel_for(
       cases.size(), workers, [&] { return parts.session.new_transport(); },
@@ -241,15 +243,18 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
         for (const auto& failed : parts.recorder.record(obs, r, "")) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           auto it = first_failure.find(failed.check);
-          if (it == first_failure.end() || it->second > i) first_failure[failed.check] = i;
+          if (it == first_failure.end() || std::make_pair(failed.subject, i) < it->second)
+            first_failure[failed.check] = {failed.subject, i};
         }
         parts.progress.job_done();
       });
   if (first_failure.empty()) return;
   auto client = parts.session.new_transport();
-  for (const auto& [check, index] : first_failure) {
+  for (const auto& [check, failure] : first_failure) {
     if (parts.session.out_of_time()) break;
-    shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, *client);
+    const auto& [subject, index] = failure;
+    shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, subject,
+                   *client);
   }
 }
 
