@@ -6,43 +6,13 @@
 #include <sstream>
 
 #include "harness/harness.h"
+#include "harness/internal/text_safety.h"
 
 namespace lpe::harness {
 namespace {
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
+// XML 1.0 forbids most control characters, even escaped: markup_escape writes them visibly.
+std::string xml_escape(std::string_view s) { return internal::markup_escape(s); }
 
 std::string describe(const Finding& f) {
   std::ostringstream os;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "harness/harness.h"
+#include "harness/internal/text_safety.h"
 #include "wire/sigv4.h"
 
 namespace lpe::harness {
@@ -99,40 +100,8 @@ document.documentElement.setAttribute('data-style',
     getComputedStyle(document.body).maxWidth === '1100px' ? 'applied' : 'blocked');
 )js";
 
-// Text for HTML content and attribute values: markup characters as entities, control
-// characters (which HTML forbids) written visibly.
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (const unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
+// Text for HTML content and attribute values, control characters written visibly.
+std::string esc(std::string_view s) { return internal::markup_escape(s); }
 
 // A JSON value as text: a string as it is, anything else as compact JSON.
 std::string text_of(const Json& v) {

@@ -52,7 +52,7 @@ TEST(HtmlReport, HostileTextIsEscapedEverywhere) {
                      "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x "
                      "onerror=alert(2)&gt;&lt;a href=&quot;https://e.example&quot;&gt;"),
             8u);
-  EXPECT_NE(html.find("lpe conform --endpoint &#39;http://h/&lt;x&gt;&amp;y&#39;"),
+  EXPECT_NE(html.find("lpe conform --endpoint &apos;http://h/&lt;x&gt;&amp;y&apos;"),
             std::string::npos);
 }
 
