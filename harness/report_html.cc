@@ -60,7 +60,7 @@ button.copy:hover{border-color:var(--muted)}
 .exchange{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 @media (max-width:760px){.exchange{grid-template-columns:1fr}}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px;margin:0}
-dt{color:var(--muted)}dd{margin:0;word-break:break-all}
+dt{color:var(--muted)}dd{margin:0;word-break:break-all;white-space:pre-line}
 ul{padding-left:20px}footer{margin-top:40px;font-size:12px;color:var(--muted)}
 @media print{body{max-width:none;padding:0;font-size:11px}button.copy{display:none}
 pre{max-height:none;overflow:visible}h2{break-after:avoid}}
@@ -445,7 +445,7 @@ void write_run_facts(std::string& out, const Json& report) {
                             ? report["contract"]
                             : Json::object();
   for (const auto& file : objects_of(contract, "files")) {
-    fact(out, "model " + member(file, "role"), member(file, "name"), "mono");
+    fact(out, member(file, "role") + " file", member(file, "name"), "mono");
     fact(out, member(file, "role") + " sha256", member(file, "sha256"), "mono sha256");
   }
   if (contract.contains("derivedFrom") && contract["derivedFrom"].is_object()) {
