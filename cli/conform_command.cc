@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -65,6 +66,10 @@ constexpr const char* kHelp =
     "reports:\n"
     "  --report-junit FILE      JUnit XML, one testcase per check (and target)\n"
     "  --report-json FILE       the whole result as JSON\n"
+    "  --report-html FILE       one self-contained HTML page of the JSON report\n"
+    "  --baseline FILE          an earlier --report-json report: findings are new, known or "
+    "fixed,\n"
+    "                           and only new ones fail the run\n"
     "  --quiet                  no live progress line\n"
     "  --list-checks            list the checks with rule, level and description, and exit\n"
     "model:\n"
@@ -143,6 +148,8 @@ std::vector<OptionSpec> conform_option_specs() {
     specs.push_back({name, true, false, ""});
   }
   specs.push_back({"target", true, true, ""});
+  // Reports and baselines: the HTML report, comparison with an earlier JSON report.
+  for (const char* name : {"report-html", "baseline"}) specs.push_back({name, true, false, ""});
   for (const char* name :
        {"sigv4", "allow-insecure-http", "strict", "quiet", "list-checks", "help"}) {
     specs.push_back({name, false, false, ""});
@@ -383,7 +390,7 @@ Status apply_remote_safety(const Args& args, ConformOptions& options) {
 // before anything is sent.
 Status check_files(const Args& args, const ConformOptions& options) {
   std::vector<std::pair<const char*, std::string>> outputs;
-  for (const char* name : {"record", "report-junit", "report-json"}) {
+  for (const char* name : {"record", "report-junit", "report-json", "report-html"}) {
     if (args.has(name)) outputs.emplace_back(name, args.get(name));
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
@@ -405,17 +412,34 @@ Status check_files(const Args& args, const ConformOptions& options) {
   return {};
 }
 
+// The --baseline report, when given: read and checked before anything is sent.
+Result<std::optional<harness::Baseline>> read_baseline_file(const Args& args) {
+  if (!args.has("baseline")) return std::optional<harness::Baseline>();
+  const std::string path = args.get("baseline");
+  auto text = read_input(path, 256u << 20);
+  if (!text) return fail("--baseline: " + text.error().message);
+  if (const Status checked = wire::check_json_text(*text, 64); !checked)
+    return fail("--baseline " + path + ": not valid JSON: " + checked.error().message);
+  const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
+  if (doc.is_discarded()) return fail("--baseline " + path + ": not valid JSON");
+  auto baseline = harness::read_baseline(doc, path);
+  if (!baseline) return fail("--baseline " + baseline.error().message);
+  return std::optional<harness::Baseline>(std::move(*baseline));
+}
+
 // Runs the checks and writes the console summary and the reports asked for. The secret key and
 // session token never reach output, whatever a server reflects.
 int run_and_report(const Args& args, const SelectedOperation& selected,
-                   const ConformOptions& options, mock::MockServer* embedded) {
+                   const ConformOptions& options, mock::MockServer* embedded,
+                   const std::optional<harness::Baseline>& baseline) {
   std::fprintf(stderr, "lpe conform: %s, %zu targets, seed %llu%s\n", options.endpoint.c_str(),
                options.targets.size(), static_cast<unsigned long long>(options.seed),
                embedded != nullptr ? " (embedded reference mock)" : "");
-  const auto result = harness::run_conformance(selected.model, selected.operation, options);
+  auto result = harness::run_conformance(selected.model, selected.operation, options);
   if (embedded != nullptr) embedded->stop();
   const auto masker = harness::internal::secret_masker(options.sigv4);
   if (!result.setup_error.empty()) return usage_error("conform", masker.mask(result.setup_error));
+  if (baseline) harness::compare_with_baseline(*baseline, options.targets, result);
   std::cout << wire::escape_for_terminal(masker.mask(harness::console_summary(result, options)));
   std::cout.flush();
   if (args.has("report-junit")) {
@@ -423,10 +447,15 @@ int run_and_report(const Args& args, const SelectedOperation& selected,
         write_file(args.get("report-junit"), masker.mask(harness::junit_report(result, options)));
     if (!written) return usage_error("conform", written.error());
   }
+  const auto report = harness::json_report(result, options);
   if (args.has("report-json")) {
-    const auto json = harness::json_report(result, options)
-                          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto json = report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     const auto written = write_file(args.get("report-json"), masker.mask(json) + "\n");
+    if (!written) return usage_error("conform", written.error());
+  }
+  if (args.has("report-html")) {
+    const auto written =
+        write_file(args.get("report-html"), masker.mask(harness::html_report(report)));
     if (!written) return usage_error("conform", written.error());
   }
   return result.exit_code(options.strict);
@@ -465,7 +494,9 @@ int run_conform(int argc, char** argv) {
     return usage_error("conform", safety.error());
   if (auto files = check_files(*args, options); !files)
     return usage_error("conform", files.error());
-  return run_and_report(*args, *selected, options, embedded.get());
+  const auto baseline = read_baseline_file(*args);
+  if (!baseline) return usage_error("conform", baseline.error());
+  return run_and_report(*args, *selected, options, embedded.get(), *baseline);
 }
 
 }  // namespace lpe::cli

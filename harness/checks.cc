@@ -207,7 +207,7 @@ size_t RunResult::checks_ran() const {
 int RunResult::exit_code(bool strict) const {
   if (!setup_error.empty()) return 2;
   const bool failed = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
-    return f.level == spec::Severity::kMust || strict;
+    return (f.level == spec::Severity::kMust || strict) && f.baseline != "known";
   });
   if (failed) return 1;
   return completed ? 0 : 2;
@@ -232,11 +232,14 @@ nlohmann::ordered_json Exchange::to_json() const {
 }
 
 nlohmann::ordered_json Finding::to_json() const {
-  nlohmann::ordered_json out = {{"check", check},
+  nlohmann::ordered_json out = {{"id", id()},
+                                {"check", check},
                                 {"rule", rule},
                                 {"level", level == spec::Severity::kMust ? "must" : "should"},
                                 {"message", message}};
   if (!target.empty()) out["target"] = target;
+  if (!subject.empty()) out["subject"] = subject;
+  if (!baseline.empty()) out["baseline"] = baseline;
   out["exchange"] = exchange.to_json();
   if (!original_request_body.empty()) out["originalRequestBody"] = original_request_body;
   out["shrinkSteps"] = shrink_steps;

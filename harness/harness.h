@@ -123,6 +123,16 @@ struct Finding {
   std::string original_request_body;  // before shrinking, when it differs
   int shrink_steps = 0;
   std::string reproduction;  // one-line command
+  // What the finding is about beyond its check and target, never a generated value: the member
+  // and constraint a mishandled request violated ("maxResults range"), the rule and path of a
+  // response diagnostic ("R9.timestamp_format /events/*/eventTime"); empty when the check and
+  // target say it all.
+  std::string subject;
+  // Against --baseline: "new" or "known" (it is in the baseline); empty without one.
+  std::string baseline;
+  // A stable id: a hash of check, rule, subject and target (never the seed, the generated
+  // values, times or ports), so that runs can be compared (--baseline).
+  std::string id() const;
   nlohmann::ordered_json to_json() const;
 };
 
@@ -143,6 +153,42 @@ struct Note {
   std::string message;
 };
 
+// One pagination walk of a target at one page size: the items each page returned (R10).
+struct WalkSummary {
+  std::string target;                // target label
+  int64_t page_size = -1;            // the page size asked for; -1: omitted
+  int64_t limit = -1;                // the bound in force (the default when omitted); -1: none
+  std::vector<uint64_t> page_items;  // items on each page, in order
+  bool complete = false;             // reached a last page
+  nlohmann::ordered_json to_json() const;
+};
+
+// A finding of an earlier run, as its JSON report holds it (--baseline).
+struct BaselineFinding {
+  std::string id, check, rule, level, target, message;
+  nlohmann::ordered_json to_json() const;
+};
+
+// The findings of an earlier `lpe conform --report-json` report.
+struct Baseline {
+  std::string file;
+  std::vector<BaselineFinding> findings;
+};
+
+// Reads the findings of an earlier JSON report; the error names `file`, where and what is wrong.
+Result<Baseline> read_baseline(const nlohmann::ordered_json& report, const std::string& file);
+
+// A run compared with a baseline: its findings are new or known; the baseline's other findings
+// are fixed when this run checked what they were about, else unchecked.
+struct BaselineComparison {
+  std::string file;
+  size_t new_findings = 0;
+  size_t known_findings = 0;
+  std::vector<BaselineFinding> fixed;  // their check ran (on their target) and did not find them
+  std::vector<BaselineFinding> unchecked;  // their check or target was not part of this run
+  nlohmann::ordered_json to_json() const;
+};
+
 // The outcome of a run.
 struct RunResult {
   std::vector<CheckTally> tallies;  // all_checks() order, selected checks only
@@ -157,11 +203,25 @@ struct RunResult {
   std::string operation;
   nlohmann::ordered_json contract;
   std::string contract_summary;
+  // The pagination walks, by target and page size.
+  std::vector<WalkSummary> walks;
+  // Set by compare_with_baseline (--baseline).
+  std::optional<BaselineComparison> baseline;
   // Selected checks that ran.
   size_t checks_ran() const;
-  // 0 all must checks passed (and should ones with strict), 1 a finding, 2 could not run.
+  // 0 all must checks passed (and should ones with strict), 1 a finding, 2 could not run. With a
+  // baseline only new findings count.
   int exit_code(bool strict) const;
 };
+
+// Marks each finding of `result` new or known against `baseline` and sets result.baseline
+// (`targets`: this run's, to tell fixed findings from unchecked ones).
+void compare_with_baseline(const Baseline& baseline, const std::vector<Target>& targets,
+                           RunResult& result);
+
+// The verdict of check `tally` in `result`: "passed", "failed", "warned" (should-level findings
+// only, without --strict) or "skipped" (did not run).
+std::string check_verdict(const CheckTally& tally, const RunResult& result, bool strict);
 
 // Runs the selected checks against `options.endpoint`.
 RunResult run_conformance(std::shared_ptr<const spec::Model> model,
@@ -171,5 +231,9 @@ RunResult run_conformance(std::shared_ptr<const spec::Model> model,
 std::string console_summary(const RunResult& result, const ConformOptions& options);
 std::string junit_report(const RunResult& result, const ConformOptions& options);
 nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions& options);
+// One self-contained HTML page (inline style and script, a strict Content-Security-Policy, no
+// request leaves it) rendered from a json_report() object: every text escaped, members it does
+// not know shown as facts.
+std::string html_report(const nlohmann::ordered_json& report);
 
 }  // namespace lpe::harness

@@ -6,43 +6,13 @@
 #include <sstream>
 
 #include "harness/harness.h"
+#include "harness/internal/text_safety.h"
 
 namespace lpe::harness {
 namespace {
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
+// XML 1.0 forbids most control characters, even escaped: markup_escape writes them visibly.
+std::string xml_escape(std::string_view s) { return internal::markup_escape(s); }
 
 std::string describe(const Finding& f) {
   std::ostringstream os;
@@ -63,7 +33,25 @@ std::string describe(const Finding& f) {
     os << "shrunk in " << f.shrink_steps << " steps from: " << f.original_request_body << "\n";
   }
   os << "reproduce: " << f.reproduction << "\n";
+  os << "id: " << f.id() << (f.baseline.empty() ? "" : " (" + f.baseline + ")") << "\n";
   return os.str();
+}
+
+// The comparison with --baseline: the counts, then the fixed findings.
+void write_baseline_summary(std::ostream& os, const BaselineComparison& b) {
+  os << "\nAgainst the baseline " << b.file << ": " << b.new_findings << " new, "
+     << b.known_findings << " known, " << b.fixed.size() << " fixed";
+  if (!b.unchecked.empty()) os << ", " << b.unchecked.size() << " not checked by this run";
+  os << " (only new findings fail the run)\n";
+  for (const auto& f : b.fixed) {
+    os << "  fixed: " << f.check << " (" << f.rule << ")"
+       << (f.target.empty() ? "" : " target " + f.target) << " id " << f.id << ": "
+       << f.message.substr(0, 200) << "\n";
+  }
+  for (const auto& f : b.unchecked) {
+    os << "  not checked: " << f.check << (f.target.empty() ? "" : " target " + f.target) << " id "
+       << f.id << "\n";
+  }
 }
 
 }  // namespace
@@ -76,6 +64,9 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     for (const auto& f : result.findings) {
       os << "\n"
          << ++n << ". [" << (f.level == spec::Severity::kMust ? "MUST" : "should") << "] "
+         << (f.baseline.empty()    ? ""
+             : f.baseline == "new" ? "NEW "
+                                   : "known ")
          << f.check << " (" << f.rule << ")" << (f.target.empty() ? "" : " target " + f.target)
          << "\n";
       std::istringstream lines(describe(f));
@@ -110,6 +101,7 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
       os << "  " << note.check << ": " << note.message << "\n";
     }
   }
+  if (result.baseline) write_baseline_summary(os, *result.baseline);
   size_t must = 0, should = 0;
   for (const auto& f : result.findings) (f.level == spec::Severity::kMust ? must : should)++;
   char buf[256];
@@ -140,7 +132,7 @@ struct JunitCase {
 
 // Whether a finding fails the run (must-level, or any level with --strict).
 bool fails_run(const Finding& f, const ConformOptions& options) {
-  return f.level == spec::Severity::kMust || options.strict;
+  return (f.level == spec::Severity::kMust || options.strict) && f.baseline != "known";
 }
 
 // The testcases of the selected checks, each with its findings (a finding whose check and target
@@ -198,6 +190,12 @@ void write_junit_head(std::ostream& os, const RunResult& result, const ConformOp
          << ".sha256\" value=\"" << xml_escape(file.value("sha256", std::string())) << "\"/>";
     }
   }
+  if (const auto& b = result.baseline) {
+    os << "<property name=\"baseline.file\" value=\"" << xml_escape(b->file)
+       << "\"/><property name=\"baseline.new\" value=\"" << b->new_findings
+       << "\"/><property name=\"baseline.known\" value=\"" << b->known_findings
+       << "\"/><property name=\"baseline.fixed\" value=\"" << b->fixed.size() << "\"/>";
+  }
   os << "</properties>\n";
 }
 
@@ -215,10 +213,12 @@ void write_junit_case(std::ostream& os, const JunitCase& c, const CheckTally* ta
   for (const auto* f : c.findings) {
     if (fails_run(*f, options)) {
       os << "      <failure type=\"" << xml_escape(f->rule) << "\" message=\""
-         << xml_escape(f->message.substr(0, 500)) << "\">" << xml_escape(describe(*f))
-         << "</failure>\n";
+         << (f->baseline == "new" ? "new: " : "") << xml_escape(f->message.substr(0, 500)) << "\">"
+         << xml_escape(describe(*f)) << "</failure>\n";
     } else {
-      os << "      <system-out>should: " << xml_escape(describe(*f)) << "</system-out>\n";
+      os << "      <system-out>"
+         << (f->baseline == "known" ? "known (in the baseline): " : "should: ")
+         << xml_escape(describe(*f)) << "</system-out>\n";
     }
   }
   os << "    </testcase>\n";
@@ -243,6 +243,11 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
   for (const auto& c : cases) {
     const auto tally = tallies.find(c.name.substr(0, c.name.find(' ')));
     write_junit_case(os, c, tally == tallies.end() ? nullptr : tally->second, options);
+  }
+  if (result.baseline && !result.baseline->fixed.empty()) {
+    std::ostringstream fixed;
+    write_baseline_summary(fixed, *result.baseline);
+    os << "    <system-out>" << xml_escape(fixed.str()) << "</system-out>\n";
   }
   os << "  </testsuite>\n</testsuites>\n";
   return os.str();
@@ -270,6 +275,7 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
                       {"rule", info ? info->rule : ""},
                       {"level", info && info->level == spec::Severity::kShould ? "should" : "must"},
                       {"ran", t.ran},
+                      {"verdict", check_verdict(t, result, options.strict)},
                       {"passed", t.passed},
                       {"failed", t.failed},
                       {"notes", t.notes}});
@@ -283,6 +289,10 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
   auto notes = nlohmann::ordered_json::array();
   for (const auto& n : result.notes) notes.push_back({{"check", n.check}, {"message", n.message}});
   out["notes"] = notes;
+  auto walks = nlohmann::ordered_json::array();
+  for (const auto& w : result.walks) walks.push_back(w.to_json());
+  out["walks"] = walks;
+  if (result.baseline) out["baseline"] = result.baseline->to_json();
   return out;
 }
 

@@ -10,6 +10,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev libgmock-dev librapidcheck-dev nlohmann-json3-dev libcpp-httplib-dev
   libre2-dev libssl-dev libsimdjson-dev zlib1g-dev libbrotli-dev
+  # the HTML report's browser test: headless Chromium and a font for its screenshot
+  chromium fonts-dejavu-core
 )
 for arg in "$@"; do
   case "$arg" in

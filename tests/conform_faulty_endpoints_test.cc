@@ -20,6 +20,7 @@
 
 #include "mock/mock.h"
 #include "mock/testing/defects.h"
+#include "support/running_mock.h"
 
 #ifndef LPE_BINARY
 #error "LPE_BINARY must name the lpe executable"
@@ -31,53 +32,11 @@
 namespace lpe {
 namespace {
 
-const std::string kData = std::string(LPE_TEST_DATA) + "/conform-small.json";
-constexpr const char* kAkid = "AKIDCONFORMTEST0001";
-constexpr const char* kSecret = "conform-test-secret-key-0123456789";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
-}
-
-// A reference mock (with `defects`) on a free loopback port, for the life of the object.
-class RunningMock {
- public:
-  explicit RunningMock(std::set<mock::testing::Defect> defects, bool sigv4 = false,
-                       mock::FaultOptions fault = {}) {
-    auto model = spec::Model::bundled();
-    const auto op = model->operation().value();
-    auto dataset = mock::Dataset::load(read_file(kData), kData, op);
-    if (!dataset) {
-      ADD_FAILURE() << dataset.error().front().to_string();
-      return;
-    }
-    mock::MockOptions options;
-    options.dataset = std::make_shared<const mock::Dataset>(std::move(*dataset));
-    options.seed = 7;
-    options.fault = fault;
-    if (sigv4) {
-      options.auth = mock::AuthMode::kSigV4;
-      options.credentials.add(kAkid, kSecret);
-    }
-    auto handler = mock::testing::DefectiveHandler::create(model, op, options, std::move(defects));
-    if (!handler) {
-      ADD_FAILURE() << handler.error().to_string();
-      return;
-    }
-    server_ = std::make_unique<mock::MockServer>(std::move(*handler), mock::ServerOptions{});
-    if (auto started = server_->start(); !started) ADD_FAILURE() << started.error().to_string();
-  }
-  ~RunningMock() {
-    if (server_) server_->stop();
-  }
-  std::string url() const { return server_ ? server_->url() : "http://127.0.0.1:1"; }
-
- private:
-  std::unique_ptr<mock::MockServer> server_;
-};
+using test_support::read_file;
+using test_support::RunningMock;
+const std::string& kData = test_support::kConformData;
+constexpr const char* kAkid = test_support::kConformAkid;
+constexpr const char* kSecret = test_support::kConformSecret;
 
 struct ConformRun {
   int exit_code = -1;

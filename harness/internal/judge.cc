@@ -4,6 +4,7 @@
 
 #include "wire/json_guard.h"
 
+#include <algorithm>
 #include <map>
 
 namespace lpe::harness::internal {
@@ -86,6 +87,36 @@ std::string cut_for_report(const std::string& s) {
   return s.substr(0, kReportBodyCap) + "... (" + std::to_string(s.size()) + " bytes in all)";
 }
 
+namespace {
+
+// "/events/12/eventTime" -> "/events/*/eventTime": the path without its item positions.
+std::string path_pattern(const std::string& path) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    const size_t end = std::min(path.find('/', i + 1), path.size());
+    const std::string segment = path.substr(i, end - i);
+    const bool index =
+        segment.size() > 1 && segment.find_first_not_of("/0123456789") == std::string::npos;
+    out += index ? "/*" : segment;
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string violations_subject(const std::vector<generators::ExpectedViolation>& violations) {
+  std::vector<std::string> parts;
+  for (const auto& v : violations)
+    parts.push_back(v.member + " " + std::string(validators::to_string(v.constraint)));
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
 Observation pass(std::string check) {
   return Observation{std::move(check), false, spec::Severity::kMust, "", false};
 }
@@ -143,6 +174,9 @@ void Judge::judge_response(const Received& r, std::vector<Observation>& out) con
     out.push_back({check, true, finding_level(*info, d.severity),
                    std::string(spec::to_string(d.rule)) + (d.path.empty() ? "" : " at " + d.path) +
                        ": " + d.message});
+    out.back().subject =
+        (std::string(spec::to_string(d.rule)) + (d.path.empty() ? "" : " " + path_pattern(d.path)))
+            .substr(0, 200);
   }
 }
 
@@ -181,19 +215,22 @@ void Judge::judge_validation_message(const Received& r, const Expectation& e,
                                      std::vector<Observation>& out) const {
   const std::string message = error_message(r);
   std::string missing;
+  std::vector<generators::ExpectedViolation> unnamed;
   for (const auto& v : e.violations) {
     const std::string at = "at '" + v.member + "'";
     const auto pos = message.find(at);
     const bool named =
         pos != std::string::npos && message.find(phrase_of(v.constraint), pos) != std::string::npos;
-    if (!named)
-      missing += (missing.empty() ? "" : "; ") + v.member + " " +
-                 std::string(validators::to_string(v.constraint));
+    if (named) continue;
+    missing += (missing.empty() ? "" : "; ") + v.member + " " +
+               std::string(validators::to_string(v.constraint));
+    unnamed.push_back(v);
   }
   out.push_back({"validation_message", !missing.empty(), spec::Severity::kShould,
                  missing.empty() ? ""
                                  : "the message does not name " + missing + " as R7 does: '" +
                                        message.substr(0, 400) + "'"});
+  out.back().subject = violations_subject(unnamed);
 }
 
 void Judge::judge_implementation_defined(const generators::LabelledRequest& lr, const Received& r,

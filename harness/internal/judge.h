@@ -38,7 +38,13 @@ struct Observation {
   spec::Severity level = spec::Severity::kMust;
   std::string message;
   bool note = false;
+  // What a failure is about (Finding::subject): never a generated value.
+  std::string subject = {};
 };
+
+// The subject of a failure on a request that carries `violations`: "member constraint" of each,
+// sorted, joined with "; " (empty for a valid request).
+std::string violations_subject(const std::vector<generators::ExpectedViolation>& violations);
 
 // A passed observation of `check`.
 Observation pass(std::string check);

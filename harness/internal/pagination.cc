@@ -283,6 +283,9 @@ void run_pagination(const RunParts& parts, int workers) {
   if (sel.selected("walk_consistency")) {
     for (auto& [target, walks_of_target] : results) compare_walks(parts, target, walks_of_target);
   }
+  for (const auto& [target, walks_of_target] : results)
+    parts.recorder.walked(parts.options.targets[target].label(), walks_of_target,
+                          parts.op.default_page_size());
 }
 
 }  // namespace lpe::harness::internal

@@ -2,6 +2,7 @@
 #include "harness/internal/recorder.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace lpe::harness::internal {
 
@@ -44,21 +45,32 @@ std::vector<Observation> Recorder::record(const std::vector<Observation>& observ
 }
 
 void Recorder::add_finding(const Observation& o, const Received& r, const std::string& target) {
-  const std::string key = o.check + "|" + target;
-  if (reported_.count(key)) return;
-  reported_.insert(key);
+  // One finding per check and target: the one with the smallest subject, so that the finding (and
+  // its id) does not depend on which failing case came first.
+  auto kept = findings_.end();
+  if (reported_.count(o.check + "|" + target)) {
+    kept = std::find_if(findings_.begin(), findings_.end(),
+                        [&](const Finding& f) { return f.check == o.check && f.target == target; });
+    if (kept == findings_.end() || !(o.subject < kept->subject)) return;
+  }
+  reported_.insert(o.check + "|" + target);
   Finding f;
   f.check = o.check;
   f.rule = find_check(o.check)->rule;
   f.level = o.level;
   f.target = target;
   f.message = o.message;
+  f.subject = o.subject;
   f.exchange = r.exchange;
   f.exchange.response_body = cut_for_report(f.exchange.response_body);
   f.exchange.request_body = cut_for_report(f.exchange.request_body);
   f.reproduction = options_.reproduce_prefix + " --seed " + std::to_string(options_.seed) +
                    " --checks " + o.check;
-  findings_.push_back(std::move(f));
+  if (kept != findings_.end()) {
+    *kept = std::move(f);
+  } else {
+    findings_.push_back(std::move(f));
+  }
 }
 
 void Recorder::write_record(const Received& r, const Expectation& e, const std::string& target) {
@@ -85,6 +97,23 @@ void Recorder::shrunk(const std::string& check, const Received& best, const std:
   }
 }
 
+void Recorder::walked(const std::string& target, const std::vector<Walk>& walks,
+                      std::optional<int64_t> default_page_size) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& w : walks) {
+    WalkSummary s;
+    s.target = target;
+    s.page_size = w.page_size;
+    s.limit = w.page_size > 0 ? w.page_size : default_page_size.value_or(-1);
+    s.complete = w.complete;
+    for (size_t i = 0; i < w.page_starts.size(); ++i) {
+      const size_t end = i + 1 < w.page_starts.size() ? w.page_starts[i + 1] : w.items.size();
+      s.page_items.push_back(end - w.page_starts[i]);
+    }
+    walks_.push_back(std::move(s));
+  }
+}
+
 size_t Recorder::finding_count() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return findings_.size();
@@ -102,6 +131,12 @@ void Recorder::finish(RunResult& result) {
                      return a.level == spec::Severity::kMust && b.level != spec::Severity::kMust;
                    });
   result.notes = std::move(notes_);
+  // Walks by target, then page size ascending, the omitted page size last.
+  const auto rank = [](const WalkSummary& w) { return w.page_size > 0 ? w.page_size : INT64_MAX; };
+  std::stable_sort(walks_.begin(), walks_.end(), [&](const WalkSummary& a, const WalkSummary& b) {
+    return a.target != b.target ? a.target < b.target : rank(a) < rank(b);
+  });
+  result.walks = std::move(walks_);
 }
 
 }  // namespace lpe::harness::internal

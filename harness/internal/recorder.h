@@ -12,6 +12,7 @@
 
 #include "harness/harness.h"
 #include "harness/internal/judge.h"
+#include "harness/internal/pagination.h"
 #include "harness/internal/run_context.h"
 
 namespace lpe::harness::internal {
@@ -35,6 +36,10 @@ class Recorder {
   // Replaces the evidence of the request-case finding of `check` with its shrunk form.
   void shrunk(const std::string& check, const Received& best, const std::string& message, int steps,
               const std::string& original_body);
+  // Keeps the walks of `target` for the reports (`default_page_size`: the bound of a walk that
+  // leaves the page size out).
+  void walked(const std::string& target, const std::vector<Walk>& walks,
+              std::optional<int64_t> default_page_size);
 
   // Findings so far (the progress line).
   size_t finding_count() const;
@@ -52,6 +57,7 @@ class Recorder {
   std::map<std::string, CheckTally> tallies_;
   std::vector<Finding> findings_;
   std::vector<Note> notes_;
+  std::vector<WalkSummary> walks_;
   std::set<std::string> notes_seen_;
   std::set<std::string> reported_;
   std::unique_ptr<std::ofstream> record_;

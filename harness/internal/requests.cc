@@ -177,13 +177,13 @@ Received send_case(const RunParts& parts, Transport& client, RequestFamily famil
 // exchange into the finding.
 void shrink_failure(const RunParts& parts, RequestFamily family,
                     const rc::Shrinkable<generators::LabelledRequest>& failing,
-                    const std::string& check, Transport& client) {
+                    const std::string& check, const std::string& subject, Transport& client) {
   const auto fails = [&](const generators::LabelledRequest& lr, Received& r, std::string& message) {
     r = send_case(parts, client, family, lr);
     std::vector<Observation> obs;
     judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
     for (const auto& o : obs) {
-      if (o.check == check && o.failed) {
+      if (o.check == check && o.failed && o.subject == subject) {
         message = o.message;
         return true;
       }
@@ -262,6 +262,7 @@ void judge_request_case(const Judge& judge, const CheckSelection& selection, Req
   const auto problem = Judge::expectation_problem(r, e);
   out.push_back({e.check, problem.has_value(), find_check(e.check)->level,
                  problem ? lr.description + ": " + *problem : ""});
+  out.back().subject = violations_subject(lr.expected.violations);
   if (family == RequestFamily::kNegative && !problem && e.error_type == "ValidationException" &&
       selection.selected("validation_message")) {
     judge.judge_validation_message(r, e, out);
@@ -278,8 +279,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   const auto families = request_families(parts, gens);
   CaseStream cases(families, parts.options);
   parts.progress.plan(cases.size());
-  // First failing case per check (lowest index), shrunk afterwards.
-  std::map<std::string, size_t> first_failure;
+  // Per check, the failing case with the smallest subject (the finding the recorder keeps), the
+  // lowest index among those; shrunk afterwards.
+  std::map<std::string, std::pair<std::string, size_t>> first_failure;
   std::mutex failure_mutex;
   std::exception_ptr draw_error;  // rethrown here once the workers are done
   std::thread drawing([&] {
@@ -308,7 +310,8 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
         for (const auto& failed : parts.recorder.record(obs, r, "")) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           auto it = first_failure.find(failed.check);
-          if (it == first_failure.end() || it->second > i) first_failure[failed.check] = i;
+          if (it == first_failure.end() || std::make_pair(failed.subject, i) < it->second)
+            first_failure[failed.check] = {failed.subject, i};
         }
         parts.progress.job_done();
       });
@@ -316,10 +319,11 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   if (draw_error) std::rethrow_exception(draw_error);
   if (first_failure.empty()) return;
   auto client = parts.session.new_transport();
-  for (const auto& [check, index] : first_failure) {
+  for (const auto& [check, failure] : first_failure) {
     if (parts.session.out_of_time()) break;
+    const auto& [subject, index] = failure;
     const Case& c = cases.at(index);
-    shrink_failure(parts, families[c.family].kind, c.value, check, *client);
+    shrink_failure(parts, families[c.family].kind, c.value, check, subject, *client);
   }
 }
 

@@ -26,4 +26,9 @@ class SecretMasker {
   std::vector<std::string> secrets_;  // longest first, so that a secret inside another is covered
 };
 
+// Text for XML and HTML content and attribute values (the JUnit and HTML reports): & < > " ' as
+// entities, and the control characters both forbid (below 0x20 but tab, newline and carriage
+// return; DEL) written visibly as \xNN.
+std::string markup_escape(std::string_view text);
+
 }  // namespace lpe::harness::internal
