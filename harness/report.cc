@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "harness/harness.h"
+#include "harness/internal/limits_report.h"
 
 namespace lpe::harness {
 namespace {
@@ -110,6 +111,7 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
       os << "  " << note.check << ": " << note.message << "\n";
     }
   }
+  os << internal::limits_console(result);
   size_t must = 0, should = 0;
   for (const auto& f : result.findings) (f.level == spec::Severity::kMust ? must : should)++;
   char buf[256];
@@ -119,7 +121,9 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
       should, static_cast<unsigned long long>(result.requests), result.seconds,
       result.seconds > 0 ? static_cast<double>(result.requests) / result.seconds : 0.0,
       static_cast<unsigned long long>(options.seed),
-      result.completed ? "" : "; stopped at --max-time before every check ran");
+      result.completed              ? ""
+      : result.stop_reason.empty() ? "; stopped at --max-time before every check ran"
+                                   : "; stopped early before every check ran");
   os << buf;
   os << "contract: " << result.operation << " against the " << result.contract_summary << "\n";
   const int code = result.exit_code(options.strict);
@@ -192,6 +196,8 @@ void write_junit_head(std::ostream& os, const RunResult& result, const ConformOp
      << "\"/><property name=\"requests\" value=\"" << result.requests
      << "\"/><property name=\"operation\" value=\"" << xml_escape(result.operation)
      << "\"/><property name=\"contract\" value=\"" << xml_escape(result.contract_summary) << "\"/>";
+  for (const auto& [name, value] : internal::limits_junit_properties(result, options))
+    os << "<property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>";
   if (result.contract.contains("files")) {
     for (const auto& file : result.contract["files"]) {
       os << "<property name=\"model." << xml_escape(file.value("role", std::string()))
@@ -283,6 +289,7 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
   auto notes = nlohmann::ordered_json::array();
   for (const auto& n : result.notes) notes.push_back({{"check", n.check}, {"message", n.message}});
   out["notes"] = notes;
+  internal::limits_json(out, result, options);
   return out;
 }
 
