@@ -17,7 +17,8 @@ constexpr size_t kMaxFileBytes = size_t{1} << 20;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -63,10 +64,11 @@ void merge_section(Profile& p, const IniFile& file, const std::string& section) 
 }
 
 Result<Profile> load_profile(const std::string& name, const CredentialSources& sources) {
-  const std::string credentials_path = expand_home(
-      sources.env("AWS_SHARED_CREDENTIALS_FILE").empty() ? "~/.aws/credentials"
-                                                         : sources.env("AWS_SHARED_CREDENTIALS_FILE"),
-      sources);
+  const std::string credentials_path =
+      expand_home(sources.env("AWS_SHARED_CREDENTIALS_FILE").empty()
+                      ? "~/.aws/credentials"
+                      : sources.env("AWS_SHARED_CREDENTIALS_FILE"),
+                  sources);
   const std::string config_path = expand_home(
       sources.env("AWS_CONFIG_FILE").empty() ? "~/.aws/config" : sources.env("AWS_CONFIG_FILE"),
       sources);
@@ -103,8 +105,10 @@ Result<wire::Credentials> profile_keys(const std::string& name, const Profile& p
                 " has no aws_access_key_id and aws_secret_access_key (only static keys and "
                 "session tokens are read; role_arn, sso_* and credential_process are not)");
   }
-  if (c.access_key_id.empty()) return fail(where + " has aws_secret_access_key but no aws_access_key_id");
-  if (c.secret_access_key.empty()) return fail(where + " has aws_access_key_id but no aws_secret_access_key");
+  if (c.access_key_id.empty())
+    return fail(where + " has aws_secret_access_key but no aws_access_key_id");
+  if (c.secret_access_key.empty())
+    return fail(where + " has aws_access_key_id but no aws_secret_access_key");
   return c;
 }
 
@@ -157,8 +161,9 @@ Result<IniFile> parse_ini(std::string_view text, const std::string& path) {
 Result<ResolvedCredentials> resolve_credentials(const CredentialSources& sources) {
   ResolvedCredentials out;
   const std::string env_profile = sources.env("AWS_PROFILE");
-  const std::string profile_name =
-      sources.profile ? *sources.profile : env_profile.empty() ? "default" : env_profile;
+  const std::string profile_name = sources.profile       ? *sources.profile
+                                   : env_profile.empty() ? "default"
+                                                         : env_profile;
   const bool named = sources.profile.has_value() || !env_profile.empty();
   if (profile_name.empty()) return fail("--profile must not be empty");
   auto profile = load_profile(profile_name, sources);

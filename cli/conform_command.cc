@@ -66,7 +66,8 @@ constexpr const char* kHelp =
     "  --max-pages N            page cap per pagination walk (default 20000)\n"
     "  --max-shrink-steps N     requests spent shrinking each failure (default 300)\n"
     "  --record FILE            write every exchange with its expectation as JSONL\n"
-    "  --replay FILE            re-send recorded requests (from --record) and judge them again\n"    "budget and throttling (a throttled answer is retried, never judged):\n"
+    "  --replay FILE            re-send recorded requests (from --record) and judge them again\n"
+    "budget and throttling (a throttled answer is retried, never judged):\n"
     "  --max-requests N         send at most N requests, retries included, planned to run every\n"
     "                           check (default: none on loopback, 2400 elsewhere)\n"
     "  --plan                   print the plan (requests per family, expected duration) and exit\n"
@@ -143,13 +144,12 @@ bool same_file(const std::string& a, const std::string& b) {
 
 std::vector<OptionSpec> conform_option_specs() {
   auto specs = model_options();
-  for (const char* name : {"endpoint",      "targets-file",   "access-key-id", "secret-access-key",
-                           "session-token", "region",         "seed",          "cases",
-                           "checks",        "exclude-checks", "workers",       "rate-limit",
-                           "timeout",       "max-time",       "max-pages",     "max-shrink-steps",
-                           "record",        "replay",         "report-junit",  "report-json",
-                           // the request budget and AWS profiles
-                           "max-requests", "profile"}) {
+  for (const char* name :
+       {"endpoint", "targets-file", "access-key-id", "secret-access-key", "session-token", "region",
+        "seed", "cases", "checks", "exclude-checks", "workers", "rate-limit", "timeout", "max-time",
+        "max-pages", "max-shrink-steps", "record", "replay", "report-junit", "report-json",
+        // the request budget and AWS profiles
+        "max-requests", "profile"}) {
     specs.push_back({name, true, false, ""});
   }
   specs.push_back({"target", true, true, ""});

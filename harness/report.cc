@@ -121,7 +121,7 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
       should, static_cast<unsigned long long>(result.requests), result.seconds,
       result.seconds > 0 ? static_cast<double>(result.requests) / result.seconds : 0.0,
       static_cast<unsigned long long>(options.seed),
-      result.completed              ? ""
+      result.completed             ? ""
       : result.stop_reason.empty() ? "; stopped at --max-time before every check ran"
                                    : "; stopped early before every check ran");
   os << buf;

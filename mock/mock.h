@@ -285,7 +285,7 @@ class MockHandler final : public RequestHandler {
                                            std::chrono::system_clock::time_point now,
                                            MockResponse& response) const;
   std::optional<MockResponse> inject_fault(MockResponse& response,
-                                          std::chrono::system_clock::time_point now) const;
+                                           std::chrono::system_clock::time_point now) const;
   std::optional<MockResponse> check_media_type(const MockRequest& request,
                                                MockResponse& response) const;
   std::optional<MockResponse> validate(const MockRequest& request, MockResponse& response,

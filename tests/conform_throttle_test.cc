@@ -130,10 +130,10 @@ TEST(ConformThrottle, ABudgetIsNeverExceededAndEveryCheckStillRuns) {
 
   Mock budgeted_mock({"--data", data.path()});
   const TempFile report("budget.json");
-  const LpeRun run = conform({"--endpoint", budgeted_mock.url, "--targets-file", data.path(),
-                              "--seed", "9", "--max-requests", "300", "--report-json",
-                              report.path()},
-                             std::chrono::seconds(60));
+  const LpeRun run =
+      conform({"--endpoint", budgeted_mock.url, "--targets-file", data.path(), "--seed", "9",
+               "--max-requests", "300", "--report-json", report.path()},
+              std::chrono::seconds(60));
   const auto log = budgeted_mock.stop_and_read_log();
   ASSERT_EQ(run.exit_code, 0) << test_support::describe(run);
   EXPECT_LE(log.size(), 300u);
@@ -177,16 +177,16 @@ TEST(ConformThrottle, ASignedRunTakesItsKeysFromAProfileAndAWrongOneExits2) {
   Mock mock({"--data", kData, "--auth", "sigv4", "--credentials", akid + ":" + secret, "--region",
              "eu-west-1"});
   const std::vector<std::string> unset = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                          "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
-                                          "AWS_DEFAULT_REGION"};
+                                          "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                                          "AWS_REGION",        "AWS_DEFAULT_REGION"};
   const TempFile report("signed.json");
-  const LpeRun run = conform({"--endpoint", mock.url, "--targets-file", kData, "--sigv4",
-                              "--profile", "ci", "--cases", "10", "--quiet", "--report-json",
-                              report.path()},
-                             std::chrono::seconds(60), unset);
-  const LpeRun wrong = conform({"--endpoint", mock.url, "--targets-file", kData, "--sigv4",
-                                "--profile", "nosuch"},
-                               std::chrono::seconds(30), unset);
+  const LpeRun run =
+      conform({"--endpoint", mock.url, "--targets-file", kData, "--sigv4", "--profile", "ci",
+               "--cases", "10", "--quiet", "--report-json", report.path()},
+              std::chrono::seconds(60), unset);
+  const LpeRun wrong =
+      conform({"--endpoint", mock.url, "--targets-file", kData, "--sigv4", "--profile", "nosuch"},
+              std::chrono::seconds(30), unset);
   mock.stop_and_read_log();
   ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
   ::unsetenv("AWS_CONFIG_FILE");
@@ -201,8 +201,8 @@ TEST(ConformThrottle, ASignedRunTakesItsKeysFromAProfileAndAWrongOneExits2) {
 }
 
 TEST(ConformThrottle, TheMockRefusesABadThrottleSpec) {
-  for (const char* spec : {"throttle:0", "throttle:-1", "throttle:x", "throttle:5:0",
-                           "throttle:5:abc", "throttle:"}) {
+  for (const char* spec :
+       {"throttle:0", "throttle:-1", "throttle:x", "throttle:5:0", "throttle:5:abc", "throttle:"}) {
     const LpeRun run = test_support::run_lpe({"mock", "--port", "0", "--fault", spec});
     EXPECT_EQ(run.exit_code, 2) << spec;
     EXPECT_NE(run.err.find("--fault throttle:RATE[:BURST] needs RATE"), std::string::npos)

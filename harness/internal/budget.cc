@@ -13,6 +13,10 @@
 namespace lpe::harness::internal {
 namespace {
 
+std::string targets_phrase(size_t n) {
+  return std::to_string(n) + (n == 1 ? " target" : " targets");
+}
+
 bool runs_pagination(const PlanInputs& in) {
   return in.op.operation->paginated && !in.options.targets.empty() &&
          in.selection.family_selected(CheckFamily::kPagination) && in.options.replay_path.empty();
@@ -20,9 +24,9 @@ bool runs_pagination(const PlanInputs& in) {
 
 bool runs_walks(const PlanInputs& in) {
   const auto& sel = in.selection;
-  return runs_pagination(in) && (sel.selected("walk_consistency") ||
-                                 sel.selected("page_size_bound") || sel.selected("termination") ||
-                                 sel.selected("token_format"));
+  return runs_pagination(in) &&
+         (sel.selected("walk_consistency") || sel.selected("page_size_bound") ||
+          sel.selected("termination") || sel.selected("token_format"));
 }
 
 std::optional<PhaseDemand> reachability(const PlanInputs&) {
@@ -47,12 +51,10 @@ std::optional<PhaseDemand> auth_probes(const PlanInputs& in) {
 // list-scope member and every tampered form of the token.
 std::optional<PhaseDemand> token_probes(const PlanInputs& in) {
   if (!runs_pagination(in)) return std::nullopt;
-  const uint64_t per_target = 1 + 1 + 2 + in.op.list_scope.size() +
-                              tampered_tokens(std::string(64, 'A'), 0).size();
+  const uint64_t per_target =
+      1 + 1 + 2 + in.op.list_scope.size() + tampered_tokens(std::string(64, 'A'), 0).size();
   const size_t n = in.options.targets.size();
-  return PhaseDemand{"pagination",
-                     "token checks, " + std::to_string(n) + " target" + (n == 1 ? "" : "s"),
-                     per_target * n};
+  return PhaseDemand{"pagination", "token checks, " + targets_phrase(n), per_target * n};
 }
 
 // Pages of one walk of list `t` when its walk covers at most `cap` items (0: no cap).
@@ -85,15 +87,15 @@ void fit_walks_and_cases(const PlanInputs& in, ConformOptions& options, uint64_t
   const auto sizes = runs_walks(in) ? walk_page_sizes(in.op) : std::vector<int64_t>{};
   const uint64_t walk_minimum = walks_cost(in.op, options.targets, sizes, 1);
   const uint64_t per_family_floor = std::max<uint64_t>(
-      1, std::min<uint64_t>(
-             {static_cast<uint64_t>(options.cases), available / 4 / std::max<size_t>(families, 1),
-              families == 0 ? 1 : (available - walk_minimum) / families}));
+      1, std::min<uint64_t>({static_cast<uint64_t>(options.cases),
+                             available / 4 / std::max<size_t>(families, 1),
+                             families == 0 ? 1 : (available - walk_minimum) / families}));
   uint64_t walk_budget = available - per_family_floor * families;
   uint64_t walk_pages = 0;
   options.walk_page_caps.clear();
   if (!sizes.empty()) {
-    const bool fits = all_known(options.targets) &&
-                      walks_cost(in.op, options.targets, sizes, 0) <= walk_budget;
+    const bool fits =
+        all_known(options.targets) && walks_cost(in.op, options.targets, sizes, 0) <= walk_budget;
     uint64_t cap = 0;
     if (fits) {
       // Every list fits whole; a list longer than its file said still stops at the longest.
@@ -108,14 +110,14 @@ void fit_walks_and_cases(const PlanInputs& in, ConformOptions& options, uint64_t
         options.walk_page_caps.emplace_back(s, pages_for(cap, effective_page_size(in.op, s)));
       }
       walk_pages = walks_cost(in.op, options.targets, sizes, cap);
-      plan.notes.push_back("walks cover at most " + std::to_string(cap) + " item" +
-                           (cap == 1 ? "" : "s") +
-                           " each (the page budget); a longer list's walks stop there, are "
-                           "reported as shortened, and are compared on the items they saw");
+      plan.notes.push_back("page budget: each walk stops after the pages " + std::to_string(cap) +
+                           (cap == 1 ? " item needs" : " items need") +
+                           " at its page size; a longer list's walks are reported as "
+                           "shortened and compared on the items they saw");
     }
     plan.lines.push_back({"pagination",
                           "walks, " + std::to_string(sizes.size()) + " page sizes x " +
-                              std::to_string(options.targets.size()) + " targets",
+                              targets_phrase(options.targets.size()),
                           walk_pages, true});
   }
   walk_budget = walk_pages;
@@ -124,10 +126,10 @@ void fit_walks_and_cases(const PlanInputs& in, ConformOptions& options, uint64_t
         static_cast<uint64_t>(options.cases),
         std::max<uint64_t>(per_family_floor, (available - walk_budget) / families));
     options.cases = static_cast<int>(per_family);
-    plan.lines.push_back({"requests",
-                          "random cases, " + std::to_string(families) + " families x " +
-                              std::to_string(per_family),
-                          per_family * families, true});
+    plan.lines.push_back(
+        {"requests",
+         "random cases, " + std::to_string(families) + " families x " + std::to_string(per_family),
+         per_family * families, true});
   }
 }
 
@@ -138,7 +140,7 @@ void plan_unbudgeted(const PlanInputs& in, size_t families, RunPlan& plan) {
     const bool known = all_known(in.options.targets);
     plan.lines.push_back({"pagination",
                           "walks, " + std::to_string(sizes.size()) + " page sizes x " +
-                              std::to_string(in.options.targets.size()) + " targets" +
+                              targets_phrase(in.options.targets.size()) +
                               (known ? "" : " (list sizes unknown)"),
                           known ? walks_cost(in.op, in.options.targets, sizes, 0) : 0, known});
     if (!known) {
@@ -271,10 +273,9 @@ Result<RunPlan> plan_run(const spec::OperationView& op, ConformOptions& options)
     internal::plan_unbudgeted(in, families, plan);
     return plan;
   }
-  const auto sizes = internal::runs_walks(in) ? internal::walk_page_sizes(op)
-                                              : std::vector<int64_t>{};
-  const uint64_t minimum =
-      fixed + internal::walks_cost(op, options.targets, sizes, 1) + families;
+  const auto sizes =
+      internal::runs_walks(in) ? internal::walk_page_sizes(op) : std::vector<int64_t>{};
+  const uint64_t minimum = fixed + internal::walks_cost(op, options.targets, sizes, 1) + families;
   if (options.max_requests < minimum) {
     return fail("--max-requests " + std::to_string(options.max_requests) +
                 " is too small for every selected check: at least " + std::to_string(minimum) +
@@ -284,11 +285,10 @@ Result<RunPlan> plan_run(const spec::OperationView& op, ConformOptions& options)
   // A spare for shrinking failures and retries after throttling: a twentieth, at most 100.
   const uint64_t spare =
       std::min<uint64_t>({options.max_requests / 20, 100, options.max_requests - minimum});
-  internal::fit_walks_and_cases(in, options, options.max_requests - fixed - spare, families,
-                                plan);
+  internal::fit_walks_and_cases(in, options, options.max_requests - fixed - spare, families, plan);
   options.spare_requests = options.max_requests - plan.total();
-  plan.lines.push_back({"reserve", "shrinking failures, retries after throttling",
-                        options.spare_requests, true});
+  plan.lines.push_back(
+      {"reserve", "shrinking failures, retries after throttling", options.spare_requests, true});
   return plan;
 }
 

@@ -79,7 +79,8 @@ TEST(RunPlan, ABudgetIsSharedOutInOrderAndNeverExceeded) {
       ASSERT_EQ(options.walk_page_caps.size(), 6u) << budget;
       const size_t cap1 = *walk_page_cap(options, 1);
       EXPECT_EQ(*walk_page_cap(options, 2), (cap1 + 1) / 2);
-      EXPECT_NE(plan->text().find("walks cover at most"), std::string::npos);
+      EXPECT_NE(plan->text().find("page budget: each walk stops after the pages"),
+                std::string::npos);
     }
   }
 }

@@ -151,8 +151,7 @@ void shrink_failure(const RunParts& parts, RequestFamily family,
     progressed = false;
     auto shrinks = current.shrinks();
     while (auto candidate = shrinks.next()) {
-      if (++steps > max_steps || parts.session.out_of_time() ||
-          !parts.session.take_spare_request())
+      if (++steps > max_steps || parts.session.out_of_time() || !parts.session.take_spare_request())
         break;
       generators::LabelledRequest lr;
       try {

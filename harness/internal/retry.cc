@@ -15,9 +15,15 @@ namespace {
 
 // The error types AWS services answer when a caller sends too fast.
 constexpr std::array<std::string_view, 9> kThrottlingTypes = {
-    "ThrottlingException",     "TooManyRequestsException", "RequestLimitExceeded",
-    "Throttling",              "ThrottledException",       "RequestThrottledException",
-    "RequestThrottled",        "SlowDown",                 "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "Throttling",
+    "ThrottledException",
+    "RequestThrottledException",
+    "RequestThrottled",
+    "SlowDown",
+    "ProvisionedThroughputExceededException",
 };
 
 // Adaptive mode's constants: how deep a throttle cuts, how fast the cubic curve climbs, how
@@ -102,8 +108,8 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry, ui
   const double ceiling =
       std::min(static_cast<double>(policy.cap.count()),
                static_cast<double>(policy.base.count()) * std::ldexp(1.0, doublings));
-  const double u = static_cast<double>(mix(mix(seed) ^ (draw * 0xd1b54a32d192ed03ULL)) >> 11) *
-                   0x1.0p-53;
+  const double u =
+      static_cast<double>(mix(mix(seed) ^ (draw * 0xd1b54a32d192ed03ULL)) >> 11) * 0x1.0p-53;
   auto delay = std::chrono::milliseconds(static_cast<int64_t>(u * ceiling));
   if (asked) delay = std::max(delay, std::min(*asked, policy.max_wait));
   return delay;

@@ -31,10 +31,10 @@ std::optional<std::chrono::milliseconds> retry_after(const wire::HttpResponse& r
 
 // How throttled requests are retried.
 struct RetryPolicy {
-  int max_attempts = 8;                        // sends per request, the first one included
-  std::chrono::milliseconds base{500};         // the backoff ceiling of the first retry
-  std::chrono::milliseconds cap{20000};        // the backoff ceiling of any retry
-  std::chrono::milliseconds max_wait{60000};   // the longest Retry-After honoured
+  int max_attempts = 8;                       // sends per request, the first one included
+  std::chrono::milliseconds base{500};        // the backoff ceiling of the first retry
+  std::chrono::milliseconds cap{20000};       // the backoff ceiling of any retry
+  std::chrono::milliseconds max_wait{60000};  // the longest Retry-After honoured
 };
 
 // The wait before retry `retry` (1 for the first): full jitter, uniform in [0, min(cap, base *
@@ -81,11 +81,11 @@ class AdaptiveRate {
   Clock::time_point origin_ = Clock::now();
   Clock::time_point next_slot_ = origin_;
   bool enabled_ = false;
-  double fill_rate_ = 0;       // requests per second
-  double last_max_rate_ = 0;   // the rate when last throttled
+  double fill_rate_ = 0;      // requests per second
+  double last_max_rate_ = 0;  // the rate when last throttled
   double last_throttle_s_ = 0;
   double plateau_delay_s_ = 0;  // when the cubic curve reaches last_max_rate_ again
-  double measured_ = 0;        // smoothed answers per second
+  double measured_ = 0;         // smoothed answers per second
   double window_start_s_ = 0;
   uint64_t window_count_ = 0;
   bool window_closed_ = false;  // a whole measuring window has passed

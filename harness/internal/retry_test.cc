@@ -110,9 +110,9 @@ class ScriptedTransport final : public Transport {
     Received r;
     const int status = statuses_.size() > 1 ? statuses_.front() : statuses_.back();
     if (statuses_.size() > 1) statuses_.pop_front();
-    r.response = answer(status, status == 400 ? wire::HeaderList{{"x-amzn-ErrorType",
-                                                                  "ThrottlingException"}}
-                                              : wire::HeaderList{});
+    r.response =
+        answer(status, status == 400 ? wire::HeaderList{{"x-amzn-ErrorType", "ThrottlingException"}}
+                                     : wire::HeaderList{});
     r.exchange.status = status;
     r.exchange.request_body = request.body;
     return r;

@@ -86,15 +86,14 @@ Received Session::send(Transport& transport, const OutgoingRequest& request) {
     retries_.throttled.fetch_add(1);
     if (attempt >= retry_policy.max_attempts) {
       retries_.gave_up.fetch_add(1);
-      stop("a request was still throttled after " + std::to_string(attempt) +
-           " attempts (HTTP " + std::to_string(r.response.status) +
+      stop("a request was still throttled after " + std::to_string(attempt) + " attempts (HTTP " +
+           std::to_string(r.response.status) +
            "): the endpoint did not let the run finish; lower --rate-limit or --max-requests");
-      return withheld(std::move(r), "throttled " + std::to_string(attempt) + " times: " +
-                                        stop_reason());
+      return withheld(std::move(r),
+                      "throttled " + std::to_string(attempt) + " times: " + stop_reason());
     }
-    const auto delay =
-        backoff_delay(retry_policy, attempt, options_.seed, draws_.fetch_add(1),
-                      retry_after(r.response, std::chrono::system_clock::now()));
+    const auto delay = backoff_delay(retry_policy, attempt, options_.seed, draws_.fetch_add(1),
+                                     retry_after(r.response, std::chrono::system_clock::now()));
     const auto wake = std::chrono::steady_clock::now() + delay;
     if (wake >= stop_time()) {
       return withheld(std::move(r), "stopped at --max-time before the exchange completed");

@@ -78,9 +78,7 @@ class Session {
   uint64_t requests() const { return requests_.load(); }
 
   // One request of the plan's spare (shrinking a failure); false once the spare is used up.
-  bool take_spare_request() {
-    return spare_taken_.fetch_add(1) < options_.spare_requests;
-  }
+  bool take_spare_request() { return spare_taken_.fetch_add(1) < options_.spare_requests; }
   // A walk its page budget cut short, for the reports.
   void note_shortened_walk(std::string text);
   // Retry figures, the stop reason and the shortened walks, into `result`.
