@@ -112,28 +112,22 @@ TEST(ConformThrottle, AThrottledDefaultRunPassesShowsItsRetriesAndKeepsToTheRate
 }
 
 TEST(ConformThrottle, ABudgetIsNeverExceededAndEveryCheckStillRuns) {
-  const TempFile data("default-data.json");
-  {
-    const LpeRun dump = test_support::run_lpe({"mock", "--dump-data"});
-    ASSERT_EQ(dump.exit_code, 0);
-    data.write(dump.out);
-  }
-  Mock mock({"--data", data.path()});
+  // The small dataset leaves room in 300 requests for the fixed phases (probes, 7 targets' token
+  // checks) while its 120-item list still needs its walks shortened.
+  Mock mock({"--data", kData});
   ASSERT_FALSE(mock.url.empty());
   const TempFile full("full.json");
-  const LpeRun unbudgeted = conform({"--endpoint", mock.url, "--targets-file", data.path(),
-                                     "--seed", "9", "--quiet", "--report-json", full.path()},
+  const LpeRun unbudgeted = conform({"--endpoint", mock.url, "--targets-file", kData, "--seed", "9",
+                                     "--quiet", "--report-json", full.path()},
                                     std::chrono::seconds(120));
   ASSERT_EQ(unbudgeted.exit_code, 0) << test_support::describe(unbudgeted);
-  const size_t before = mock.stop_and_read_log().size();
-  EXPECT_GT(before, 5000u);
+  EXPECT_GT(mock.stop_and_read_log().size(), 1000u);
 
-  Mock budgeted_mock({"--data", data.path()});
+  Mock budgeted_mock({"--data", kData});
   const TempFile report("budget.json");
-  const LpeRun run =
-      conform({"--endpoint", budgeted_mock.url, "--targets-file", data.path(), "--seed", "9",
-               "--max-requests", "300", "--report-json", report.path()},
-              std::chrono::seconds(60));
+  const LpeRun run = conform({"--endpoint", budgeted_mock.url, "--targets-file", kData, "--seed",
+                              "9", "--max-requests", "300", "--report-json", report.path()},
+                             std::chrono::seconds(60));
   const auto log = budgeted_mock.stop_and_read_log();
   ASSERT_EQ(run.exit_code, 0) << test_support::describe(run);
   EXPECT_LE(log.size(), 300u);
@@ -141,7 +135,8 @@ TEST(ConformThrottle, ABudgetIsNeverExceededAndEveryCheckStillRuns) {
   EXPECT_EQ(checks_that_ran(json), checks_that_ran(read_json(full)));
   ASSERT_FALSE(json["shortenedWalks"].empty());
   EXPECT_NE(run.out.find("Walks shortened by the page budget"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("by the page budget"), std::string::npos);
+  EXPECT_NE(run.out.find("pHundredTwenty, page size 1: stopped after "), std::string::npos)
+      << run.out;
   // The plan came first, on stderr.
   EXPECT_NE(run.err.find("plan: 300 requests (--max-requests 300)"), std::string::npos) << run.err;
 }
