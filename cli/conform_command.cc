@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "cli/aws_profile.h"
 #include "cli/commands.h"
 #include "harness/harness.h"
 #include "harness/internal/endpoint.h"
@@ -44,7 +45,11 @@ constexpr const char* kHelp =
     "  --access-key-id ID       default: $AWS_ACCESS_KEY_ID\n"
     "  --secret-access-key KEY  default: $AWS_SECRET_ACCESS_KEY\n"
     "  --session-token TOKEN    default: $AWS_SESSION_TOKEN\n"
-    "  --region REGION          default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1\n"
+    "  --region REGION          default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region,\n"
+    "                           us-east-1\n"
+    "  --profile NAME           keys, session token and region from this profile of\n"
+    "                           ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE, then\n"
+    "                           [default], after the flags and AWS_* variables; see README)\n"
     "  --allow-insecure-http    allow signed requests over plain http to a non-loopback host\n"
     "run:\n"
     "  --seed N                 seed of the generated cases (default: random, printed)\n"
@@ -63,6 +68,10 @@ constexpr const char* kHelp =
     "  --max-shrink-steps N     requests spent shrinking each failure (default 300)\n"
     "  --record FILE            write every exchange with its expectation as JSONL\n"
     "  --replay FILE            re-send recorded requests (from --record) and judge them again\n"
+    "budget and throttling (a throttled answer is retried, never judged):\n"
+    "  --max-requests N         send at most N requests, retries included, planned to run every\n"
+    "                           check (default: none on loopback, 2400 elsewhere)\n"
+    "  --plan                   print the plan (requests per family, expected duration) and exit\n"
     "reports:\n"
     "  --report-junit FILE      JUnit XML, one testcase per check (and target)\n"
     "  --report-json FILE       the whole result as JSON\n"
@@ -140,18 +149,19 @@ bool same_file(const std::string& a, const std::string& b) {
 
 std::vector<OptionSpec> conform_option_specs() {
   auto specs = model_options();
-  for (const char* name : {"endpoint",      "targets-file",   "access-key-id", "secret-access-key",
-                           "session-token", "region",         "seed",          "cases",
-                           "checks",        "exclude-checks", "workers",       "rate-limit",
-                           "timeout",       "max-time",       "max-pages",     "max-shrink-steps",
-                           "record",        "replay",         "report-junit",  "report-json"}) {
+  for (const char* name :
+       {"endpoint", "targets-file", "access-key-id", "secret-access-key", "session-token", "region",
+        "seed", "cases", "checks", "exclude-checks", "workers", "rate-limit", "timeout", "max-time",
+        "max-pages", "max-shrink-steps", "record", "replay", "report-junit", "report-json",
+        // the request budget and AWS profiles
+        "max-requests", "profile"}) {
     specs.push_back({name, true, false, ""});
   }
   specs.push_back({"target", true, true, ""});
   // Reports and baselines: the HTML report, comparison with an earlier JSON report.
   for (const char* name : {"report-html", "baseline"}) specs.push_back({name, true, false, ""});
   for (const char* name :
-       {"sigv4", "allow-insecure-http", "strict", "quiet", "list-checks", "help"}) {
+       {"sigv4", "allow-insecure-http", "strict", "quiet", "list-checks", "help", "plan"}) {
     specs.push_back({name, false, false, ""});
   }
   return specs;
@@ -176,6 +186,9 @@ constexpr IntegerOption<ConformOptions> kCountOptions[] = {
      [](ConformOptions& o, long long v) { o.max_pages = static_cast<size_t>(v); }},
     {"max-shrink-steps", 0, 100000, "--max-shrink-steps must be an integer 0..100000",
      [](ConformOptions& o, long long v) { o.max_shrink_steps = static_cast<int>(v); }},
+    // the request budget
+    {"max-requests", 1, 1000000000, "--max-requests must be an integer 1..1000000000",
+     [](ConformOptions& o, long long v) { o.max_requests = static_cast<uint64_t>(v); }},
 };
 
 // An option that takes a non-negative number of seconds (or requests per second).
@@ -241,22 +254,36 @@ wire::Credentials embedded_mock_credentials() {
   return credentials;
 }
 
-// --sigv4 and its credentials and region (options, then the AWS_* environment).
+// What the command line says about credentials, for resolve_credentials.
+CredentialSources credential_sources(const Args& args) {
+  CredentialSources sources;
+  const auto given = [&](const char* name) {
+    return args.has(name) ? std::optional<std::string>(args.get(name)) : std::nullopt;
+  };
+  sources.access_key_id = given("access-key-id");
+  sources.secret_access_key = given("secret-access-key");
+  sources.session_token = given("session-token");
+  sources.region = given("region");
+  sources.profile = given("profile");
+  sources.env = [](const char* name) { return env(name); };
+  return sources;
+}
+
+// --sigv4 and its credentials and region: flags, then the AWS_* environment, then a profile of
+// the shared credentials and config files (cli/aws_profile.h).
 Status read_signing(const Args& args, const spec::OperationView& op, ConformOptions& options) {
   if (!args.has("sigv4")) {
-    for (const char* name : {"access-key-id", "secret-access-key", "session-token"}) {
+    for (const char* name : {"access-key-id", "secret-access-key", "session-token", "profile"}) {
       if (args.has(name)) return fail(std::string("--") + name + " needs --sigv4");
     }
     return {};
   }
+  auto resolved = resolve_credentials(credential_sources(args));
+  if (!resolved) return resolved.error();
   harness::SigningOptions signing;
   auto& credentials = signing.credentials;
-  credentials.access_key_id = args.get("access-key-id", env("AWS_ACCESS_KEY_ID"));
-  credentials.secret_access_key = args.get("secret-access-key", env("AWS_SECRET_ACCESS_KEY"));
-  credentials.session_token = args.get("session-token", env("AWS_SESSION_TOKEN"));
-  signing.region = args.get("region", env("AWS_REGION"));
-  if (signing.region.empty()) signing.region = env("AWS_DEFAULT_REGION");
-  if (signing.region.empty()) signing.region = "us-east-1";
+  credentials = resolved->credentials;
+  signing.region = resolved->region;
   signing.service = op.sigv4_name;
   if (!args.has("endpoint") && credentials.access_key_id.empty()) {
     const auto made_up = embedded_mock_credentials();
@@ -265,8 +292,9 @@ Status read_signing(const Args& args, const spec::OperationView& op, ConformOpti
   }
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
     return fail(
-        "--sigv4 needs credentials: --access-key-id/--secret-access-key or AWS_ACCESS_KEY_ID/"
-        "AWS_SECRET_ACCESS_KEY");
+        "--sigv4 needs credentials: --access-key-id/--secret-access-key, AWS_ACCESS_KEY_ID/"
+        "AWS_SECRET_ACCESS_KEY, or a profile (--profile, AWS_PROFILE, [default] in "
+        "~/.aws/credentials or ~/.aws/config)");
   }
   options.sigv4 = signing;
   return {};
@@ -342,7 +370,7 @@ Result<std::unique_ptr<mock::MockServer>> start_embedded_mock(const Args& args,
   }
   options.endpoint = server->url();
   for (const auto& scope : shared->scopes())
-    options.targets.push_back(harness::Target{scope.values});
+    options.targets.push_back(harness::Target{scope.values, scope.item_count});
   return server;
 }
 
@@ -364,6 +392,10 @@ std::string reproduction_prefix(const Args& args, const ConformOptions& options)
   return reproduce;
 }
 
+// The default budget for a remote endpoint: 4 minutes at the default 10 requests/s, leaving
+// room for backoff after throttling within 5 minutes.
+constexpr uint64_t kRemoteRequestBudget = 2400;
+
 // No signed requests over plain http to a remote host; a polite default rate remotely. Loopback
 // is a literal loopback address or exactly "localhost" (harness/internal/endpoint.h).
 Status apply_remote_safety(const Args& args, ConformOptions& options) {
@@ -382,6 +414,13 @@ Status apply_remote_safety(const Args& args, ConformOptions& options) {
                  "lpe conform: %s is not a loopback host: at most 10 requests/s (--rate-limit "
                  "to change)\n",
                  endpoint.host.c_str());
+  }
+  if (!args.has("max-requests") && !loopback) {
+    options.max_requests = kRemoteRequestBudget;
+    std::fprintf(stderr,
+                 "lpe conform: %s is not a loopback host: at most %llu requests "
+                 "(--max-requests to change)\n",
+                 endpoint.host.c_str(), static_cast<unsigned long long>(kRemoteRequestBudget));
   }
   return {};
 }
@@ -496,6 +535,15 @@ int run_conform(int argc, char** argv) {
     return usage_error("conform", files.error());
   const auto baseline = read_baseline_file(*args);
   if (!baseline) return usage_error("conform", baseline.error());
+  // The plan, fitted to --max-requests: printed before anything is sent.
+  auto plan = harness::plan_run(selected->operation, options);
+  if (!plan) return usage_error("conform", plan.error());
+  options.plan = *plan;
+  if (args->has("plan")) {
+    std::fputs(plan->text().c_str(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 2;
+  }
+  if (!args->has("quiet")) std::fprintf(stderr, "lpe conform: %s", plan->text().c_str());
   return run_and_report(*args, *selected, options, embedded.get(), *baseline);
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -54,8 +55,11 @@ constexpr const char* kHelp =
     "  --region NAME          signing region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)\n"
     "faults:\n"
     "  --fault KIND           internal (500 InternalServerException), latency:MS (answer MS\n"
-    "                         milliseconds late) or drop (close the connection, no response)\n"
-    "  --fault-rate P         fraction of requests faulted, 0..1 (needed with --fault)\n"
+    "                         milliseconds late), drop (close the connection, no response) or\n"
+    "                         throttle:RATE[:BURST] (a token bucket of RATE requests/s, BURST at\n"
+    "                         once, default RATE; when empty: 429 ThrottlingException, as AWS)\n"
+    "  --fault-rate P         fraction of requests faulted, 0..1 (needed with --fault, except\n"
+    "                         throttle)\n"
     "  --seed N               fixes the fault sequence and request ids (default: random,\n"
     "                         printed on stderr)\n"
     "model:\n"
@@ -267,13 +271,41 @@ Status read_authentication(const Args& args, mock::MockOptions& options) {
   return {};
 }
 
-// --fault KIND with --fault-rate P, and the seed that fixes the fault sequence.
+// "throttle:RATE[:BURST]": RATE requests a second (0 < RATE <= 1e6), BURST of them at once
+// (1..1e6, default RATE rounded up).
+Status read_throttle(const std::string& spec, mock::FaultOptions& fault) {
+  const std::string error =
+      "--fault throttle:RATE[:BURST] needs RATE in (0, 1000000] requests/s and BURST in "
+      "[1, 1000000]";
+  const std::string rest = spec.substr(9);
+  const size_t colon = rest.find(':');
+  const auto rate = parse_non_negative(rest.substr(0, colon));
+  if (!rate || *rate <= 0 || *rate > 1e6) return fail(error);
+  double burst = std::max(1.0, std::ceil(*rate));
+  if (colon != std::string::npos) {
+    const auto given = parse_non_negative(rest.substr(colon + 1));
+    if (!given || *given < 1 || *given > 1e6) return fail(error);
+    burst = *given;
+  }
+  fault.kind = mock::FaultKind::kThrottle;
+  fault.throttle_rate = *rate;
+  fault.throttle_burst = std::min(burst, 1e6);
+  return {};
+}
+
+// --fault KIND with --fault-rate P (throttle takes none), and the seed that fixes the fault
+// sequence.
 Status read_faults(const Args& args, mock::MockOptions& options) {
-  if (args.has("fault") != args.has("fault-rate")) {
+  const bool throttle = args.get("fault").rfind("throttle:", 0) == 0;
+  if (throttle && args.has("fault-rate"))
+    return fail("--fault throttle:RATE[:BURST] takes no --fault-rate (the bucket decides)");
+  if (!throttle && args.has("fault") != args.has("fault-rate")) {
     return fail(args.has("fault") ? "--fault needs --fault-rate P (0..1)"
                                   : "--fault-rate needs --fault KIND");
   }
-  if (args.has("fault")) {
+  if (throttle) {
+    if (auto read = read_throttle(args.get("fault"), options.fault); !read) return read;
+  } else if (args.has("fault")) {
     const std::string kind = args.get("fault");
     if (kind == "internal") {
       options.fault.kind = mock::FaultKind::kInternal;
@@ -285,7 +317,7 @@ Status read_faults(const Args& args, mock::MockOptions& options) {
       options.fault.kind = mock::FaultKind::kLatency;
       options.fault.latency = std::chrono::milliseconds(*ms);
     } else {
-      return fail("--fault must be internal, latency:MS or drop");
+      return fail("--fault must be internal, latency:MS, drop or throttle:RATE[:BURST]");
     }
     const auto rate = parse_non_negative(args.get("fault-rate"));
     if (!rate || *rate > 1.0) return fail("--fault-rate must be a number in 0..1");

@@ -188,6 +188,11 @@ Result<std::vector<Target>> targets_from_dataset(const spec::OperationView& oper
           }
           if (level == 2) {
             out.push_back(Target{values});
+            // The list's length, for the run plan (the items member, as the mock writes it).
+            const auto* paginated =
+                operation.operation->paginated ? &*operation.operation->paginated : nullptr;
+            const auto items = paginated ? item.find(paginated->items) : item.end();
+            if (items != item.end() && items->is_array()) out.back().known_items = items->size();
           } else {
             walk(item, level + 1, iptr);
           }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,9 @@ const CheckInfo* find_check(std::string_view name);
 // operation's list-scope members, outermost first (R10).
 struct Target {
   std::vector<std::string> scope_values;
+  // How many items the list holds, when known (a dataset file, the embedded mock): the run plan
+  // counts its walks' pages exactly; unknown lists are walked within a page budget.
+  std::optional<uint64_t> known_items = std::nullopt;
   // "v1,v2,v3", as --target takes it.
   std::string label() const;
 };
@@ -72,6 +76,27 @@ struct SigningOptions {
   wire::Credentials credentials;
   std::string region = "us-east-1";
   std::string service;  // empty: the model's sigv4 name
+};
+
+// One line of a run plan: what a phase of the run sends at most.
+struct PlanLine {
+  std::string family;  // "requests", "pagination", "auth", "setup", "reserve"
+  std::string phase;   // "random cases, 4 families x 200"
+  uint64_t requests = 0;
+  bool bounded = true;  // false: unknown in advance (list sizes unknown, no budget)
+};
+
+// What a run will send, per phase, decided before anything is sent (--plan prints it).
+struct RunPlan {
+  uint64_t max_requests = 0;  // the budget planned for; 0 = none
+  double rate = 0;            // requests per second the run is held to; 0 = unlimited
+  std::vector<PlanLine> lines;
+  std::vector<std::string> notes;  // walk caps and what they mean
+  uint64_t total() const;
+  bool bounded() const;
+  // The plan as the console shows it: a heading with the expected duration, a table, the notes.
+  std::string text() const;
+  nlohmann::ordered_json to_json() const;
 };
 
 // Everything a run needs.
@@ -95,7 +120,22 @@ struct ConformOptions {
   std::string replay_path;       // re-send recorded requests instead of generating
   std::string reproduce_prefix;  // "lpe conform --endpoint ... --target ..." for reproduction lines
   bool show_progress = false;    // a live line on stderr (terminal only)
+  // Request budget and throttling (--max-requests, the run plan, retries).
+  uint64_t max_requests = 0;  // every request sent, retries included; 0 = no budget
+  // Pages per walk the plan allows, by page size (-1: omitted); a walk that reaches its cap
+  // stops there and is reported as shortened. Empty: walks end at max_pages only.
+  std::vector<std::pair<int64_t, size_t>> walk_page_caps;
+  // Requests the plan leaves for shrinking failures and retries after throttling.
+  uint64_t spare_requests = UINT64_MAX;
+  // The plan plan_run made (reports show it); empty lines when none was made.
+  RunPlan plan;
 };
+
+// Plans the run of `options` and fits it into options.max_requests when set: the fixed phases
+// (coverage, probes, token checks) first, then the walks (capped by a page budget), then the
+// random cases (options.cases lowered), then a reserve for shrinking and retries. Writes the
+// decisions into `options`; an error when the budget cannot hold the fixed phases.
+Result<RunPlan> plan_run(const spec::OperationView& operation, ConformOptions& options);
 
 // An HTTP exchange as reports and records show it: the wire::HttpRequest that was sent and the
 // wire::HttpResponse that came back, flattened into one record with secrets redacted and bodies
@@ -207,6 +247,14 @@ struct RunResult {
   std::vector<WalkSummary> walks;
   // Set by compare_with_baseline (--baseline).
   std::optional<BaselineComparison> baseline;
+  // Throttling, budget and plan (never judged): throttled answers and retries, why the run
+  // stopped early when it did, and the walks a page budget shortened.
+  uint64_t throttled = 0;
+  uint64_t retries = 0;
+  uint64_t gave_up_throttled = 0;
+  double backoff_seconds = 0;
+  std::string stop_reason;  // "" or why the run stopped before every check ran
+  std::vector<std::string> shortened_walks;
   // Selected checks that ran.
   size_t checks_ran() const;
   // 0 all must checks passed (and should ones with strict), 1 a finding, 2 could not run. With a

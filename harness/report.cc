@@ -7,6 +7,7 @@
 
 #include "harness/harness.h"
 #include "harness/internal/text_safety.h"
+#include "harness/internal/limits_report.h"
 
 namespace lpe::harness {
 namespace {
@@ -102,6 +103,7 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
     }
   }
   if (result.baseline) write_baseline_summary(os, *result.baseline);
+  os << internal::limits_console(result);
   size_t must = 0, should = 0;
   for (const auto& f : result.findings) (f.level == spec::Severity::kMust ? must : should)++;
   char buf[256];
@@ -111,7 +113,9 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
       should, static_cast<unsigned long long>(result.requests), result.seconds,
       result.seconds > 0 ? static_cast<double>(result.requests) / result.seconds : 0.0,
       static_cast<unsigned long long>(options.seed),
-      result.completed ? "" : "; stopped at --max-time before every check ran");
+      result.completed             ? ""
+      : result.stop_reason.empty() ? "; stopped at --max-time before every check ran"
+                                   : "; stopped early before every check ran");
   os << buf;
   os << "contract: " << result.operation << " against the " << result.contract_summary << "\n";
   const int code = result.exit_code(options.strict);
@@ -184,6 +188,8 @@ void write_junit_head(std::ostream& os, const RunResult& result, const ConformOp
      << "\"/><property name=\"requests\" value=\"" << result.requests
      << "\"/><property name=\"operation\" value=\"" << xml_escape(result.operation)
      << "\"/><property name=\"contract\" value=\"" << xml_escape(result.contract_summary) << "\"/>";
+  for (const auto& [name, value] : internal::limits_junit_properties(result, options))
+    os << "<property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>";
   if (result.contract.contains("files")) {
     for (const auto& file : result.contract["files"]) {
       os << "<property name=\"model." << xml_escape(file.value("role", std::string()))
@@ -293,6 +299,7 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
   for (const auto& w : result.walks) walks.push_back(w.to_json());
   out["walks"] = walks;
   if (result.baseline) out["baseline"] = result.baseline->to_json();
+  internal::limits_json(out, result, options);
   return out;
 }
 

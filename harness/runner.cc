@@ -10,6 +10,7 @@
 #include "harness/harness.h"
 #include "harness/internal/http_client.h"
 #include "harness/internal/judge.h"
+#include "harness/internal/limits_report.h"
 #include "harness/internal/pagination.h"
 #include "harness/internal/preflight.h"
 #include "harness/internal/probes.h"
@@ -148,7 +149,10 @@ RunResult Runner::run() {
   progress_.stop();
   result.completed = !session_.out_of_time();
   internal::explain_skips(recorder_.tallies(), skip_reasons_, result.completed);
+  if (const std::string reason = session_.stop_reason(); !reason.empty())
+    internal::explain_stop(recorder_.tallies(), reason);
   recorder_.finish(result);
+  session_.report(result);
   result.requests = session_.requests();
   result.seconds = session_.elapsed_seconds();
   return result;

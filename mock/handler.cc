@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "mock/internal/operation_parts.h"
+#include "mock/internal/token_bucket.h"
 #include "mock/mock.h"
 
 namespace lpe::mock {
@@ -18,6 +19,7 @@ constexpr std::string_view kMethodNotAllowedException = "MethodNotAllowedExcepti
 constexpr std::string_view kRequestEntityTooLargeException = "RequestEntityTooLargeException";
 constexpr std::string_view kUnsupportedMediaTypeException = "UnsupportedMediaTypeException";
 constexpr std::string_view kResourceNotFoundException = "ResourceNotFoundException";
+constexpr std::string_view kThrottlingException = "ThrottlingException";
 constexpr std::string_view kContentType = "Content-Type";
 constexpr std::string_view kJsonMediaType = "application/json";
 constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
@@ -58,6 +60,11 @@ Result<std::shared_ptr<const MockHandler>> MockHandler::create(
   }
   if (!(options.fault.rate >= 0.0 && options.fault.rate <= 1.0)) {
     return fail("the fault rate must be between 0 and 1");
+  }
+  if (options.fault.kind == FaultKind::kThrottle &&
+      !(options.fault.throttle_rate > 0 && options.fault.throttle_rate <= 1e6 &&
+        options.fault.throttle_burst >= 1 && options.fault.throttle_burst <= 1e6)) {
+    return fail("the throttle fault needs a rate in (0, 1e6] per second and a burst in [1, 1e6]");
   }
   if (options.auth == AuthMode::kSigV4 && operation.sigv4_name.empty()) {
     return fail("operation " + std::string(operation.operation->name()) +
@@ -105,6 +112,10 @@ MockHandler::MockHandler(std::shared_ptr<const spec::Model> model, spec::Operati
   output_token_key_json_ = "," + json_string(output_token_member_) + ":";
   service_name_ = operation_.sigv4_name;
   request_id_base_ = mix(options_.seed ^ 0x5eedULL);
+  if (options_.fault.kind == FaultKind::kThrottle) {
+    throttle_ = std::make_shared<internal::TokenBucket>(options_.fault.throttle_rate,
+                                                        options_.fault.throttle_burst);
+  }
 }
 
 std::string MockHandler::next_request_id() const {
@@ -187,7 +198,7 @@ MockResponse MockHandler::handle_operation(const MockRequest& request,
   if (auto answer = route(request, response)) return std::move(*answer);
   if (auto answer = check_body_limit(request, response)) return std::move(*answer);
   if (auto answer = authenticate(request, now, response)) return std::move(*answer);
-  if (auto answer = inject_fault(response)) return std::move(*answer);
+  if (auto answer = inject_fault(response, now)) return std::move(*answer);
   if (auto answer = check_media_type(request, response)) return std::move(*answer);
   ListRequest list;
   if (auto answer = validate(request, response, list.decoded)) return std::move(*answer);
@@ -247,7 +258,14 @@ std::optional<MockResponse> MockHandler::authenticate(const MockRequest& request
 }
 
 // Injected faults (--fault): a 500, a dropped connection, or a delay before the normal answer.
-std::optional<MockResponse> MockHandler::inject_fault(MockResponse& response) const {
+std::optional<MockResponse> MockHandler::inject_fault(
+    MockResponse& response, std::chrono::system_clock::time_point now) const {
+  if (throttle_ != nullptr) {
+    // As AWS answers a caller over its rate: the R8 form of ThrottlingException.
+    if (throttle_->take(now)) return std::nullopt;
+    response.fault = "throttle";
+    return error(response, kThrottlingException, "Rate exceeded (--fault throttle)");
+  }
   if (!draw_fault()) return std::nullopt;
   switch (options_.fault.kind) {
     case FaultKind::kInternal:
@@ -264,6 +282,7 @@ std::optional<MockResponse> MockHandler::inject_fault(MockResponse& response) co
       response.delay = options_.fault.latency;
       break;
     case FaultKind::kNone:
+    case FaultKind::kThrottle:
       break;
   }
   return std::nullopt;

@@ -134,6 +134,10 @@ class Dataset {
 
 // ---- Handler ---------------------------------------------------------------------------------
 
+namespace internal {
+class TokenBucket;
+}
+
 // How requests are authenticated (R13).
 enum class AuthMode { kNone, kSigV4 };
 
@@ -143,6 +147,10 @@ enum class FaultKind {
   kInternal,  // 500 InternalServerException
   kLatency,   // the normal response, written after MockResponse::delay
   kDrop,      // the connection is closed without a response
+  // An AWS-style rate limit: a token bucket of FaultOptions::throttle_rate requests a second up
+  // to throttle_burst; an empty bucket answers 429 ThrottlingException (R8 form; the status is
+  // the one aws-common-errors.json gives the shape). `rate` is not used.
+  kThrottle,
 };
 
 // Fault injection for client testing: each request that reaches the operation (after routing,
@@ -152,6 +160,9 @@ struct FaultOptions {
   FaultKind kind = FaultKind::kNone;
   double rate = 0.0;                     // 0..1
   std::chrono::milliseconds latency{0};  // for kLatency
+  // for kThrottle: requests per second (0 < rate <= 1e6) and bucket size (1..1e6)
+  double throttle_rate = 0;
+  double throttle_burst = 0;
 };
 
 // Default request body limit (1 MiB).
@@ -273,7 +284,8 @@ class MockHandler final : public RequestHandler {
   std::optional<MockResponse> authenticate(const MockRequest& request,
                                            std::chrono::system_clock::time_point now,
                                            MockResponse& response) const;
-  std::optional<MockResponse> inject_fault(MockResponse& response) const;
+  std::optional<MockResponse> inject_fault(MockResponse& response,
+                                           std::chrono::system_clock::time_point now) const;
   std::optional<MockResponse> check_media_type(const MockRequest& request,
                                                MockResponse& response) const;
   std::optional<MockResponse> validate(const MockRequest& request, MockResponse& response,
@@ -313,6 +325,7 @@ class MockHandler final : public RequestHandler {
   uint64_t request_id_base_ = 0;
   mutable std::atomic<uint64_t> request_counter_{0};
   mutable std::atomic<uint64_t> fault_counter_{0};
+  std::shared_ptr<internal::TokenBucket> throttle_;  // the throttle fault's bucket, else null
 };
 
 // ---- Server ----------------------------------------------------------------------------------

@@ -751,5 +751,46 @@ TEST(MockHandler, EveryResponseKindPassesTheResponseChecker) {
   }
 }
 
+// ---- The throttle fault ----------------------------------------------------------------------
+
+TEST(MockHandlerThrottle, ABucketOfRateAndBurstThenThrottlingExceptionAsAwsAnswers) {
+  MockOptions options;
+  options.fault.kind = FaultKind::kThrottle;
+  options.fault.throttle_rate = 10;  // one token every 100 ms
+  options.fault.throttle_burst = 3;
+  const auto handler = make_handler(options);
+  const auto at = [](int ms) { return fixed_now() + std::chrono::milliseconds(ms); };
+  std::string out;
+  for (const int ms : {0, 0, 0, 0, 50, 100, 150, 199, 1000, 1000, 1000, 1000}) {
+    const auto r = handler->handle(post(body_for(kStage, kSession, "p-1-event")), at(ms));
+    out += r.status == 200 ? '.' : r.status == 429 ? 'T' : '?';
+    if (r.status == 429) {
+      // The R8 form AWS answers: the type in the header, a message, a request id; the status the
+      // model's ThrottlingException shape (aws-common-errors.json) gives.
+      EXPECT_EQ(error_type(r), "ThrottlingException");
+      EXPECT_EQ(r.fault, "throttle");
+      EXPECT_EQ(testing::must_findings(r), "");
+      EXPECT_NE(r.body.find("exceptionMessage"), std::string::npos) << r.body;
+    }
+  }
+  // Three at once, then one token per 100 ms (at 100, not at 150 or 199); a second later the
+  // bucket is full again: three more, not eight.
+  EXPECT_EQ(out, "...TT.TT...T");
+}
+
+TEST(MockHandlerThrottle, ABadRateOrBurstIsRefused) {
+  for (const auto& [rate, burst] :
+       std::vector<std::pair<double, double>>{{0, 1}, {-1, 1}, {2e6, 1}, {5, 0.5}, {5, 2e6}}) {
+    MockOptions options;
+    options.fault.kind = FaultKind::kThrottle;
+    options.fault.throttle_rate = rate;
+    options.fault.throttle_burst = burst;
+    const auto created =
+        MockHandler::create(testing::model(), testing::operation(), std::move(options));
+    ASSERT_FALSE(created) << rate << " " << burst;
+    EXPECT_NE(created.error().to_string().find("throttle fault"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace lpe::mock

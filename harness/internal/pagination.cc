@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 
+#include "harness/internal/budget.h"
 #include "harness/internal/judge.h"
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -100,6 +101,15 @@ Walk walk(const RunParts& parts, Transport& client, const Target& t, int64_t pag
   k.size_label = size_phrase(page_size, "default page size");
   for (size_t page = 0;; ++page) {
     if (parts.session.out_of_time()) return k.w;
+    if (const auto cap = walk_page_cap(parts.options, page_size); cap && page >= *cap) {
+      // The plan's page budget (--max-requests): the walk is shortened, not failed.
+      k.w.shortened = true;
+      parts.session.note_shortened_walk(
+          k.target + ", " + k.size_label + ": stopped after " + std::to_string(page) +
+          (page == 1 ? " page (" : " pages (") + std::to_string(k.w.items.size()) +
+          (k.w.items.size() == 1 ? " item" : " items") + ") by the page budget");
+      return k.w;
+    }
     if (page >= parts.options.max_pages) {
       Received none;
       parts.recorder.record({{"termination", true, spec::Severity::kMust,
@@ -116,10 +126,14 @@ Walk walk(const RunParts& parts, Transport& client, const Target& t, int64_t pag
 
 void compare_walks(const RunParts& parts, size_t target_index, const std::vector<Walk>& walks) {
   const std::string target = parts.options.targets[target_index].label();
-  const Walk* reference = reference_walk(walks);
+  const bool shortened =
+      std::any_of(walks.begin(), walks.end(), [](const Walk& w) { return w.shortened; });
+  const std::vector<Walk> cut = shortened ? common_prefix(walks) : std::vector<Walk>{};
+  const std::vector<Walk>& compared = shortened ? cut : walks;
+  const Walk* reference = reference_walk(compared);
   if (reference == nullptr) return;
   Received none;
-  for (const auto& w : walks) {
+  for (const auto& w : compared) {
     if (!w.complete || &w == reference) continue;
     if (const auto difference = walk_difference(w, *reference)) {
       parts.recorder.record({{"walk_consistency", true, spec::Severity::kMust, *difference}}, none,
@@ -131,6 +145,25 @@ void compare_walks(const RunParts& parts, size_t target_index, const std::vector
 }
 
 }  // namespace
+
+std::vector<Walk> common_prefix(const std::vector<Walk>& walks) {
+  std::vector<Walk> out;
+  size_t common = SIZE_MAX;
+  for (const auto& w : walks) {
+    if (w.complete || w.shortened) common = std::min(common, w.items.size());
+  }
+  for (const auto& w : walks) {
+    if (!w.complete && !w.shortened) continue;
+    Walk c = w;
+    c.items.resize(common);
+    c.page_starts.erase(std::remove_if(c.page_starts.begin(), c.page_starts.end(),
+                                       [&](size_t start) { return start >= common; }),
+                        c.page_starts.end());
+    c.complete = true;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 const Walk* reference_walk(const std::vector<Walk>& walks) {
   const Walk* reference = nullptr;

@@ -18,7 +18,12 @@ struct Walk {
   bool complete = false;
   std::vector<std::string> items;  // canonical JSON of each item
   std::vector<size_t> page_starts;
+  bool shortened = false;  // stopped at the plan's page budget before the last page
 };
+
+// The walks cut to the items all of them saw (complete and shortened ones, each marked complete),
+// so that walks a page budget shortened are still compared on what they have in common.
+std::vector<Walk> common_prefix(const std::vector<Walk>& walks);
 
 // The complete walk the others are compared with (the largest page size), or nullptr.
 const Walk* reference_walk(const std::vector<Walk>& walks);

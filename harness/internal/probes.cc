@@ -91,6 +91,10 @@ Observation judge_auth(const AuthVariant& v, const Received& r) {
 
 }  // namespace
 
+size_t protocol_probe_count() { return 2; }  // another method, an unknown path
+
+size_t auth_probe_count() { return auth_variants(SigningOptions{}).size(); }
+
 void run_protocol_probes(const RunParts& parts) {
   if (!parts.selection.selected("content_type") || !parts.op.operation->http) return;
   auto client = parts.session.new_transport();

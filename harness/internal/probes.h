@@ -12,4 +12,8 @@ void run_protocol_probes(const RunParts& parts);
 // ignored_auth: requests without a valid signature get 403 and R13's error type (signed runs).
 void run_auth_probes(const RunParts& parts);
 
+// Requests each probe family sends when it runs (the run plan counts them).
+size_t protocol_probe_count();
+size_t auth_probe_count();
+
 }  // namespace lpe::harness::internal

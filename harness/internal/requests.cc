@@ -67,19 +67,23 @@ rc::Gen<generators::LabelledRequest> media_type_requests(
 
 std::vector<Family> request_families(const RunParts& parts,
                                      const generators::RequestGenerators& gens) {
-  const auto& sel = parts.selection;
   std::vector<Family> families;
-  // Response checks and not_a_server_error judge every response: they need every family.
-  const bool any =
-      sel.family_selected(CheckFamily::kResponses) || sel.selected("not_a_server_error");
-  if (any || sel.selected("positive_data_acceptance") || sel.selected("page_size_bound"))
-    families.push_back({RequestFamily::kPositive, positive_requests(parts, gens)});
-  if (any || sel.selected("negative_data_rejection") || sel.selected("validation_message"))
-    families.push_back({RequestFamily::kNegative, gens.invalid_request()});
-  if (any || sel.selected("unknown_members_ignored"))
-    families.push_back({RequestFamily::kUnusual, gens.unusual_valid_request()});
-  if (any || sel.selected("content_type"))
-    families.push_back({RequestFamily::kContentType, media_type_requests(parts, gens)});
+  for (const RequestFamily kind : selected_request_families(parts.selection)) {
+    switch (kind) {
+      case RequestFamily::kPositive:
+        families.push_back({kind, positive_requests(parts, gens)});
+        break;
+      case RequestFamily::kNegative:
+        families.push_back({kind, gens.invalid_request()});
+        break;
+      case RequestFamily::kUnusual:
+        families.push_back({kind, gens.unusual_valid_request()});
+        break;
+      case RequestFamily::kContentType:
+        families.push_back({kind, media_type_requests(parts, gens)});
+        break;
+    }
+  }
   return families;
 }
 
@@ -194,6 +198,8 @@ void shrink_failure(const RunParts& parts, RequestFamily family,
   const std::string original = failing.value().body;
   Received best_response;
   std::string best_message;
+  // Shrinking spends the plan's spare requests only (--max-requests).
+  if (!parts.session.take_spare_request()) return;
   if (!fails(current.value(), best_response, best_message))
     return;  // not reproducible: keep the original report
   int steps = 0;
@@ -203,7 +209,8 @@ void shrink_failure(const RunParts& parts, RequestFamily family,
     progressed = false;
     auto shrinks = current.shrinks();
     while (auto candidate = shrinks.next()) {
-      if (++steps > max_steps || parts.session.out_of_time()) break;
+      if (++steps > max_steps || parts.session.out_of_time() || !parts.session.take_spare_request())
+        break;
       generators::LabelledRequest lr;
       try {
         lr = candidate->value();
@@ -226,6 +233,20 @@ void shrink_failure(const RunParts& parts, RequestFamily family,
 }
 
 }  // namespace
+
+std::vector<RequestFamily> selected_request_families(const CheckSelection& sel) {
+  std::vector<RequestFamily> families;
+  // Response checks and not_a_server_error judge every response: they need every family.
+  const bool any =
+      sel.family_selected(CheckFamily::kResponses) || sel.selected("not_a_server_error");
+  if (any || sel.selected("positive_data_acceptance") || sel.selected("page_size_bound"))
+    families.push_back(RequestFamily::kPositive);
+  if (any || sel.selected("negative_data_rejection") || sel.selected("validation_message"))
+    families.push_back(RequestFamily::kNegative);
+  if (any || sel.selected("unknown_members_ignored")) families.push_back(RequestFamily::kUnusual);
+  if (any || sel.selected("content_type")) families.push_back(RequestFamily::kContentType);
+  return families;
+}
 
 std::string_view primary_check(RequestFamily family) {
   switch (family) {

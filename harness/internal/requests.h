@@ -28,6 +28,9 @@ void judge_request_case(const Judge& judge, const CheckSelection& selection, Req
                         const generators::LabelledRequest& lr, const Received& r,
                         std::vector<Observation>& out);
 
+// The request families the selection needs, in sending order (each sends options.cases cases).
+std::vector<RequestFamily> selected_request_families(const CheckSelection& selection);
+
 // Draws options.cases requests per selected family, sends and judges them on `workers` threads,
 // then shrinks the first failure of each check.
 void run_request_families(const RunParts& parts, const generators::RequestGenerators& gens,

@@ -1,0 +1,52 @@
+// The run plan: what each phase of a run sends at most, decided before anything is sent, and
+// how a request budget (--max-requests) is shared out: the fixed phases first (coverage cases,
+// probes, token checks), then the walks (a page budget per walk), then the random cases, then a
+// spare for shrinking and retries. plan_run (harness.h) is the entry point.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/internal/run_context.h"
+
+namespace lpe::harness::internal {
+
+// What a phase's request count depends on.
+struct PlanInputs {
+  const spec::OperationView& op;
+  const ConformOptions& options;
+  const CheckSelection& selection;
+};
+
+// What one phase sends at most, declared before anything is sent.
+struct PhaseDemand {
+  std::string family;  // a CheckFamily name, or "setup"
+  std::string phase;   // "token checks, 3 targets"
+  uint64_t requests = 0;
+};
+
+// A phase whose request count does not shrink with the budget: its demand, or nothing when the
+// phase does not run with these options.
+using FixedPhase = std::optional<PhaseDemand> (*)(const PlanInputs&);
+
+// The fixed phases, in plan order. A new phase plugs in with one line in this list (budget.cc).
+const std::vector<FixedPhase>& fixed_phases();
+
+// Pages a walk of a list of `items` items needs at `page_size` (at least one: the last page).
+uint64_t pages_for(uint64_t items, int64_t page_size);
+
+// The page size a walk asks for, or the default page size for an omitted one (-1).
+int64_t effective_page_size(const spec::OperationView& op, int64_t page_size);
+
+// The largest number of items every walk may cover so that the walks of `targets` at `sizes`
+// fit in `budget` requests (each walk at least one page); 0 when not even that fits. A list of
+// known length never costs more pages than it has.
+uint64_t walk_item_cap(const spec::OperationView& op, const std::vector<Target>& targets,
+                       const std::vector<int64_t>& sizes, uint64_t budget);
+
+// The page cap the plan gave walks at `page_size`, or nothing (walks end at max_pages only).
+std::optional<size_t> walk_page_cap(const ConformOptions& options, int64_t page_size);
+
+}  // namespace lpe::harness::internal
