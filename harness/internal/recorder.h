@@ -36,6 +36,8 @@ class Recorder {
   void shrunk(const std::string& check, const Received& best, const std::string& message, int steps,
               const std::string& original_body);
 
+  // The checks with a request-case finding (target "") so far.
+  std::set<std::string> request_case_findings() const;
   // Findings so far (the progress line).
   size_t finding_count() const;
   // The tallies, to explain skips; not thread-safe (after the run).

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -219,6 +220,8 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
                           int workers) {
   const auto families = request_families(parts, gens);
   const auto cases = draw_cases(families, parts.options);
+  // A finding of the coverage phase is already minimal: a random case does not replace it.
+  const std::set<std::string> found_before = parts.recorder.request_case_findings();
   parts.progress.plan(cases.size());
   // First failing case per check (lowest index), shrunk afterwards.
   std::map<std::string, size_t> first_failure;
@@ -249,6 +252,7 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   auto client = parts.session.new_transport();
   for (const auto& [check, index] : first_failure) {
     if (parts.session.out_of_time()) break;
+    if (found_before.count(check)) continue;
     shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, *client);
   }
 }
