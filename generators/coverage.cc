@@ -16,6 +16,7 @@
 #include "generators/internal/raw_json.h"
 #include "generators/internal/request_state.h"
 #include "generators/internal/shape_plan.h"
+#include "spec/unicode.h"
 
 namespace lpe::generators {
 namespace {
@@ -85,21 +86,7 @@ std::string probe_name(const Probe& p) {
 
 std::string utf8(char32_t cp) {
   std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  spec::append_utf8(cp, out);
   return out;
 }
 
@@ -253,9 +240,8 @@ void CoverageBuilder::body_cases() {
   }
   // R6: an empty body is read as {}; anything that is not a JSON object is malformed.
   const std::pair<const char*, const char*> forms[] = {
-      {"empty", ""},         {"empty object", "{}"}, {"array", "[]"}, {"null", "null"},
-      {"string", "\"x\""},   {"number", "5"},        {"boolean", "true"},
-      {"not JSON", "{\"x\""}};
+      {"empty", ""},       {"empty object", "{}"}, {"array", "[]"},     {"null", "null"},
+      {"string", "\"x\""}, {"number", "5"},        {"boolean", "true"}, {"not JSON", "{\"x\""}};
   for (const auto& [name, body] : forms) {
     CoverageCase c;
     c.constraint = "body";

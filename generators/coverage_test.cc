@@ -110,15 +110,14 @@ TEST(CoverageCases, AreTheSameOnEveryCallAndSentOnce) {
 TEST(CoverageCases, BoundsTypesAndRequiredMembersOfTheBundledModel) {
   const auto cases = bundled_generators().coverage_cases(kBase);
   // maxResults: range 1..100 and the int32 edges.
-  const std::pair<const char*, const char*> page_size[] = {
-      {"min-1", "0"},
-      {"min", "1"},
-      {"max", "100"},
-      {"max+1", "101"},
-      {"int32 max", "2147483647"},
-      {"int32 max+1", "2147483648"},
-      {"int32 min", "-2147483648"},
-      {"int32 min-1", "-2147483649"}};
+  const std::pair<const char*, const char*> page_size[] = {{"min-1", "0"},
+                                                           {"min", "1"},
+                                                           {"max", "100"},
+                                                           {"max+1", "101"},
+                                                           {"int32 max", "2147483647"},
+                                                           {"int32 max+1", "2147483648"},
+                                                           {"int32 min", "-2147483648"},
+                                                           {"int32 min-1", "-2147483649"}};
   for (const auto& [name, value] : page_size) {
     const auto* c = named(cases, "maxResults", name);
     ASSERT_NE(c, nullptr) << name;
@@ -139,8 +138,7 @@ TEST(CoverageCases, BoundsTypesAndRequiredMembersOfTheBundledModel) {
   EXPECT_EQ(select(cases, "sessionId", "length").size(), 3u);
   EXPECT_NE(named(cases, "sessionId", "min, max"), nullptr);
   // Required members absent and null; an optional null is read as absent (accepted).
-  EXPECT_EQ(named(cases, "stageArn", "absent")->request.expected.error_type,
-            "ValidationException");
+  EXPECT_EQ(named(cases, "stageArn", "absent")->request.expected.error_type, "ValidationException");
   EXPECT_EQ(named(cases, "stageArn", "null")->request.expected.error_type, "ValidationException");
   EXPECT_EQ(named(cases, "maxResults", "null")->request.expected.status, 200);
   EXPECT_EQ(named(cases, "", "empty")->request.body, "");
@@ -166,12 +164,12 @@ TEST(CoverageCases, NeverGiveTheOmittedTokenAValidValue) {
 }
 
 TEST(CoverageCases, ProbeEveryCharacterClassAPatternExcludes) {
-  const auto model = model_with(
-      R"("id":{"target":"ex#Id","traits":{"smithy.api#required":{}}},)"
-      R"("tag":{"target":"ex#Tag"})",
-      R"("ex#Id":{"type":"string","traits":{"smithy.api#pattern":"^[a-z]+$",)"
-      R"("smithy.api#length":{"min":1,"max":10}}},)"
-      R"("ex#Tag":{"type":"string","traits":{"smithy.api#pattern":"^[a-zA-Z0-9_]+$"}})");
+  const auto model =
+      model_with(R"("id":{"target":"ex#Id","traits":{"smithy.api#required":{}}},)"
+                 R"("tag":{"target":"ex#Tag"})",
+                 R"("ex#Id":{"type":"string","traits":{"smithy.api#pattern":"^[a-z]+$",)"
+                 R"("smithy.api#length":{"min":1,"max":10}}},)"
+                 R"("ex#Tag":{"type":"string","traits":{"smithy.api#pattern":"^[a-zA-Z0-9_]+$"}})");
   ASSERT_NE(model, nullptr);
   const auto gens = RequestGenerators::make(model, model->operation().value()).value();
   const auto cases = gens.coverage_cases(Json::object());
@@ -203,10 +201,11 @@ TEST(CoverageCases, ProbeEveryCharacterClassAPatternExcludes) {
 }
 
 TEST(CoverageCases, EnumsGetAValueOutsideTheSet) {
-  const auto model = model_with(R"("color":{"target":"ex#Color"})",
-                                R"("ex#Color":{"type":"enum","members":{)"
-                                R"("RED":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":"RED"}},)"
-                                R"("BLUE":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":"BLUE"}}}})");
+  const auto model = model_with(
+      R"("color":{"target":"ex#Color"})",
+      R"("ex#Color":{"type":"enum","members":{)"
+      R"("RED":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":"RED"}},)"
+      R"("BLUE":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":"BLUE"}}}})");
   ASSERT_NE(model, nullptr);
   const auto gens = RequestGenerators::make(model, model->operation().value()).value();
   const auto cases = gens.coverage_cases(Json::object());

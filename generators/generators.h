@@ -62,11 +62,11 @@ struct LabelledRequest {
 // member, excluded pattern character or whole-body form, alone in an otherwise valid request, so
 // that the outcome it must produce is exact.
 struct CoverageCase {
-  std::string member;      // the input member it concerns; "" for whole-body cases
-  std::string constraint;  // "body", "required", "type", "length", "range", "enum" or "pattern"
-  std::string name;        // the boundary or form: "max+1", "trailing '_'", "string \"5\""
-  std::string value;       // the member's JSON text (non-ASCII escaped), "" when absent; a
-                           // whole-body case: the body
+  std::string member;       // the input member it concerns; "" for whole-body cases
+  std::string constraint;   // "body", "required", "type", "length", "range", "enum" or "pattern"
+  std::string name;         // the boundary or form: "max+1", "trailing '_'", "string \"5\""
+  std::string value;        // the member's JSON text (non-ASCII escaped), "" when absent; a
+                            // whole-body case: the body
   LabelledRequest request;  // the body and its exact expected outcome
 };
 

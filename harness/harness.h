@@ -165,7 +165,8 @@ struct RunResult {
   std::vector<CheckTally> tallies;  // all_checks() order, selected checks only
   std::vector<Finding> findings;    // must and should
   std::vector<Note> notes;          // deduplicated
-  std::vector<CoverageResult> coverage;  // the coverage phase, in the order it was defined
+  // The coverage phase's cases, in the order they were defined.
+  std::vector<CoverageResult> coverage;
   uint64_t requests = 0;
   double seconds = 0;
   bool completed = true;    // false: stopped at --max-time

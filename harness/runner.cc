@@ -50,7 +50,8 @@ class Runner {
   std::string set_up(std::vector<internal::ReplayCase>& replay_cases);
   // The coverage cases of a replay, none sent (a replay sends only what was recorded).
   void replay_coverage();
-  // The generated checks: coverage phase, request families, probes, pagination, auth; "" or a set-up error.
+  // The generated checks: coverage phase, request families, probes, pagination, auth; "" or a
+  // set-up error.
   std::string run_generated();
 
   std::shared_ptr<const spec::Model> model_;

@@ -53,12 +53,14 @@ CoverageResult row_of(const generators::CoverageCase& c) {
   return row;
 }
 
-// Why the check selection sends no case of `family`, or "" when it sends them: the family's
-// check, or a check that judges every answer, must be selected (as for the random cases).
+// Why the check selection sends no case of `family`, or "" when it sends them: a check that
+// judges the family's answers must be selected (as for the random cases).
 std::string selection_gap(const CheckSelection& selection, RequestFamily family) {
   const std::string_view check = primary_check(family);
+  const bool positive = family == RequestFamily::kPositive;
   if (selection.selected(check) || selection.family_selected(CheckFamily::kResponses) ||
-      selection.selected("not_a_server_error")) {
+      selection.selected("not_a_server_error") ||
+      selection.selected(positive ? "page_size_bound" : "validation_message")) {
     return "";
   }
   return "not sent: the selected checks (--checks, --exclude-checks) leave out " +
@@ -115,8 +117,7 @@ std::vector<CoverageResult> run_coverage(const RunParts& parts,
         const size_t i = to_send[k];
         const auto& lr = cases[i].request;
         const RequestFamily family = family_of(cases[i]);
-        const Received r =
-            parts.session.send(client, parts.session.post(lr.body, lr.content_type));
+        const Received r = parts.session.send(client, parts.session.post(lr.body, lr.content_type));
         if (!r.interrupted) {
           std::vector<Observation> obs;
           judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
@@ -223,9 +224,9 @@ std::vector<CoverageTestcase> coverage_testcases(const std::vector<CoverageResul
 namespace lpe::harness {
 
 nlohmann::ordered_json CoverageResult::to_json() const {
-  nlohmann::ordered_json out = {{"member", member},     {"constraint", constraint}, {"case", name},
-              {"value", value},       {"expected", expected},     {"sent", sent ? 1 : 0},
-              {"passed", passed}};
+  nlohmann::ordered_json out = {
+      {"member", member},     {"constraint", constraint}, {"case", name},    {"value", value},
+      {"expected", expected}, {"sent", sent ? 1 : 0},     {"passed", passed}};
   if (!reason.empty()) out["reason"] = reason;
   return out;
 }

@@ -168,8 +168,9 @@ void DefectiveHandler::rewrite_error(MockResponse& response) const {
 void DefectiveHandler::make_internal_error(MockResponse& response) const {
   const spec::Shape* shape = inner_->operation().find_error(kInternalServerException);
   const int status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
-  auto encoded = wire::encode_error(status, kInternalServerException,
-                                    "Internal error while reading the request", response.request_id);
+  auto encoded =
+      wire::encode_error(status, kInternalServerException,
+                         "Internal error while reading the request", response.request_id);
   response.status = encoded.status;
   response.error_type = std::string(kInternalServerException);
   response.headers.clear();

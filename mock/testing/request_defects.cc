@@ -117,7 +117,8 @@ std::string RequestBodyDefects::read_string(const StringMember& member, std::str
 void RequestBodyDefects::read_page_size(Json& value) const {
   if (has(Defect::kCoercesNumericStringPageSize) && value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
-    if (!text.empty() && text.size() < 10 && text.find_first_not_of("0123456789") == std::string::npos)
+    if (!text.empty() && text.size() < 10 &&
+        text.find_first_not_of("0123456789") == std::string::npos)
       value = std::stoll(text);
   }
   if (has(Defect::kCoercesBooleanPageSize) && value.is_boolean()) value = value.get<bool>() ? 1 : 0;
