@@ -2,6 +2,7 @@
 #include "harness/internal/coverage.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -18,6 +19,9 @@ using Json = nlohmann::ordered_json;
 
 // Values longer than this many bytes are cut in reports (a length case can be 1,000 characters).
 constexpr size_t kShownValueBytes = 120;
+// After this many cases in a row without an HTTP answer (a dead or hostile endpoint, each costing
+// --timeout) the phase sends no more: the failures are findings already.
+constexpr int kTransportFailureLimit = 8;
 // The console lists at most this many cases that did not pass (the JSON report has them all).
 constexpr size_t kShownFailures = 10;
 
@@ -110,14 +114,22 @@ std::vector<CoverageResult> run_coverage(const RunParts& parts,
     if (rows.back().reason.empty()) to_send.push_back(i);
   }
   parts.progress.plan(to_send.size());
+  std::atomic<int> failures_in_a_row{0};
   parallel_for(
       to_send.size(), workers, [&] { return parts.session.new_transport(); },
-      [&] { return parts.session.out_of_time(); },
+      [&] {
+        return parts.session.out_of_time() || failures_in_a_row.load() >= kTransportFailureLimit;
+      },
       [&](Transport& client, size_t k) {
         const size_t i = to_send[k];
         const auto& lr = cases[i].request;
         const RequestFamily family = family_of(cases[i]);
         const Received r = parts.session.send(client, parts.session.post(lr.body, lr.content_type));
+        if (r.transport_ok()) {
+          failures_in_a_row.store(0);
+        } else if (!r.interrupted) {
+          failures_in_a_row.fetch_add(1);
+        }
         if (!r.interrupted) {
           std::vector<Observation> obs;
           judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
@@ -133,8 +145,12 @@ std::vector<CoverageResult> run_coverage(const RunParts& parts,
         }
         parts.progress.job_done();
       });
+  const std::string why = failures_in_a_row.load() >= kTransportFailureLimit
+                              ? "not sent: " + std::to_string(kTransportFailureLimit) +
+                                    " cases in a row got no HTTP answer"
+                              : "not sent: stopped at --max-time";
   for (const size_t i : to_send) {
-    if (!rows[i].sent) rows[i].reason = "not sent: stopped at --max-time";
+    if (!rows[i].sent) rows[i].reason = why;
   }
   return rows;
 }
