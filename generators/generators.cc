@@ -17,6 +17,24 @@
 #include "generators/internal/shape_plan.h"
 
 namespace lpe::generators {
+
+namespace internal {
+
+ExpectedOutcome validation_outcome(const RequestState& state, const Labels& labels) {
+  ExpectedOutcome e;
+  e.outcome = validators::Outcome::kValidationError;
+  e.status = state.validation_status;
+  e.error_type = std::string(kValidationException);
+  e.violations = labels.violations;
+  const size_t n = labels.messages.size();
+  e.message = std::to_string(n) +
+              (n == 1 ? " validation error detected: " : " validation errors detected: ");
+  for (size_t i = 0; i < n; ++i) e.message += (i == 0 ? "" : "; ") + labels.messages[i];
+  return e;
+}
+
+}  // namespace internal
+
 namespace {
 
 using internal::chance;
@@ -32,6 +50,7 @@ using internal::Labels;
 using internal::RawJson;
 using internal::RequestState;
 using internal::TextStyle;
+using internal::validation_outcome;
 using internal::ValuePlan;
 using spec::ShapeType;
 
@@ -42,19 +61,6 @@ const RequestState& state_of(const std::shared_ptr<const void>& state) {
 int status_of(const spec::OperationView& op, std::string_view error, int fallback) {
   const spec::Shape* shape = op.find_error(error);
   return shape != nullptr && shape->http_error ? *shape->http_error : fallback;
-}
-
-ExpectedOutcome validation_outcome(const RequestState& state, const Labels& labels) {
-  ExpectedOutcome e;
-  e.outcome = validators::Outcome::kValidationError;
-  e.status = state.validation_status;
-  e.error_type = std::string(kValidationException);
-  e.violations = labels.violations;
-  const size_t n = labels.messages.size();
-  e.message = std::to_string(n) +
-              (n == 1 ? " validation error detected: " : " validation errors detected: ");
-  for (size_t i = 0; i < n; ++i) e.message += (i == 0 ? "" : "; ") + labels.messages[i];
-  return e;
 }
 
 ExpectedOutcome accepted_outcome(nlohmann::ordered_json decoded) {

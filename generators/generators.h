@@ -58,6 +58,18 @@ struct LabelledRequest {
   std::string implementation_defined;
 };
 
+// One case of the coverage phase: a single constraint boundary, wrong JSON type, absent or null
+// member, excluded pattern character or whole-body form, alone in an otherwise valid request, so
+// that the outcome it must produce is exact.
+struct CoverageCase {
+  std::string member;       // the input member it concerns; "" for whole-body cases
+  std::string constraint;   // "body", "required", "type", "length", "range", "enum" or "pattern"
+  std::string name;         // the boundary or form: "max+1", "trailing '_'", "string \"5\""
+  std::string value;        // the member's JSON text (non-ASCII escaped), "" when absent; a
+                            // whole-body case: the body
+  LabelledRequest request;  // the body and its exact expected outcome
+};
+
 // Knobs for request generation.
 struct RequestGeneratorOptions {
   // Input members never set to a valid value (the harness leaves out the pagination token: a
@@ -92,6 +104,19 @@ class RequestGenerators {
   rc::Gen<LabelledRequest> serialization_error_request() const;
   // Either of the two above.
   rc::Gen<LabelledRequest> invalid_request() const;
+
+  // The coverage phase: deterministic cases derived from the model, the same on every call,
+  // for every body member of the input: each length and range bound (min-1, min, max, max+1)
+  // and the integer type's edges; absent and null; every JSON type the member does not take
+  // (including "5", 1.0, 1e2, booleans, arrays, objects, invalid UTF-8); a value outside an enum;
+  // for a pattern, every probe character (ASCII punctuation one by one, space, digit, letters,
+  // control characters, non-ASCII letters and look-alikes) it rejects at the end of a valid
+  // value, whitespace at the start, and an upper- or lower-cased value it rejects; and the
+  // whole-body forms (empty, {}, not an object, not JSON). Every other member holds its value in
+  // `base` (a known target's, say), or the simplest valid value when it is required and `base`
+  // lacks it. Cases with the same body are sent once (their names joined); omitted members are
+  // never given a valid value.
+  std::vector<CoverageCase> coverage_cases(const nlohmann::ordered_json& base) const;
 
   // Bodies that must get the same verdict as `body`: the members of the input structure (and of
   // structures nested in it, but not inside lists or maps, whose values messages print) in another

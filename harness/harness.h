@@ -229,11 +229,30 @@ struct BaselineComparison {
   nlohmann::ordered_json to_json() const;
 };
 
+// One case of the coverage phase as reports show it: a deterministic case derived from the model
+// (a bound, a wrong JSON type, an absent or null member, an excluded pattern character, a
+// whole-body form), alone in an otherwise valid request, sent before the random cases.
+struct CoverageResult {
+  std::string member;      // the input member; "" for whole-body cases
+  std::string constraint;  // "body", "required", "type", "length", "range", "enum", "pattern"
+  std::string name;        // the boundary or form: "max+1", "trailing '_'"
+  std::string value;       // the member's JSON text ("" when absent), or the whole body
+  std::string expected;    // "200", "400 ValidationException", ...
+  bool sent = false;
+  bool passed = false;  // sent, and no selected check failed on its answer
+  // Not sent: why. Not passed: the first check that failed and its message.
+  std::string reason;
+  bool must_failed = false;  // a must-level check failed on its answer
+  nlohmann::ordered_json to_json() const;
+};
+
 // The outcome of a run.
 struct RunResult {
   std::vector<CheckTally> tallies;  // all_checks() order, selected checks only
   std::vector<Finding> findings;    // must and should
   std::vector<Note> notes;          // deduplicated
+  // The coverage phase's cases, in the order they were defined.
+  std::vector<CoverageResult> coverage;
   uint64_t requests = 0;
   double seconds = 0;
   bool completed = true;    // false: stopped at --max-time

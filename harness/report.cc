@@ -8,6 +8,7 @@
 #include "harness/harness.h"
 #include "harness/internal/text_safety.h"
 #include "harness/internal/limits_report.h"
+#include "harness/internal/coverage.h"
 
 namespace lpe::harness {
 namespace {
@@ -90,6 +91,7 @@ std::string console_summary(const RunResult& result, const ConformOptions& optio
                   static_cast<unsigned long long>(t.notes));
     os << buf;
   }
+  os << internal::coverage_console(result.coverage);
   if (!result.notes.empty()) {
     os << "\nNotes (informational: members and enum values newer API versions add, R9; choices R6 "
           "leaves to the endpoint)\n";
@@ -244,11 +246,28 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
     skipped += !t.ran;
     tallies[t.check] = &t;
   }
+  // The coverage phase: one testcase per member and constraint.
+  const auto coverage = internal::coverage_testcases(result.coverage, options.strict);
+  for (const auto& t : coverage) {
+    failures += !t.failure.empty();
+    skipped += !t.skipped.empty();
+  }
   std::ostringstream os;
-  write_junit_head(os, result, options, cases.size(), failures, skipped);
+  write_junit_head(os, result, options, cases.size() + coverage.size(), failures, skipped);
   for (const auto& c : cases) {
     const auto tally = tallies.find(c.name.substr(0, c.name.find(' ')));
     write_junit_case(os, c, tally == tallies.end() ? nullptr : tally->second, options);
+  }
+  for (const auto& t : coverage) {
+    os << "    <testcase classname=\"lpe.conform.coverage\" name=\"" << xml_escape(t.name)
+       << "\">\n";
+    if (!t.skipped.empty()) os << "      <skipped message=\"" << xml_escape(t.skipped) << "\"/>\n";
+    if (!t.failure.empty()) {
+      os << "      <failure type=\"coverage\" message=\"" << xml_escape(t.failure.substr(0, 500))
+         << "\">" << xml_escape(t.failure) << "</failure>\n";
+    }
+    if (!t.output.empty()) os << "      <system-out>" << xml_escape(t.output) << "</system-out>\n";
+    os << "    </testcase>\n";
   }
   if (result.baseline && !result.baseline->fixed.empty()) {
     std::ostringstream fixed;
@@ -295,6 +314,7 @@ nlohmann::ordered_json json_report(const RunResult& result, const ConformOptions
   auto notes = nlohmann::ordered_json::array();
   for (const auto& n : result.notes) notes.push_back({{"check", n.check}, {"message", n.message}});
   out["notes"] = notes;
+  out["coverage"] = internal::coverage_json(result.coverage);
   auto walks = nlohmann::ordered_json::array();
   for (const auto& w : result.walks) walks.push_back(w.to_json());
   out["walks"] = walks;

@@ -8,6 +8,7 @@
 
 #include "generators/generators.h"
 #include "harness/harness.h"
+#include "harness/internal/coverage.h"
 #include "harness/internal/http_client.h"
 #include "harness/internal/judge.h"
 #include "harness/internal/limits_report.h"
@@ -44,9 +45,14 @@ class Runner {
  private:
   // The client settings from the options; an error for a bad --endpoint.
   std::string configure_session();
+  // The generators' options: the pagination token is never given a made-up valid value.
+  generators::RequestGeneratorOptions generator_options() const;
   // Everything before the first check: "" or why the run cannot start.
   std::string set_up(std::vector<internal::ReplayCase>& replay_cases);
-  // The generated checks: request families, probes, pagination, auth; "" or a set-up error.
+  // The coverage cases of a replay, none sent (a replay sends only what was recorded).
+  void replay_coverage();
+  // The generated checks: coverage phase, request families, probes, pagination, auth; "" or a
+  // set-up error.
   std::string run_generated();
 
   std::shared_ptr<const spec::Model> model_;
@@ -59,7 +65,14 @@ class Runner {
   internal::Progress progress_;
   internal::RunParts parts_;
   internal::SkipReasons skip_reasons_;
+  std::vector<CoverageResult> coverage_;
 };
+
+generators::RequestGeneratorOptions Runner::generator_options() const {
+  generators::RequestGeneratorOptions options;
+  if (op_.operation->paginated) options.omit_members.insert(op_.operation->paginated->input_token);
+  return options;
+}
 
 std::string Runner::configure_session() {
   auto endpoint = internal::parse_endpoint(options_.endpoint);
@@ -100,11 +113,15 @@ std::string Runner::set_up(std::vector<internal::ReplayCase>& replay_cases) {
   return "";
 }
 
+void Runner::replay_coverage() {
+  auto made = generators::RequestGenerators::make(model_, op_, generator_options());
+  if (!made) return;
+  coverage_ = internal::unsent_coverage(
+      parts_, *made, "not sent: a --replay run sends only the recorded requests");
+}
+
 std::string Runner::run_generated() {
-  generators::RequestGeneratorOptions gen_options;
-  if (op_.operation->paginated)
-    gen_options.omit_members.insert(op_.operation->paginated->input_token);
-  auto made = generators::RequestGenerators::make(model_, op_, gen_options);
+  auto made = generators::RequestGenerators::make(model_, op_, generator_options());
   if (!made) return "cannot generate requests from the model: " + made.error().to_string();
   const auto& gens = *made;
   // Pagination walks are chains of dependent requests; request cases are independent. Running
@@ -114,10 +131,12 @@ std::string Runner::run_generated() {
   if (options_.workers > 1) {
     std::thread pagination(
         [this, walk_workers] { internal::run_pagination(parts_, walk_workers); });
+    coverage_ = internal::run_coverage(parts_, gens, case_workers);
     internal::run_request_families(parts_, gens, case_workers);
     internal::run_protocol_probes(parts_);
     pagination.join();
   } else {
+    coverage_ = internal::run_coverage(parts_, gens, 1);
     internal::run_request_families(parts_, gens, 1);
     internal::run_protocol_probes(parts_);
     internal::run_pagination(parts_, 1);
@@ -141,6 +160,7 @@ RunResult Runner::run() {
                    [this] { return recorder_.finding_count(); }});
   if (!options_.replay_path.empty()) {
     internal::run_replay(parts_, replay_cases);
+    replay_coverage();
   } else if (auto error = run_generated(); !error.empty()) {
     progress_.stop();
     result.setup_error = error;
@@ -153,6 +173,7 @@ RunResult Runner::run() {
     internal::explain_stop(recorder_.tallies(), reason);
   recorder_.finish(result);
   session_.report(result);
+  result.coverage = std::move(coverage_);
   result.requests = session_.requests();
   result.seconds = session_.elapsed_seconds();
   return result;

@@ -564,7 +564,7 @@ struct DefectProbe {
 };
 
 TEST(MockDefects, EveryDefectHasANameAndIsOffByDefault) {
-  EXPECT_EQ(all_defects().size(), 25u);
+  EXPECT_EQ(all_defects().size(), 38u);
   std::set<std::string> names;
   for (const Defect d : all_defects()) {
     names.insert(std::string(to_string(d)));
@@ -790,6 +790,45 @@ TEST(MockHandlerThrottle, ABadRateOrBurstIsRefused) {
     ASSERT_FALSE(created) << rate << " " << burst;
     EXPECT_NE(created.error().to_string().find("throttle fault"), std::string::npos);
   }
+
+// The defects found by the coverage phase read the body as a lax server would: each serves its
+// one trigger (200 where the true mock answers 400), and a valid body is read as sent.
+TEST(MockDefects, LaxReadingsServeTheirTrigger) {
+  const std::string s2 = testing::kSession2;
+  const auto with = [&](const std::string& member, const Json& value) {
+    Json b = body_for(kStage, s2, "p-101-events", 10);
+    b[member] = value;
+    return b;
+  };
+  const std::pair<Defect, Json> cases[] = {
+      {Defect::kCoercesNumericStringPageSize, with("maxResults", "5")},
+      {Defect::kCoercesBooleanPageSize, with("maxResults", true)},
+      {Defect::kAcceptsIntegralFloatPageSize, with("maxResults", 5.0)},
+      {Defect::kPageSizeMaxOffByOne, with("maxResults", 101)},
+      {Defect::kLengthMaxOffByOne, with("participantId", std::string(65, 'p'))},
+      {Defect::kPatternAcceptsUnderscore, with("participantId", "p_1")},
+      {Defect::kPatternDollarBeforeNewline, with("participantId", "p1\n")},
+      {Defect::kTrimsStringsBeforeValidation, with("participantId", " p1 ")},
+      {Defect::kCaseInsensitivePatterns, with("sessionId", "ST-AAAAAAAAAAAAA")},
+      {Defect::kNonAsciiLettersAccepted, with("participantId", "p\u0430")},
+      {Defect::kStringsCutAtNul, with("participantId", std::string("p1\0x", 4))},
+  };
+  DefectProbe truth(Defect::kNoRequestId);  // no body defect: the true reading
+  for (const auto& [defect, body] : cases) {
+    SCOPED_TRACE(std::string(to_string(defect)) + " " + body.dump());
+    DefectProbe p(defect);
+    EXPECT_EQ(truth.send(body).status, 400);
+    EXPECT_EQ(p.send(body).status, 200);
+    EXPECT_EQ(p.send(body_for(kStage, s2, "p-101-events", 10)).status, 200);
+  }
+  DefectProbe wraps(Defect::kWrapsPageSizeToInt32);
+  const auto wrapped =
+      wraps.send(std::string(R"({"stageArn":")" + kStage + R"(","sessionId":")" + s2 +
+                             R"(","participantId":"p1","maxResults":2147483648})"));
+  EXPECT_EQ(wrapped.error_type, "ValidationException");
+  DefectProbe empty(Defect::kEmptyBodyInternalError);
+  EXPECT_EQ(empty.send(std::string()).status, 500);
+  EXPECT_EQ(empty.send(std::string("{}")).status, 400);
 }
 
 }  // namespace

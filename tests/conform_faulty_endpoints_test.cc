@@ -150,12 +150,26 @@ INSTANTIATE_TEST_SUITE_P(
                       DefectCase{Defect::kUnknownScopeNotFound, "positive_data_acceptance"},
                       DefectCase{Defect::kEmptyTokenOnLastPage, "termination", true},
                       DefectCase{Defect::kFirstViolationOnly, "validation_message", true},
-                      DefectCase{Defect::kWrongSuccessContentType, "response_schema", true}),
+                      DefectCase{Defect::kWrongSuccessContentType, "response_schema", true},
+                      // Found by the coverage phase
+                      DefectCase{Defect::kCoercesNumericStringPageSize, "negative_data_rejection"},
+                      DefectCase{Defect::kCoercesBooleanPageSize, "negative_data_rejection"},
+                      DefectCase{Defect::kAcceptsIntegralFloatPageSize, "negative_data_rejection"},
+                      DefectCase{Defect::kWrapsPageSizeToInt32, "negative_data_rejection"},
+                      DefectCase{Defect::kPageSizeMaxOffByOne, "negative_data_rejection"},
+                      DefectCase{Defect::kLengthMaxOffByOne, "negative_data_rejection"},
+                      DefectCase{Defect::kPatternAcceptsUnderscore, "negative_data_rejection"},
+                      DefectCase{Defect::kPatternDollarBeforeNewline, "negative_data_rejection"},
+                      DefectCase{Defect::kTrimsStringsBeforeValidation, "negative_data_rejection"},
+                      DefectCase{Defect::kCaseInsensitivePatterns, "negative_data_rejection"},
+                      DefectCase{Defect::kNonAsciiLettersAccepted, "negative_data_rejection"},
+                      DefectCase{Defect::kStringsCutAtNul, "negative_data_rejection"},
+                      DefectCase{Defect::kEmptyBodyInternalError, "negative_data_rejection"}),
     [](const auto& info) { return std::string(mock::testing::to_string(info.param.defect)); });
 
 TEST(FaultyEndpointsCoverage, EveryDefectHasACase) {
   // A defect added to the mock without a case here would go unproven.
-  EXPECT_EQ(mock::testing::all_defects().size(), 25u);
+  EXPECT_EQ(mock::testing::all_defects().size(), 38u);
 }
 
 TEST(TrueMock, TwentySeedsGiveNoFindings) {

@@ -61,6 +61,12 @@ struct Labels {
   std::string description(std::string_view prefix) const { return described(prefix, notes); }
 };
 
+// The R7 expectation for the violations `labels` gathered: a ValidationException with the
+// operation's status for it and the exact message.
+ExpectedOutcome validation_outcome(const RequestState& state, const Labels& labels);
+// The R6 expectation: a SerializationException with the operation's status for it.
+ExpectedOutcome serialization_outcome(const RequestState& state);
+
 // A body that must be rejected with a SerializationException (R6), labelled: wrong JSON types,
 // non-objects, malformed JSON, invalid UTF-8, nesting past the limit.
 LabelledRequest draw_serialization_error(const RequestState& state);

@@ -82,15 +82,6 @@ std::vector<size_t> code_point_starts(const std::string& text) {
   return out;
 }
 
-// The R6 expectation: a SerializationException with the operation's status for it.
-ExpectedOutcome serialization_outcome(const RequestState& state) {
-  ExpectedOutcome e;
-  e.outcome = validators::Outcome::kSerializationError;
-  e.status = state.serialization_status;
-  e.error_type = std::string(kSerializationException);
-  return e;
-}
-
 // A valid input object as a tree, the base most broken bodies start from.
 RawJson valid_tree(const RequestState& state) {
   return RawJson::from_json(internal::draw_valid_structure(state.root(), state.options(), 0, true));
@@ -205,6 +196,14 @@ void too_deep_error(const RequestState& state, LabelledRequest& out) {
 }
 
 }  // namespace
+
+ExpectedOutcome serialization_outcome(const RequestState& state) {
+  ExpectedOutcome e;
+  e.outcome = validators::Outcome::kSerializationError;
+  e.status = state.serialization_status;
+  e.error_type = std::string(kSerializationException);
+  return e;
+}
 
 LabelledRequest draw_serialization_error(const RequestState& state) {
   // By weight: a wrong member type (when some member can carry one), not an object, malformed

@@ -114,6 +114,15 @@ void Recorder::walked(const std::string& target, const std::vector<Walk>& walks,
   }
 }
 
+std::set<std::string> Recorder::request_case_findings() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::set<std::string> out;
+  for (const auto& f : findings_) {
+    if (f.target.empty()) out.insert(f.check);
+  }
+  return out;
+}
+
 size_t Recorder::finding_count() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return findings_.size();

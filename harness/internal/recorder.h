@@ -41,6 +41,8 @@ class Recorder {
   void walked(const std::string& target, const std::vector<Walk>& walks,
               std::optional<int64_t> default_page_size);
 
+  // The checks with a request-case finding (target "") so far.
+  std::set<std::string> request_case_findings() const;
   // Findings so far (the progress line).
   size_t finding_count() const;
   // The tallies, to explain skips; not thread-safe (after the run).

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <set>
 
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -299,6 +300,8 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
                           int workers) {
   const auto families = request_families(parts, gens);
   CaseStream cases(families, parts.options);
+  // A finding of the coverage phase is already minimal: a random case does not replace it.
+  const std::set<std::string> found_before = parts.recorder.request_case_findings();
   parts.progress.plan(cases.size());
   // Per check, the failing case with the smallest subject (the finding the recorder keeps), the
   // lowest index among those; shrunk afterwards.
@@ -342,6 +345,7 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   auto client = parts.session.new_transport();
   for (const auto& [check, failure] : first_failure) {
     if (parts.session.out_of_time()) break;
+    if (found_before.count(check)) continue;
     const auto& [subject, index] = failure;
     const Case& c = cases.at(index);
     shrink_failure(parts, families[c.family].kind, c.value, check, subject, *client);

@@ -7,7 +7,7 @@
 namespace lpe::mock::testing {
 namespace {
 
-constexpr std::array<std::pair<Defect, std::string_view>, 25> kNames = {{
+constexpr std::array<std::pair<Defect, std::string_view>, 38> kNames = {{
     {Defect::kAcceptsPageSizeAboveMax, "AcceptsPageSizeAboveMax"},
     {Defect::kInternalErrorOnMalformedJson, "InternalErrorOnMalformedJson"},
     {Defect::kNoErrorTypeHeader, "NoErrorTypeHeader"},
@@ -33,6 +33,20 @@ constexpr std::array<std::pair<Defect, std::string_view>, 25> kNames = {{
     {Defect::kEmptyTokenOnLastPage, "EmptyTokenOnLastPage"},
     {Defect::kFirstViolationOnly, "FirstViolationOnly"},
     {Defect::kWrongSuccessContentType, "WrongSuccessContentType"},
+    // Found by the coverage phase
+    {Defect::kCoercesNumericStringPageSize, "CoercesNumericStringPageSize"},
+    {Defect::kCoercesBooleanPageSize, "CoercesBooleanPageSize"},
+    {Defect::kAcceptsIntegralFloatPageSize, "AcceptsIntegralFloatPageSize"},
+    {Defect::kWrapsPageSizeToInt32, "WrapsPageSizeToInt32"},
+    {Defect::kPageSizeMaxOffByOne, "PageSizeMaxOffByOne"},
+    {Defect::kLengthMaxOffByOne, "LengthMaxOffByOne"},
+    {Defect::kPatternAcceptsUnderscore, "PatternAcceptsUnderscore"},
+    {Defect::kPatternDollarBeforeNewline, "PatternDollarBeforeNewline"},
+    {Defect::kTrimsStringsBeforeValidation, "TrimsStringsBeforeValidation"},
+    {Defect::kCaseInsensitivePatterns, "CaseInsensitivePatterns"},
+    {Defect::kNonAsciiLettersAccepted, "NonAsciiLettersAccepted"},
+    {Defect::kStringsCutAtNul, "StringsCutAtNul"},
+    {Defect::kEmptyBodyInternalError, "EmptyBodyInternalError"},
 }};
 
 }  // namespace

@@ -1,11 +1,13 @@
 // DefectiveHandler: the true handler's answers, rewritten as the output-only defects say.
 #include <algorithm>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "mock/internal/operation_parts.h"
 #include "mock/testing/defect_hooks.h"
 #include "mock/testing/defects.h"
+#include "mock/testing/request_defects.h"
 
 namespace lpe::mock::testing {
 namespace {
@@ -17,6 +19,7 @@ constexpr std::string_view kErrorTypeHeader = "x-amzn-ErrorType";
 constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
 constexpr std::string_view kSerializationException = "SerializationException";
 constexpr std::string_view kInternalServerException = "InternalServerException";
+constexpr std::string_view kValidationException = "ValidationException";
 constexpr std::string_view kExceptionSuffix = "Exception";
 
 // "ValidationException" -> "ValidationError"; other names unchanged.
@@ -85,6 +88,7 @@ Result<std::shared_ptr<const DefectiveHandler>> DefectiveHandler::create(
 DefectiveHandler::DefectiveHandler(std::shared_ptr<const MockHandler> inner,
                                    std::set<Defect> defects)
     : inner_(std::move(inner)), defects_(std::move(defects)) {
+  body_defects_ = RequestBodyDefects::make(defects_, inner_->operation());
   const auto parts = internal::resolve_parts(inner_->operation()).value();
   items_member_ = parts.paginated->items;
   input_token_member_ = parts.paginated->input_token;
@@ -93,9 +97,21 @@ DefectiveHandler::DefectiveHandler(std::shared_ptr<const MockHandler> inner,
 
 MockResponse DefectiveHandler::handle(const MockRequest& request,
                                       std::chrono::system_clock::time_point now) const noexcept {
-  MockResponse response = inner_->handle(request, now);
+  std::optional<MockRequest> rewritten;
   try {
-    rewrite(&request, response);
+    if (body_defects_ != nullptr) {
+      if (auto body = body_defects_->rewrite(request.body)) {
+        rewritten = request;
+        rewritten->body = std::move(*body);
+      }
+    }
+  } catch (...) {
+    rewritten.reset();  // only allocation failure gets here: the body is read as sent
+  }
+  const MockRequest& seen = rewritten ? *rewritten : request;
+  MockResponse response = inner_->handle(seen, now);
+  try {
+    rewrite(&seen, response);
   } catch (...) {
     // Only allocation failure gets here: the answer goes out as far as it was rewritten.
   }
@@ -117,6 +133,10 @@ size_t DefectiveHandler::max_body_bytes() const { return inner_->max_body_bytes(
 
 void DefectiveHandler::rewrite(const MockRequest* request, MockResponse& response) const {
   if (response.drop_connection) return;
+  if (has(Defect::kEmptyBodyInternalError) && request != nullptr && request->body.empty() &&
+      response.error_type == kValidationException) {
+    make_internal_error(response);
+  }
   if (!response.error_type.empty()) {
     rewrite_error(response);
   } else if (request != nullptr) {
@@ -128,16 +148,7 @@ void DefectiveHandler::rewrite(const MockRequest* request, MockResponse& respons
 void DefectiveHandler::rewrite_error(MockResponse& response) const {
   if (has(Defect::kInternalErrorOnMalformedJson) &&
       response.error_type == kSerializationException) {
-    const spec::Shape* shape = inner_->operation().find_error(kInternalServerException);
-    const int status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
-    auto encoded =
-        wire::encode_error(status, kInternalServerException,
-                           "Internal error while reading the request", response.request_id);
-    response.status = encoded.status;
-    response.error_type = std::string(kInternalServerException);
-    response.headers.clear();
-    for (auto& h : encoded.headers) response.headers.push_back(std::move(h));
-    response.body = std::move(encoded.body);
+    make_internal_error(response);
   }
   if (has(Defect::kWrongErrorTypeName)) {
     response.error_type = with_error_suffix(response.error_type);
@@ -152,6 +163,19 @@ void DefectiveHandler::rewrite_error(MockResponse& response) const {
         body.is_object() ? body.value("exceptionMessage", std::string()) : std::string();
     response.body = response.error_type + ": " + message;
   }
+}
+
+void DefectiveHandler::make_internal_error(MockResponse& response) const {
+  const spec::Shape* shape = inner_->operation().find_error(kInternalServerException);
+  const int status = shape != nullptr && shape->http_error ? *shape->http_error : 500;
+  auto encoded =
+      wire::encode_error(status, kInternalServerException,
+                         "Internal error while reading the request", response.request_id);
+  response.status = encoded.status;
+  response.error_type = std::string(kInternalServerException);
+  response.headers.clear();
+  for (auto& h : encoded.headers) response.headers.push_back(std::move(h));
+  response.body = std::move(encoded.body);
 }
 
 void DefectiveHandler::rewrite_success(const MockRequest& request, MockResponse& response) const {

@@ -53,6 +53,20 @@ enum class Defect {
   kEmptyTokenOnLastPage,     // the last page carries an empty-string token instead of none (R10)
   kFirstViolationOnly,       // ValidationException messages report only the first violation (R7)
   kWrongSuccessContentType,  // success responses say Content-Type: text/plain (R9)
+  // Found by the coverage phase
+  kCoercesNumericStringPageSize,  // a page size sent as a digit string ("5") is served (R6)
+  kCoercesBooleanPageSize,        // a page size sent as true/false is read as 1/0 (R6)
+  kAcceptsIntegralFloatPageSize,  // a page size written 1.0 or 1e2 is read as an integer (R6)
+  kWrapsPageSizeToInt32,        // a page size beyond 32 bits wraps (2147483648 -> -2147483648) (R6)
+  kPageSizeMaxOffByOne,         // a page size of exactly max+1 is served (R3/R7)
+  kLengthMaxOffByOne,           // a string one code point over its max length is accepted (R2/R7)
+  kPatternAcceptsUnderscore,    // the participant's pattern also accepts '_' (R1)
+  kPatternDollarBeforeNewline,  // `$` matches before a trailing newline: "p1\n" passes (R1)
+  kTrimsStringsBeforeValidation,  // leading/trailing whitespace is trimmed before validation (R1)
+  kCaseInsensitivePatterns,       // patterns are matched ignoring ASCII case (R1)
+  kNonAsciiLettersAccepted,       // any non-ASCII character passes where a letter does (R1)
+  kStringsCutAtNul,               // strings end at their first NUL before validation (R1)
+  kEmptyBodyInternalError,        // an empty body gets 500, not the R4 ValidationException (R6)
 };
 
 // Every defect, in declaration order.
@@ -63,6 +77,8 @@ std::string_view to_string(Defect defect);
 
 // The defect with this name (as to_string prints it), if any.
 std::optional<Defect> defect_from_string(std::string_view name);
+
+class RequestBodyDefects;  // mock/testing/request_defects.h
 
 // The reference mock with `defects` (any set; empty: the true mock), servable by MockServer.
 // Thread-safe like MockHandler.
@@ -93,10 +109,13 @@ class DefectiveHandler final : public RequestHandler {
   // for an answer the transport asked for).
   void rewrite(const MockRequest* request, MockResponse& response) const;
   void rewrite_error(MockResponse& response) const;
+  // Makes `response` a 500 InternalServerException.
+  void make_internal_error(MockResponse& response) const;
   void rewrite_success(const MockRequest& request, MockResponse& response) const;
 
   std::shared_ptr<const MockHandler> inner_;
   std::set<Defect> defects_;
+  std::shared_ptr<const RequestBodyDefects> body_defects_;  // null: bodies read as sent
   std::string items_member_;
   std::string input_token_member_;
   std::string output_token_member_;
