@@ -334,8 +334,14 @@ Result<std::unique_ptr<mock::MockServer>> start_embedded_mock(const Args& args,
     return fail("embedded mock: " + started.error().to_string());
   }
   options.endpoint = server->url();
-  for (const auto& scope : shared->scopes())
-    options.targets.push_back(harness::Target{scope.values});
+  // The dataset's items are the targets' expected data (expected_data), kept alive with it.
+  for (const auto& scope : shared->scopes()) {
+    const auto* items = shared->items(scope.values);
+    options.targets.push_back(harness::Target{
+        scope.values, items == nullptr ? nullptr
+                                       : std::shared_ptr<const std::vector<nlohmann::ordered_json>>(
+                                             shared, items)});
+  }
   return server;
 }
 

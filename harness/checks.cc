@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "harness/harness.h"
+#include "harness/internal/data_oracle.h"
 #include "wire/text.h"
 
 namespace lpe::harness {
@@ -71,6 +72,10 @@ const std::vector<CheckInfo>& all_checks() {
       {"ignored_auth", "R13", spec::Severity::kMust, CheckFamily::kAuth,
        "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth "
        "error type"},
+      // The data oracle: walks against the items the targets are declared to hold.
+      {"expected_data", "R9/R10", spec::Severity::kMust, CheckFamily::kPagination,
+       "every complete walk gives exactly the events declared for its target (--targets-file "
+       "events, or the embedded dataset): count, order and content"},
   };
   return checks;
 }
@@ -105,6 +110,31 @@ std::string scope_value_problem(const spec::Member& member, const std::string& v
     out += (out.empty() ? "" : "; ") + issue.message;
   }
   return out;
+}
+
+// The declared items of a participant entry at `pointer` (its "events"), each checked against
+// the item structure; null when the entry has none.
+Result<std::shared_ptr<const std::vector<nlohmann::ordered_json>>> expected_items_of(
+    const spec::OperationView& operation, const nlohmann::ordered_json& entry,
+    const std::string& pointer, const std::string& file_name) {
+  static constexpr const char* kItemsKey = "events";
+  const auto events = entry.find(kItemsKey);
+  if (events == entry.end()) return std::shared_ptr<const std::vector<nlohmann::ordered_json>>();
+  const std::string at = file_name + ": at " + pointer + "/" + kItemsKey;
+  if (!events->is_array()) return fail(at + ": expected an array of events");
+  const spec::Shape* item = internal::item_shape_of(operation);
+  if (item == nullptr) return fail(at + ": the operation's items are not structures");
+  for (size_t i = 0; i < events->size(); ++i) {
+    const std::string text =
+        (*events)[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    for (const auto& issue :
+         validators::check_structure_value(*item, text, validators::ValueMode::kData)) {
+      if (issue.note || issue.should) continue;
+      return fail(at + "/" + std::to_string(i) + issue.pointer + ": " + issue.message);
+    }
+  }
+  return std::make_shared<const std::vector<nlohmann::ordered_json>>(events->begin(),
+                                                                     events->end());
 }
 
 }  // namespace
@@ -187,7 +217,12 @@ Result<std::vector<Target>> targets_from_dataset(const spec::OperationView& oper
             return;
           }
           if (level == 2) {
-            out.push_back(Target{values});
+            auto expected = expected_items_of(operation, item, iptr, file_name);
+            if (!expected) {
+              error = expected.error().message;
+              return;
+            }
+            out.push_back(Target{values, std::move(*expected)});
           } else {
             walk(item, level + 1, iptr);
           }

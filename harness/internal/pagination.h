@@ -1,6 +1,7 @@
 // Pagination: walks of every target at several page sizes (page_size_bound, termination,
 // token_format, items_match_request on each page), the comparison of the walks
-// (walk_consistency), and the token checks, run as jobs over the workers.
+// (walk_consistency) and with the target's declared items (expected_data), and the token checks
+// on tokens of the longest walk, run as jobs over the workers.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,8 @@ struct Walk {
   bool complete = false;
   std::vector<std::string> items;  // canonical JSON of each item
   std::vector<size_t> page_starts;
+  // The token each page but the last returned, in page order (tokens[i] asks for page i + 2).
+  std::vector<std::string> tokens;
 };
 
 // The complete walk the others are compared with (the largest page size), or nullptr.

@@ -45,7 +45,15 @@ std::vector<Observation> Recorder::record(const std::vector<Observation>& observ
 
 void Recorder::add_finding(const Observation& o, const Received& r, const std::string& target) {
   const std::string key = o.check + "|" + target;
-  if (reported_.count(key)) return;
+  if (reported_.count(key)) {
+    // One finding per check and target: the first must-level failure, else the first should.
+    if (o.level != spec::Severity::kMust) return;
+    const auto earlier = std::find_if(findings_.begin(), findings_.end(), [&](const Finding& f) {
+      return f.check == o.check && f.target == target && f.level != spec::Severity::kMust;
+    });
+    if (earlier == findings_.end()) return;
+    findings_.erase(earlier);
+  }
   reported_.insert(key);
   Finding f;
   f.check = o.check;

@@ -119,13 +119,13 @@ Received send_case(const RunParts& parts, Transport& client, RequestFamily famil
 // exchange into the finding.
 void shrink_failure(const RunParts& parts, RequestFamily family,
                     const rc::Shrinkable<generators::LabelledRequest>& failing,
-                    const std::string& check, Transport& client) {
+                    const std::string& check, spec::Severity level, Transport& client) {
   const auto fails = [&](const generators::LabelledRequest& lr, Received& r, std::string& message) {
     r = send_case(parts, client, family, lr);
     std::vector<Observation> obs;
     judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
     for (const auto& o : obs) {
-      if (o.check == check && o.failed) {
+      if (o.check == check && o.failed && (o.level == level || level != spec::Severity::kMust)) {
         message = o.message;
         return true;
       }
@@ -220,8 +220,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   const auto families = request_families(parts, gens);
   const auto cases = draw_cases(families, parts.options);
   parts.progress.plan(cases.size());
-  // First failing case per check (lowest index), shrunk afterwards.
-  std::map<std::string, size_t> first_failure;
+  // First failing case per check (a must-level failure before any should-level one, then the
+  // lowest index), shrunk afterwards.
+  std::map<std::string, std::pair<spec::Severity, size_t>> first_failure;
   std::mutex failure_mutex;
   parallel_for(
       cases.size(), workers, [&] { return parts.session.new_transport(); },
@@ -240,16 +241,23 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
         parts.recorder.write_record(r, expectation_of(family, lr), "");
         for (const auto& failed : parts.recorder.record(obs, r, "")) {
           std::lock_guard<std::mutex> lock(failure_mutex);
+          const auto rank = [](const std::pair<spec::Severity, size_t>& f) {
+            return std::make_pair(f.first == spec::Severity::kMust ? 0 : 1, f.second);
+          };
+          const std::pair<spec::Severity, size_t> here{failed.level, i};
           auto it = first_failure.find(failed.check);
-          if (it == first_failure.end() || it->second > i) first_failure[failed.check] = i;
+          if (it == first_failure.end() || rank(here) < rank(it->second))
+            first_failure[failed.check] = here;
         }
         parts.progress.job_done();
       });
   if (first_failure.empty()) return;
   auto client = parts.session.new_transport();
-  for (const auto& [check, index] : first_failure) {
+  for (const auto& [check, failure] : first_failure) {
     if (parts.session.out_of_time()) break;
-    shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, *client);
+    const auto& [level, index] = failure;
+    shrink_failure(parts, families[cases[index].family].kind, cases[index].value, check, level,
+                   *client);
   }
 }
 
