@@ -29,7 +29,8 @@ const std::vector<CheckInfo>& all_checks() {
       {"negative_data_rejection", "R6/R7", spec::Severity::kMust, CheckFamily::kRequests,
        "each labelled invalid request gets its 400 error type, never 2xx or 5xx"},
       {"validation_message", "R7", spec::Severity::kShould, CheckFamily::kRequests,
-       "ValidationException messages name every violated member and constraint as R7 writes them"},
+       "ValidationException messages name every violated member and constraint as R7 writes them, "
+       "count them first and list the members in model order"},
       {"not_a_server_error", "R8", spec::Severity::kMust, CheckFamily::kRequests,
        "no request gets a 5xx, a dropped connection or a malformed HTTP response"},
       {"unknown_members_ignored", "R4/R5/R12", spec::Severity::kMust, CheckFamily::kRequests,
@@ -42,7 +43,8 @@ const std::vector<CheckInfo>& all_checks() {
       {"response_schema", "R9", spec::Severity::kMust, CheckFamily::kResponses,
        "success bodies match the output structure: required members, types, constraints"},
       {"error_shape", "R8", spec::Severity::kMust, CheckFamily::kResponses,
-       "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body"},
+       "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body "
+       "(the operation's own errors: with the message member their model structure defines)"},
       {"timestamp_format", "R9", spec::Severity::kMust, CheckFamily::kResponses,
        "timestamps are RFC 3339 UTC date-times"},
       {"request_id_header", "R8", spec::Severity::kShould, CheckFamily::kResponses,
@@ -62,11 +64,12 @@ const std::vector<CheckInfo>& all_checks() {
       {"token_replay", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "the same request with the same token gives the same page"},
       {"token_binding", "R10", spec::Severity::kMust, CheckFamily::kPagination,
-       "a token used with another list scope (participant, session, stage) gets 400 "
+       "a token used with another list scope (participant, session, stage: another target's value, "
+       "or its own with the case or one character changed or one appended) gets 400 "
        "ValidationException"},
       {"token_tamper", "R10", spec::Severity::kMust, CheckFamily::kPagination,
-       "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or "
-       "5xx"},
+       "flipped, truncated, extended and foreign forms of the first, middle and last token of the "
+       "longest walk get 400 ValidationException, never 2xx or 5xx"},
       {"empty_token_is_first_page", "R10", spec::Severity::kShould, CheckFamily::kPagination,
        "an empty token gives the first page"},
       {"ignored_auth", "R13", spec::Severity::kMust, CheckFamily::kAuth,
