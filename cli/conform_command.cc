@@ -39,7 +39,8 @@ constexpr const char* kHelp =
     "  --endpoint URL           http(s)://host[:port][/base] of the endpoint under test\n"
     "  --target VALUES          a list known to exist there: STAGE_ARN,SESSION_ID,PARTICIPANT_ID\n"
     "                           (or name=value,...); repeatable\n"
-    "  --targets-file FILE      targets from a `lpe mock --dump-data` style file\n"
+    "  --targets-file FILE      targets from a `lpe mock --dump-data` style file; their events\n"
+    "                           are the data every walk must give (expected_data)\n"
     "signing (R13):\n"
     "  --sigv4                  sign requests with SigV4 (and run the ignored_auth check)\n"
     "  --access-key-id ID       default: $AWS_ACCESS_KEY_ID\n"
@@ -369,8 +370,15 @@ Result<std::unique_ptr<mock::MockServer>> start_embedded_mock(const Args& args,
     return fail("embedded mock: " + started.error().to_string());
   }
   options.endpoint = server->url();
-  for (const auto& scope : shared->scopes())
-    options.targets.push_back(harness::Target{scope.values, scope.item_count});
+  // The dataset's items are the targets' expected data (expected_data), kept alive with it.
+  for (const auto& scope : shared->scopes()) {
+    const auto* items = shared->items(scope.values);
+    options.targets.push_back(harness::Target{
+        scope.values, items == nullptr ? nullptr
+                                       : std::shared_ptr<const std::vector<nlohmann::ordered_json>>(
+                                             shared, items)});
+    options.targets.back().known_items = scope.item_count;
+  }
   return server;
 }
 

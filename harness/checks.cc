@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "harness/harness.h"
+#include "harness/internal/data_oracle.h"
 #include "wire/text.h"
 
 namespace lpe::harness {
@@ -28,7 +29,8 @@ const std::vector<CheckInfo>& all_checks() {
       {"negative_data_rejection", "R6/R7", spec::Severity::kMust, CheckFamily::kRequests,
        "each labelled invalid request gets its 400 error type, never 2xx or 5xx"},
       {"validation_message", "R7", spec::Severity::kShould, CheckFamily::kRequests,
-       "ValidationException messages name every violated member and constraint as R7 writes them"},
+       "ValidationException messages name every violated member and constraint as R7 writes them, "
+       "count them first and list the members in model order"},
       {"not_a_server_error", "R8", spec::Severity::kMust, CheckFamily::kRequests,
        "no request gets a 5xx, a dropped connection or a malformed HTTP response"},
       {"unknown_members_ignored", "R4/R5/R12", spec::Severity::kMust, CheckFamily::kRequests,
@@ -41,7 +43,8 @@ const std::vector<CheckInfo>& all_checks() {
       {"response_schema", "R9", spec::Severity::kMust, CheckFamily::kResponses,
        "success bodies match the output structure: required members, types, constraints"},
       {"error_shape", "R8", spec::Severity::kMust, CheckFamily::kResponses,
-       "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body"},
+       "errors carry their model status, x-amzn-ErrorType (or code/__type) and a JSON object body "
+       "(the operation's own errors: with the message member their model structure defines)"},
       {"timestamp_format", "R9", spec::Severity::kMust, CheckFamily::kResponses,
        "timestamps are RFC 3339 UTC date-times"},
       {"request_id_header", "R8", spec::Severity::kShould, CheckFamily::kResponses,
@@ -61,16 +64,21 @@ const std::vector<CheckInfo>& all_checks() {
       {"token_replay", "R10", spec::Severity::kMust, CheckFamily::kPagination,
        "the same request with the same token gives the same page"},
       {"token_binding", "R10", spec::Severity::kMust, CheckFamily::kPagination,
-       "a token used with another list scope (participant, session, stage) gets 400 "
+       "a token used with another list scope (participant, session, stage: another target's value, "
+       "or its own with the case or one character changed or one appended) gets 400 "
        "ValidationException"},
       {"token_tamper", "R10", spec::Severity::kMust, CheckFamily::kPagination,
-       "flipped, truncated, extended and foreign tokens get 400 ValidationException, never 2xx or "
-       "5xx"},
+       "flipped, truncated, extended and foreign forms of the first, middle and last token of the "
+       "longest walk get 400 ValidationException, never 2xx or 5xx"},
       {"empty_token_is_first_page", "R10", spec::Severity::kShould, CheckFamily::kPagination,
        "an empty token gives the first page"},
       {"ignored_auth", "R13", spec::Severity::kMust, CheckFamily::kAuth,
        "unsigned, wrong-secret, unknown-key, stale and token-only requests get 403 with an auth "
        "error type"},
+      // The data oracle: walks against the items the targets are declared to hold.
+      {"expected_data", "R9/R10", spec::Severity::kMust, CheckFamily::kPagination,
+       "every complete walk gives exactly the events declared for its target (--targets-file "
+       "events, or the embedded dataset): count, order and content"},
   };
   return checks;
 }
@@ -105,6 +113,31 @@ std::string scope_value_problem(const spec::Member& member, const std::string& v
     out += (out.empty() ? "" : "; ") + issue.message;
   }
   return out;
+}
+
+// The declared items of a participant entry at `pointer` (its "events"), each checked against
+// the item structure; null when the entry has none.
+Result<std::shared_ptr<const std::vector<nlohmann::ordered_json>>> expected_items_of(
+    const spec::OperationView& operation, const nlohmann::ordered_json& entry,
+    const std::string& pointer, const std::string& file_name) {
+  static constexpr const char* kItemsKey = "events";
+  const auto events = entry.find(kItemsKey);
+  if (events == entry.end()) return std::shared_ptr<const std::vector<nlohmann::ordered_json>>();
+  const std::string at = file_name + ": at " + pointer + "/" + kItemsKey;
+  if (!events->is_array()) return fail(at + ": expected an array of events");
+  const spec::Shape* item = internal::item_shape_of(operation);
+  if (item == nullptr) return fail(at + ": the operation's items are not structures");
+  for (size_t i = 0; i < events->size(); ++i) {
+    const std::string text =
+        (*events)[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    for (const auto& issue :
+         validators::check_structure_value(*item, text, validators::ValueMode::kData)) {
+      if (issue.note || issue.should) continue;
+      return fail(at + "/" + std::to_string(i) + issue.pointer + ": " + issue.message);
+    }
+  }
+  return std::make_shared<const std::vector<nlohmann::ordered_json>>(events->begin(),
+                                                                     events->end());
 }
 
 }  // namespace
@@ -187,7 +220,12 @@ Result<std::vector<Target>> targets_from_dataset(const spec::OperationView& oper
             return;
           }
           if (level == 2) {
-            out.push_back(Target{values});
+            auto expected = expected_items_of(operation, item, iptr, file_name);
+            if (!expected) {
+              error = expected.error().message;
+              return;
+            }
+            out.push_back(Target{values, std::move(*expected)});
             // The list's length, for the run plan (the items member, as the mock writes it).
             const auto* paginated =
                 operation.operation->paginated ? &*operation.operation->paginated : nullptr;

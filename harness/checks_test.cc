@@ -92,6 +92,33 @@ TEST(TargetsFromDataset, OneTargetPerParticipantInFileOrder) {
   EXPECT_EQ(targets[1].label(), std::string(kStage) + "," + kSession + ",pTwo");
 }
 
+TEST(TargetsFromDataset, EventsBecomeTheExpectedItems) {
+  const nlohmann::ordered_json joined = {{"name", "JOINED"}, {"eventTime", "2024-03-01T12:00:00Z"}};
+  const auto read = targets_from_dataset(
+      operation(), dataset({{{"id", "pOne"}, {"events", {joined}}}, {{"id", "pTwo"}}}), "d.json");
+  ASSERT_TRUE(read.ok());
+  ASSERT_NE((*read)[0].expected_items, nullptr);
+  EXPECT_EQ(*(*read)[0].expected_items, std::vector<nlohmann::ordered_json>{joined});
+  // No "events": nothing is declared (not an empty list).
+  EXPECT_EQ((*read)[1].expected_items, nullptr);
+}
+
+TEST(TargetsFromDataset, EventsMustBeItemsOfTheModel) {
+  EXPECT_EQ(dataset_error(dataset({{{"id", "pOne"}, {"events", "none"}}})),
+            "d.json: at /stages/0/sessions/0/participants/0/events: expected an array of events");
+  const std::string e = dataset_error(
+      dataset({{{"id", "pOne"},
+                {"events",
+                 {{{"name", "JOINED"}, {"eventTime", "2024-03-01T12:00:00Z"}},
+                  {{"name", "NO_SUCH_EVENT"}, {"eventTime", "2024-03-01T12:00:00Z"}}}}}}));
+  EXPECT_EQ(e.rfind("d.json: at /stages/0/sessions/0/participants/0/events/1/name: ", 0), 0u) << e;
+  const std::string unknown = dataset_error(
+      dataset({{{"id", "pOne"}, {"events", {{{"name", "JOINED"}, {"colour", "red"}}}}}}));
+  EXPECT_NE(unknown.find("/events/0/colour: member 'colour' is not in the model"),
+            std::string::npos)
+      << unknown;
+}
+
 TEST(TargetsFromDataset, ErrorsNameTheFileAndThePlace) {
   EXPECT_EQ(dataset_error({{"stage", nlohmann::json::array()}}),
             "d.json: at : expected an array \"stages\"");

@@ -54,10 +54,19 @@ const CheckInfo* find_check(std::string_view name);
 // A participant (in general: one list) known to exist at the endpoint: the values of the
 // operation's list-scope members, outermost first (R10).
 struct Target {
+  Target() = default;
+  explicit Target(std::vector<std::string> values,
+                  std::shared_ptr<const std::vector<nlohmann::ordered_json>> items = nullptr)
+      : scope_values(std::move(values)), expected_items(std::move(items)) {}
+
   std::vector<std::string> scope_values;
   // How many items the list holds, when known (a dataset file, the embedded mock): the run plan
   // counts its walks' pages exactly; unknown lists are walked within a page budget.
   std::optional<uint64_t> known_items = std::nullopt;
+  // The items the endpoint is declared to serve for this list, in serving order (the events of a
+  // --targets-file in the `lpe mock --dump-data` format, or the embedded mock's dataset); null
+  // when unknown. The expected_data check compares every complete walk with them.
+  std::shared_ptr<const std::vector<nlohmann::ordered_json>> expected_items;
   // "v1,v2,v3", as --target takes it.
   std::string label() const;
 };
@@ -66,7 +75,9 @@ struct Target {
 // in any order. Each value is checked against its member's constraints.
 Result<Target> parse_target(const spec::OperationView& operation, std::string_view text);
 
-// Reads targets from a `lpe mock --dump-data` style file (nesting follows the list scope).
+// Reads targets from a `lpe mock --dump-data` style file (nesting follows the list scope). A
+// participant's "events", when present, become its expected items: each must be a valid item of
+// the model (a clear error with the file and JSON pointer otherwise).
 Result<std::vector<Target>> targets_from_dataset(const spec::OperationView& operation,
                                                  const nlohmann::ordered_json& dataset,
                                                  const std::string& file_name);

@@ -544,6 +544,20 @@ size_t Dataset::total_items() const {
   return n;
 }
 
+Dataset Dataset::transformed_lists(
+    const std::function<void(std::span<const std::string> scope, std::vector<Json>& items)>& change)
+    const {
+  Dataset out = *this;
+  for (auto& list : out.lists_) {
+    change(list.scope, list.items);
+    list.serialized.clear();
+    for (const auto& item : list.items)
+      list.serialized.push_back(item.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+  out.index_lists();
+  return out;
+}
+
 Dataset Dataset::transformed(const std::function<void(Json& item)>& change) const {
   Dataset out = *this;
   for (auto& list : out.lists_) {

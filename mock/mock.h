@@ -101,6 +101,11 @@ class Dataset {
   // A copy whose every item went through `change` (then re-serialized). For tests (a defective
   // dataset proves the response checks); the result is not validated again.
   Dataset transformed(const std::function<void(nlohmann::ordered_json& item)>& change) const;
+  // A copy whose every list went through `change` (its scope values and its items, which it may
+  // reorder, remove or alter), then re-serialized. For tests, like `transformed`: not validated.
+  Dataset transformed_lists(
+      const std::function<void(std::span<const std::string> scope,
+                               std::vector<nlohmann::ordered_json>& items)>& change) const;
 
  private:
   struct List {

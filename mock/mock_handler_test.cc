@@ -564,7 +564,7 @@ struct DefectProbe {
 };
 
 TEST(MockDefects, EveryDefectHasANameAndIsOffByDefault) {
-  EXPECT_EQ(all_defects().size(), 38u);
+  EXPECT_EQ(all_defects().size(), 53u);
   std::set<std::string> names;
   for (const Defect d : all_defects()) {
     names.insert(std::string(to_string(d)));
@@ -724,6 +724,81 @@ TEST(MockDefects, EachBreaksItsBehaviour) {
     DefectProbe p(Defect::kWrongSuccessContentType);
     EXPECT_EQ(p.send(body_for(kStage, kSession, "p-1-event")).header("Content-Type"), "text/plain");
   }
+}
+
+// The defects the data oracle and the token probes find.
+TEST(MockDefects, DataAndTokenDefectsBreakTheirBehaviour) {
+  const std::string s2 = testing::kSession2;
+  const auto events = [](const DefectProbe& p, const Json& body) {
+    return body_json(p.send(body)).at("events");
+  };
+  const DefectProbe truth(Defect::kNoRequestId);  // serves the true data
+  const Json p51 = body_for(kStage, kSession, "p-51-events", 100);
+  const Json p100 = body_for(kStage, s2, "p-100-events", 100);
+  const Json expected = events(truth, p51);
+  ASSERT_EQ(expected.size(), 51u);
+  EXPECT_EQ(events(DefectProbe(Defect::kDropsOneEvent), p51).size(), 50u);
+  {
+    const Json swapped = events(DefectProbe(Defect::kSwapsTwoEvents), p51);
+    EXPECT_EQ(swapped.size(), 51u);
+    EXPECT_NE(swapped, expected);
+  }
+  EXPECT_NE(events(DefectProbe(Defect::kShiftsEventTime), p51)[1].at("eventTime"),
+            expected[1].at("eventTime"));
+  EXPECT_EQ(expected[0].at("name"), "JOINED");
+  EXPECT_EQ(events(DefectProbe(Defect::kRenamesJoinedEvent), p51)[0].at("name"), "LEFT");
+  EXPECT_EQ(events(DefectProbe(Defect::kForeignParticipantEvent), p100)[51].at("participantId"),
+            "intruder");
+  {
+    const Json late = events(DefectProbe(Defect::kErrorCodeOnLateEvent), p100);
+    size_t misplaced = 0;
+    for (size_t k = 51; k < late.size(); ++k) {
+      const std::string name = late[k].at("name");
+      if (!name.ends_with("_ERROR") && late[k].contains("errorCode")) ++misplaced;
+    }
+    EXPECT_EQ(misplaced, 1u);
+  }
+  for (const auto& event : events(DefectProbe(Defect::kNoRemoteParticipantOnSubscribe), p100))
+    EXPECT_FALSE(event.contains("remoteParticipantId")) << event.dump();
+  // Tokens: the second one (issued on page 2) passes with its tail changed, and tokens pass with
+  // scope values that differ in case or extend the issued ones.
+  const auto second_token = [&](const DefectProbe& p) {
+    const std::string first =
+        body_json(p.send(body_for(kStage, kSession, "p-51-events", 1))).at("nextToken");
+    return body_json(p.send(body_for(kStage, kSession, "p-51-events", 1, first)))
+        .at("nextToken")
+        .get<std::string>();
+  };
+  {
+    const DefectProbe p(Defect::kLaterTokensCheckedOnPrefix);
+    std::string token = second_token(p);
+    token.back() = token.back() == 'A' ? 'B' : 'A';
+    EXPECT_EQ(p.send(body_for(kStage, kSession, "p-51-events", 1, token)).status, 200);
+    EXPECT_EQ(truth.send(body_for(kStage, kSession, "p-51-events", 1, token)).status, 400);
+  }
+  for (const auto& [defect, participant] :
+       {std::pair{Defect::kTokenBoundCaseInsensitively, "p-51-EVENTS"},
+        std::pair{Defect::kTokenBoundByPrefix, "p-51-eventsx"}}) {
+    const DefectProbe p(defect);
+    const std::string token = second_token(p);
+    EXPECT_EQ(p.send(body_for(kStage, kSession, participant, 1, token)).status, 200)
+        << to_string(defect);
+  }
+  // Messages: counted wrongly, or listed by member name.
+  Json invalid = Json::object();
+  invalid["maxResults"] = 0;
+  const std::string one = message(DefectProbe(Defect::kValidationCountAlwaysOne).send(invalid));
+  EXPECT_EQ(one.rfind("1 validation error detected: ", 0), 0u) << one;
+  EXPECT_NE(one.find("at 'participantId'"), std::string::npos) << one;
+  const std::string sorted = message(DefectProbe(Defect::kViolationsSortedByName).send(invalid));
+  EXPECT_LT(sorted.find("at 'maxResults'"), sorted.find("at 'stageArn'")) << sorted;
+  // Error bodies.
+  EXPECT_EQ(DefectProbe(Defect::kErrorBodyJsonArray).send(invalid).body.front(), '[');
+  const auto renamed = body_json(DefectProbe(Defect::kErrorBodyWithoutMessage).send(invalid));
+  EXPECT_TRUE(renamed.contains("errorMessage") && !renamed.contains("exceptionMessage"));
+  const auto text = DefectProbe(Defect::kErrorBodyPlainText).send(invalid);
+  EXPECT_FALSE(Json::accept(text.body));
+  EXPECT_EQ(text.header("Content-Type"), "text/plain; charset=utf-8");
 }
 
 // Without defects, no response of any kind has a must-level finding.

@@ -164,12 +164,67 @@ INSTANTIATE_TEST_SUITE_P(
                       DefectCase{Defect::kCaseInsensitivePatterns, "negative_data_rejection"},
                       DefectCase{Defect::kNonAsciiLettersAccepted, "negative_data_rejection"},
                       DefectCase{Defect::kStringsCutAtNul, "negative_data_rejection"},
-                      DefectCase{Defect::kEmptyBodyInternalError, "negative_data_rejection"}),
+                      DefectCase{Defect::kEmptyBodyInternalError, "negative_data_rejection"},
+                      // Found by the data oracle and the token probes
+                      DefectCase{Defect::kDropsOneEvent, "expected_data"},
+                      DefectCase{Defect::kSwapsTwoEvents, "expected_data"},
+                      DefectCase{Defect::kShiftsEventTime, "expected_data"},
+                      DefectCase{Defect::kRenamesJoinedEvent, "expected_data"},
+                      DefectCase{Defect::kForeignParticipantEvent, "items_match_request", true},
+                      DefectCase{Defect::kErrorCodeOnLateEvent, "response_schema"},
+                      DefectCase{Defect::kNoRemoteParticipantOnSubscribe, "response_schema", true},
+                      DefectCase{Defect::kLaterTokensCheckedOnPrefix, "token_tamper"},
+                      DefectCase{Defect::kTokenBoundCaseInsensitively, "token_binding"},
+                      DefectCase{Defect::kTokenBoundByPrefix, "token_binding"},
+                      DefectCase{Defect::kValidationCountAlwaysOne, "validation_message", true},
+                      DefectCase{Defect::kViolationsSortedByName, "validation_message", true},
+                      DefectCase{Defect::kErrorBodyJsonArray, "error_shape"},
+                      DefectCase{Defect::kErrorBodyWithoutMessage, "error_shape"},
+                      DefectCase{Defect::kErrorBodyPlainText, "error_shape"}),
     [](const auto& info) { return std::string(mock::testing::to_string(info.param.defect)); });
 
 TEST(FaultyEndpointsCoverage, EveryDefectHasACase) {
   // A defect added to the mock without a case here would go unproven.
-  EXPECT_EQ(mock::testing::all_defects().size(), 38u);
+  EXPECT_EQ(mock::testing::all_defects().size(), 53u);
+}
+
+// Without declared data the data oracle says why it did not run, and the per-event checks still
+// judge every event of every page (an event of another participant on page 2 at size 50).
+TEST(DataOracle, PerEventChecksRunWithoutExpectedData) {
+  RunningMock mock({mock::testing::Defect::kForeignParticipantEvent});
+  const auto run = run_lpe("--endpoint " + mock.url() +
+                               " --target arn:aws:ivs:eu-west-1:210987654321:stage/confB2,"
+                               "st-confSessionB1,pHundredTwenty --seed 1 --cases 20 --strict",
+                           "oracle-no-data");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const auto checks = finding_checks(run);
+  EXPECT_NE(std::find(checks.begin(), checks.end(), "items_match_request"), checks.end())
+      << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  bool explained = false;
+  for (const auto& t : run.report["checks"]) {
+    if (t.value("check", "") != "expected_data") continue;
+    EXPECT_FALSE(t.value("ran", true));
+    explained = t.value("skipReason", "").find("no expected data") != std::string::npos;
+  }
+  EXPECT_TRUE(explained) << run.report.dump(1);
+  EXPECT_NE(run.output.find("no expected data"), std::string::npos) << run.output;
+}
+
+// A --targets-file whose events are not items of the model is refused before anything is sent.
+TEST(DataOracle, DeclaredEventsMustBeItemsOfTheModel) {
+  const std::string path = ::testing::TempDir() + "lpe-bad-events.json";
+  {
+    std::ofstream out(path);
+    out << R"({"stages":[{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/confA1","sessions":[)"
+        << R"({"id":"st-confSessionA1","participants":[{"id":"pOne","events":[)"
+        << R"({"name":"JOINED","eventTime":"yesterday"}]}]}]}]})";
+  }
+  const auto run = run_lpe("--endpoint http://127.0.0.1:1 --targets-file " + path, "oracle-bad");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find(path + ": at /stages/0/sessions/0/participants/0/events/0/eventTime"),
+            std::string::npos)
+      << run.output;
 }
 
 TEST(TrueMock, TwentySeedsGiveNoFindings) {

@@ -60,6 +60,41 @@ std::pair<Rule, Severity> classify(const internal::Issue& issue, bool at_token) 
   return {Rule::kR9Type, Severity::kMust};
 }
 
+// The message member of an error body (a JSON object already read into `tape`): a must for an
+// error the operation declares in AWS's model (`declared`), a should for the others.
+void check_error_message(const spec::Shape& shape, bool declared, const std::string& type_name,
+                         const internal::Tape& tape, std::vector<Diagnostic>& out) {
+  // The string body members the model's error structure defines (exceptionMessage for the
+  // service's errors).
+  std::vector<std::string> model_names;
+  for (const auto& m : shape.members) {
+    if (m.target->type == spec::ShapeType::kString && m.binding == spec::HttpBinding::kBody) {
+      model_names.push_back(m.name);
+    }
+  }
+  const auto has_any = [&](const std::vector<std::string>& names) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return root_string(tape, n).has_value(); });
+  };
+  const std::string wanted = model_names.empty() ? "exceptionMessage" : model_names.front();
+  if (declared && !model_names.empty()) {
+    // R8 and AWS's model: the body carries the structure's message member.
+    if (!has_any(model_names)) {
+      out.push_back({Rule::kR8Message, Severity::kMust, "/" + wanted,
+                     "the " + type_name + " body has no " + wanted +
+                         " member (a string), which the model's " + type_name + " defines"});
+    }
+    return;
+  }
+  // Other errors: the model's member or one of the names SDKs read (`message`, `Message`).
+  std::vector<std::string> names = {"exceptionMessage", "message", "Message"};
+  names.insert(names.end(), model_names.begin(), model_names.end());
+  if (!has_any(names)) {
+    out.push_back({Rule::kR8Message, Severity::kShould, "/exceptionMessage",
+                   "the " + type_name + " body has no message member (exceptionMessage)"});
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json Diagnostic::to_json() const {
@@ -289,16 +324,26 @@ void ResponseChecker::check_success(const wire::HttpResponse& response,
 void ResponseChecker::check_error(const wire::HttpResponse& response,
                                   std::vector<Diagnostic>& out) const {
   const auto type = resolve_error_type(response);
+  const spec::Shape* shape =
+      type.source == wire::ErrorTypeSource::kNone ? nullptr : operation_.find_error(type.name);
+  // An error AWS's model declares for the operation: R8 and the model define its body.
+  const bool declared = shape != nullptr && std::find(operation_.declared_errors.begin(),
+                                                      operation_.declared_errors.end(),
+                                                      shape) != operation_.declared_errors.end();
   thread_local internal::Tape tape;
   const std::string body_error = read_body(response.body, tape);
   const bool body_is_object =
       body_error.empty() && tape.nodes[0].kind == internal::NodeKind::kObject;
   if (!body_is_object) {
-    out.push_back({Rule::kR8Body, Severity::kMust, "",
-                   body_error.empty() ? std::string("the error body must be a JSON object")
-                   : response.body.empty()
-                       ? std::string("the error body is empty, expected a JSON object")
-                       : "the error body is not valid JSON: " + body_error});
+    // Any body announced as JSON must be a JSON object; for another error in another media type
+    // the Content-Type finding (a should) says what is wrong.
+    const auto content_type = response.header("Content-Type");
+    const bool announced_json = content_type && wire::is_json_media_type(*content_type);
+    out.push_back(
+        {Rule::kR8Body, declared || announced_json ? Severity::kMust : Severity::kShould, "",
+         body_error.empty()      ? std::string("the error body must be a JSON object")
+         : response.body.empty() ? std::string("the error body is empty, expected a JSON object")
+                                 : "the error body is not valid JSON: " + body_error});
   }
   if (type.source == wire::ErrorTypeSource::kNone) {
     out.push_back({Rule::kR8ErrorType, Severity::kMust, "header:x-amzn-ErrorType",
@@ -312,7 +357,6 @@ void ResponseChecker::check_error(const wire::HttpResponse& response,
                        "' came from the body's " +
                        (type.source == wire::ErrorTypeSource::kBodyCode ? "code" : "__type")});
   }
-  const spec::Shape* shape = operation_.find_error(type.name);
   if (shape == nullptr) {
     out.push_back({Rule::kR8UnknownErrorType, Severity::kShould, "header:x-amzn-ErrorType",
                    "error type '" + type.name +
@@ -323,31 +367,13 @@ void ResponseChecker::check_error(const wire::HttpResponse& response,
     // The operation's own errors have their status in AWS's model (a must); the protocol errors'
     // statuses are what AWS endpoints usually answer (ThrottlingException comes as 400 or 429),
     // written by us, so a difference is a should (R14).
-    const bool declared =
-        std::find(operation_.declared_errors.begin(), operation_.declared_errors.end(), shape) !=
-        operation_.declared_errors.end();
     out.push_back({declared ? Rule::kR8Status : Rule::kR8ProtocolErrorStatus,
                    declared ? Severity::kMust : Severity::kShould, "status",
                    "status " + std::to_string(response.status) + " for " + type.name +
                        (declared ? ", the model says " : ", AWS endpoints usually answer ") +
                        std::to_string(*shape->http_error)});
   }
-  if (!body_is_object) return;
-  // A human message: the string member the model declares (exceptionMessage for the service's
-  // errors), or one of the names SDKs read (`message`, `Message`).
-  std::vector<std::string> names = {"exceptionMessage", "message", "Message"};
-  for (const auto& m : shape->members) {
-    if (m.target->type == spec::ShapeType::kString && m.binding == spec::HttpBinding::kBody) {
-      names.push_back(m.name);
-    }
-  }
-  const bool has_message = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-    return root_string(tape, n).has_value();
-  });
-  if (!has_message) {
-    out.push_back({Rule::kR8Message, Severity::kShould, "/exceptionMessage",
-                   "the " + type.name + " body has no message member (exceptionMessage)"});
-  }
+  if (body_is_object) check_error_message(*shape, declared, type.name, tape, out);
 }
 
 }  // namespace lpe::validators

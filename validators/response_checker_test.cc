@@ -170,7 +170,8 @@ TEST(ResponseError, Breaks) {
             Summary{"R8.error_type_header@header:x-amzn-ErrorType:should"});
   EXPECT_EQ(
       summary(checker().check(error(
-          400, "", R"({"__type":"com.amazonaws.ivsrealtime#ValidationException","message":"m"})"))),
+          400, "",
+          R"({"__type":"com.amazonaws.ivsrealtime#ValidationException","exceptionMessage":"m"})"))),
       Summary{"R8.error_type_header@header:x-amzn-ErrorType:should"});
   EXPECT_EQ(summary(checker().check(error(400, "", R"({"exceptionMessage":"m"})"))),
             Summary{"R8.error_type@header:x-amzn-ErrorType:must"});
@@ -192,8 +193,32 @@ TEST(ResponseError, Breaks) {
   // Unknown type and missing message.
   EXPECT_EQ(summary(checker().check(error(400, "ValidationError", R"({"exceptionMessage":"m"})"))),
             Summary{"R8.unknown_error_type@header:x-amzn-ErrorType:should"});
+  // An error the operation declares in AWS's model carries the member its structure defines
+  // (R8: {"exceptionMessage": ...}): a must.
   EXPECT_EQ(summary(checker().check(error(400, "ValidationException", "{}"))),
+            Summary{"R8.message@/exceptionMessage:must"});
+  EXPECT_EQ(summary(checker().check(error(400, "ValidationException", R"({"message":"m"})"))),
+            Summary{"R8.message@/exceptionMessage:must"});
+  // Other errors: the SDKs' names do, a missing one is a should.
+  EXPECT_EQ(summary(checker().check(error(400, "SerializationException", "{}"))),
             Summary{"R8.message@/exceptionMessage:should"});
+}
+
+TEST(ResponseError, BodiesInAnotherMediaType) {
+  auto text = [](int status, std::string type, std::string body) {
+    wire::HttpResponse r = error(status, std::move(type), std::move(body));
+    r.headers[0].second = "text/plain";
+    return r;
+  };
+  // A model error whose body is not a JSON object is a must whatever its Content-Type (R8).
+  EXPECT_EQ(summary(checker().check(text(400, "ValidationException", "bad value"))),
+            (Summary{"R8.content_type@header:Content-Type:should", "R8.body@:must"}));
+  // Another error in another media type: the Content-Type finding says it, a should.
+  EXPECT_EQ(summary(checker().check(text(404, "UnknownOperationException", "<x/>"))),
+            (Summary{"R8.content_type@header:Content-Type:should", "R8.body@:should"}));
+  // ... but announced as JSON it must be a JSON object.
+  EXPECT_EQ(summary(checker().check(error(404, "UnknownOperationException", "<x/>"))),
+            Summary{"R8.body@:must"});
 }
 
 TEST(ErrorTypeResolution, HeaderThenCodeThenType) {

@@ -5,6 +5,7 @@
 #include "wire/json_guard.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace lpe::harness::internal {
@@ -161,7 +162,13 @@ void Judge::judge_response(const Received& r, std::vector<Observation>& out) con
                      true});
       continue;
     }
-    if (!first_failure.count(check)) first_failure[check] = &d;
+    // Per check the first must-level diagnostic, else the first should-level one: a should
+    // (a Content-Type) never hides a must (a body that is not a JSON object).
+    const auto it = first_failure.find(check);
+    if (it == first_failure.end() ||
+        (it->second->severity != spec::Severity::kMust && d.severity == spec::Severity::kMust)) {
+      first_failure[check] = &d;
+    }
   }
   for (const char* check : kResponseChecks) {
     const auto it = first_failure.find(check);
@@ -211,26 +218,93 @@ std::string Judge::error_message(const Received& r) {
   return "";
 }
 
+namespace {
+
+// The count an R7 message begins with ("3 validation errors detected: ..."), if it does.
+std::optional<size_t> stated_count(const std::string& message) {
+  size_t digits = 0;
+  while (digits < message.size() && digits < 6 &&
+         std::isdigit(static_cast<unsigned char>(message[digits])))
+    ++digits;
+  if (digits == 0) return std::nullopt;
+  const std::string_view rest = std::string_view(message).substr(digits);
+  if (rest.rfind(" validation error detected", 0) != 0 &&
+      rest.rfind(" validation errors detected", 0) != 0)
+    return std::nullopt;
+  return static_cast<size_t>(std::stoul(message.substr(0, digits)));
+}
+
+// Where `message` names a violation of `member` with `phrase` ("at 'member' failed to satisfy
+// constraint: <phrase>..."), or npos.
+size_t named_at(const std::string& message, const std::string& member, std::string_view phrase) {
+  const std::string at = "at '" + member + "'";
+  for (size_t pos = message.find(at); pos != std::string::npos; pos = message.find(at, pos + 1)) {
+    const size_t colon = message.find(':', pos + at.size());
+    if (colon == std::string::npos) return std::string::npos;
+    size_t start = colon + 1;
+    while (start < message.size() && message[start] == ' ') ++start;
+    if (message.compare(start, phrase.size(), phrase) == 0) return pos;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
 void Judge::judge_validation_message(const Received& r, const Expectation& e,
                                      std::vector<Observation>& out) const {
   const std::string message = error_message(r);
+  std::string problem;
+  // Where each violation is named (npos: not named), and the member order R7 requires.
+  std::vector<size_t> found;
   std::string missing;
   std::vector<generators::ExpectedViolation> unnamed;
   for (const auto& v : e.violations) {
-    const std::string at = "at '" + v.member + "'";
-    const auto pos = message.find(at);
-    const bool named =
-        pos != std::string::npos && message.find(phrase_of(v.constraint), pos) != std::string::npos;
-    if (named) continue;
+    const size_t pos = named_at(message, v.member, phrase_of(v.constraint));
+    found.push_back(pos);
+    if (pos != std::string::npos) continue;
     missing += (missing.empty() ? "" : "; ") + v.member + " " +
                std::string(validators::to_string(v.constraint));
     unnamed.push_back(v);
   }
-  out.push_back({"validation_message", !missing.empty(), spec::Severity::kShould,
-                 missing.empty() ? ""
-                                 : "the message does not name " + missing + " as R7 does: '" +
-                                       message.substr(0, 400) + "'"});
-  out.back().subject = violations_subject(unnamed);
+  const auto count = stated_count(message);
+  // The finding's subject (its baseline id): the unnamed violations, else what is wrong.
+  std::string subject;
+  if (!missing.empty()) {
+    problem = "the message does not name " + missing + " as R7 does";
+    subject = violations_subject(unnamed);
+  } else if (!count) {
+    problem = "the message does not begin with the count ('N validation errors detected')";
+    subject = "count";
+  } else if (*count != e.violations.size()) {
+    problem = "the message counts " + std::to_string(*count) +
+              " validation errors, the request has " + std::to_string(e.violations.size());
+    subject = "count";
+  } else {
+    problem = member_order_problem(e.violations, found);
+    subject = "order";
+  }
+  out.push_back({"validation_message", !problem.empty(), spec::Severity::kShould,
+                 problem.empty() ? "" : problem + ": '" + message.substr(0, 400) + "'"});
+  if (!problem.empty()) out.back().subject = subject;
+}
+
+std::string Judge::member_order_problem(
+    const std::vector<generators::ExpectedViolation>& violations,
+    const std::vector<size_t>& found) const {
+  // R7: members in the order of the input structure; within one member any order.
+  const auto rank = [&](const std::string& member) {
+    const int index = op_.input != nullptr ? op_.input->find_member(member) : -1;
+    return index < 0 ? static_cast<int>(op_.input ? op_.input->members.size() : 0) : index;
+  };
+  for (size_t a = 0; a < violations.size(); ++a) {
+    for (size_t b = 0; b < violations.size(); ++b) {
+      if (rank(violations[a].member) < rank(violations[b].member) && found[a] > found[b]) {
+        return "the message names " + violations[b].member + " before " + violations[a].member +
+               "; R7 reports members in model order";
+      }
+    }
+  }
+  return "";
 }
 
 void Judge::judge_implementation_defined(const generators::LabelledRequest& lr, const Received& r,

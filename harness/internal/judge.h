@@ -73,7 +73,8 @@ class Judge {
   static std::optional<std::string> expectation_problem(const Received& r, const Expectation& e);
   // The exception message of an error body (exceptionMessage, message or Message).
   static std::string error_message(const Received& r);
-  // validation_message: the R7 message names every violation the request carries.
+  // validation_message: the R7 message names every violation the request carries, states their
+  // number first ("N validation errors detected") and names the members in model order.
   void judge_validation_message(const Received& r, const Expectation& e,
                                 std::vector<Observation>& out) const;
   // A case R6 leaves to the implementation (nesting depth, huge numbers, lone surrogates inside
@@ -91,6 +92,11 @@ class Judge {
                        std::vector<Observation>& out) const;
 
  private:
+  // "" when every violation of a member is named after those of the members before it in the
+  // input structure; `found` holds where the message names each of `violations`.
+  std::string member_order_problem(const std::vector<generators::ExpectedViolation>& violations,
+                                   const std::vector<size_t>& found) const;
+
   const spec::OperationView& op_;
   const CheckSelection& selection_;
   validators::ResponseChecker checker_;

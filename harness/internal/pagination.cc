@@ -9,6 +9,7 @@
 #include <set>
 
 #include "harness/internal/budget.h"
+#include "harness/internal/data_oracle.h"
 #include "harness/internal/judge.h"
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -78,6 +79,7 @@ std::optional<std::string> walk_page(Walker& k, size_t page) {
     k.parts.recorder.record(obs, r, k.target);
     return std::nullopt;
   }
+  if (next) k.w.tokens.push_back(*next);
   if (!next) {
     if (view->token) {
       // Clients stop on "" too, but R10 says the last page has no token at all.
@@ -121,6 +123,25 @@ Walk walk(const RunParts& parts, Transport& client, const Target& t, int64_t pag
     auto next = walk_page(k, page);
     if (!next) return k.w;
     k.token = std::move(next);
+  }
+}
+
+// expected_data: every complete walk of a target with declared items gives exactly those.
+void compare_with_data(const RunParts& parts, size_t target_index, const std::vector<Walk>& walks) {
+  const Target& t = parts.options.targets[target_index];
+  const spec::Shape* item = item_shape_of(parts.op);
+  if (t.expected_items == nullptr || item == nullptr) return;
+  DataOracle oracle(parts.op, *item, t);
+  Received none;
+  for (const auto& w : walks) {
+    if (!w.complete) continue;
+    const auto difference =
+        oracle.difference(w.items, w.page_starts,
+                          "walking with " + size_phrase(w.page_size, "the default page size"));
+    parts.recorder.record(
+        {difference ? Observation{"expected_data", true, spec::Severity::kMust, *difference}
+                    : pass("expected_data")},
+        none, t.label());
   }
 }
 
@@ -273,27 +294,34 @@ std::vector<int64_t> walk_page_sizes(const spec::OperationView& op) {
 
 void run_pagination(const RunParts& parts, int workers) {
   const auto& sel = parts.selection;
+  // The response checks judge every page of every walk too (an event on page 3 counts as much
+  // as one on page 1), so walks run when they are selected alone.
+  const bool responses = sel.family_selected(CheckFamily::kResponses);
   if (!parts.op.operation->paginated || parts.options.targets.empty() ||
-      !sel.family_selected(CheckFamily::kPagination))
+      !(sel.family_selected(CheckFamily::kPagination) || responses))
     return;
   const auto sizes = walk_page_sizes(parts.op);
   const bool walks = sel.selected("walk_consistency") || sel.selected("page_size_bound") ||
-                     sel.selected("termination") || sel.selected("token_format");
+                     sel.selected("termination") || sel.selected("token_format") ||
+                     sel.selected("expected_data") || responses;
+  const bool tokens = sel.selected("token_replay") || sel.selected("token_binding") ||
+                      sel.selected("token_tamper") || sel.selected("empty_token_is_first_page");
   struct Job {
     size_t target;
-    int64_t page_size;  // 0: the token checks job
+    int64_t page_size;
+    bool token_checks;  // after the walk, the token checks on its tokens
   };
   std::vector<Job> jobs;
   for (size_t t = 0; t < parts.options.targets.size(); ++t) {
-    if (walks) {
-      for (int64_t s : sizes) jobs.push_back({t, s});
-    }
-    jobs.push_back({t, 0});
+    // The smallest page size gives the longest walk: the token checks use its tokens.
+    if (walks || tokens) jobs.push_back({t, sizes.front(), tokens});
+    if (!walks) continue;
+    for (size_t i = 1; i < sizes.size(); ++i) jobs.push_back({t, sizes[i], false});
   }
-  // Longest walks first (smallest page sizes), token checks last: the size-1 walk of the largest
-  // list is the critical path of a run.
+  // Longest walks first (smallest page sizes): the size-1 walk of the largest list, then its
+  // token checks, is the critical path of a run.
   std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
-    const auto rank = [](int64_t s) { return s == 0 ? INT64_MAX : s < 0 ? INT64_MAX - 1 : s; };
+    const auto rank = [](int64_t s) { return s < 0 ? INT64_MAX : s; };
     return rank(a.page_size) < rank(b.page_size);
   });
   parts.progress.plan(jobs.size());
@@ -304,17 +332,17 @@ void run_pagination(const RunParts& parts, int workers) {
       [&] { return parts.session.out_of_time(); },
       [&](Transport& client, size_t i) {
         const auto& job = jobs[i];
-        if (job.page_size == 0) {
-          token_checks(parts, client, job.target);
-        } else {
-          Walk w = walk(parts, client, parts.options.targets[job.target], job.page_size);
+        Walk w = walk(parts, client, parts.options.targets[job.target], job.page_size);
+        if (job.token_checks) token_checks(parts, client, job.target, w);
+        {
           std::lock_guard<std::mutex> lock(results_mutex);
           results[job.target].push_back(std::move(w));
         }
         parts.progress.job_done();
       });
-  if (sel.selected("walk_consistency")) {
-    for (auto& [target, walks_of_target] : results) compare_walks(parts, target, walks_of_target);
+  for (auto& [target, walks_of_target] : results) {
+    if (sel.selected("walk_consistency")) compare_walks(parts, target, walks_of_target);
+    if (sel.selected("expected_data")) compare_with_data(parts, target, walks_of_target);
   }
   for (const auto& [target, walks_of_target] : results)
     parts.recorder.walked(parts.options.targets[target].label(), walks_of_target,

@@ -1,6 +1,7 @@
 // Pagination: walks of every target at several page sizes (page_size_bound, termination,
 // token_format, items_match_request on each page), the comparison of the walks
-// (walk_consistency), and the token checks, run as jobs over the workers.
+// (walk_consistency) and with the target's declared items (expected_data), and the token checks
+// on tokens of the longest walk, run as jobs over the workers.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,8 @@ struct Walk {
   std::vector<std::string> items;  // canonical JSON of each item
   std::vector<size_t> page_starts;
   bool shortened = false;  // stopped at the plan's page budget before the last page
+  // The token each page but the last returned, in page order (tokens[i] asks for page i + 2).
+  std::vector<std::string> tokens;
 };
 
 // The walks cut to the items all of them saw (complete and shortened ones, each marked complete),

@@ -1,15 +1,17 @@
 // Model errors and skip reasons.
 #include "harness/internal/preflight.h"
 
+#include <algorithm>
+
 namespace lpe::harness::internal {
 namespace {
 
 // A model error when the operation is not paginated but pagination checks are selected.
 std::string unpaginated_error(const spec::OperationView& op, const CheckSelection& selection) {
   std::string names;
-  for (const char* c :
-       {"page_size_bound", "token_format", "termination", "walk_consistency", "token_replay",
-        "token_binding", "token_tamper", "empty_token_is_first_page", "items_match_request"}) {
+  for (const char* c : {"page_size_bound", "token_format", "termination", "walk_consistency",
+                        "token_replay", "token_binding", "token_tamper",
+                        "empty_token_is_first_page", "items_match_request", "expected_data"}) {
     if (selection.selected(c)) names += (names.empty() ? "" : ", ") + std::string(c);
   }
   if (names.empty()) return "";
@@ -42,6 +44,14 @@ void option_skips(const ConformOptions& options, const CheckSelection& selection
             "--targets-file)";
       }
     }
+  }
+  const bool declared = std::any_of(options.targets.begin(), options.targets.end(),
+                                    [](const Target& t) { return t.expected_items != nullptr; });
+  if (selection.selected("expected_data") && !options.targets.empty() && !declared) {
+    skips["expected_data"] =
+        "no expected data: no target came with its events (--target values carry none; a "
+        "--targets-file in the `lpe mock --dump-data` format does); the per-event checks "
+        "(response_schema presence rules, items_match_request) judged every page without it";
   }
   if (selection.selected("ignored_auth")) {
     if (!options.sigv4) {
@@ -107,6 +117,9 @@ void explain_skips(std::map<std::string, CheckTally>& tallies, const SkipReasons
           "smallest page size (give a target with more items)";
     } else if (name == "implementation_limits") {
       tally.skip_reason = "no case whose handling R6 leaves open was drawn (raise --cases)";
+    } else if (name == "expected_data") {
+      tally.skip_reason =
+          "no walk of a target with declared events completed (the walks' own findings say why)";
     } else if (name == "items_match_request" || name == "page_size_bound") {
       tally.skip_reason = "no success page held items (are the targets' lists empty?)";
     } else {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 #include <set>
 
 #include "harness/internal/recorder.h"
@@ -178,17 +179,32 @@ Received send_case(const RunParts& parts, Transport& client, RequestFamily famil
   return parts.session.send(client, req);
 }
 
+// A failing case of a check: the one the recorder keeps comes first (a must-level failure before
+// a should-level one, then the smallest subject), then the lowest index.
+struct FailingCase {
+  spec::Severity level = spec::Severity::kMust;
+  std::string subject;
+  size_t index = 0;
+  bool before(const FailingCase& other) const {
+    const int mine = level == spec::Severity::kMust ? 0 : 1;
+    const int theirs = other.level == spec::Severity::kMust ? 0 : 1;
+    return std::tie(mine, subject, index) < std::tie(theirs, other.subject, other.index);
+  }
+};
+
 // Shrinks a failing case of `check` as far as it still fails, and puts the smallest failing
 // exchange into the finding.
 void shrink_failure(const RunParts& parts, RequestFamily family,
                     const rc::Shrinkable<generators::LabelledRequest>& failing,
-                    const std::string& check, const std::string& subject, Transport& client) {
+                    const std::string& check, spec::Severity level, const std::string& subject,
+                    Transport& client) {
   const auto fails = [&](const generators::LabelledRequest& lr, Received& r, std::string& message) {
     r = send_case(parts, client, family, lr);
     std::vector<Observation> obs;
     judge_request_case(parts.judge, parts.selection, family, lr, r, obs);
     for (const auto& o : obs) {
-      if (o.check == check && o.failed && o.subject == subject) {
+      if (o.check == check && o.failed && o.subject == subject &&
+          (o.level == level || level != spec::Severity::kMust)) {
         message = o.message;
         return true;
       }
@@ -303,9 +319,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   // A finding of the coverage phase is already minimal: a random case does not replace it.
   const std::set<std::string> found_before = parts.recorder.request_case_findings();
   parts.progress.plan(cases.size());
-  // Per check, the failing case with the smallest subject (the finding the recorder keeps), the
-  // lowest index among those; shrunk afterwards.
-  std::map<std::string, std::pair<std::string, size_t>> first_failure;
+  // Per check, the failing case the recorder keeps (must before should, then the smallest
+  // subject), the lowest index among those; shrunk afterwards.
+  std::map<std::string, FailingCase> first_failure;
   std::mutex failure_mutex;
   std::exception_ptr draw_error;  // rethrown here once the workers are done
   std::thread drawing([&] {
@@ -334,8 +350,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
         for (const auto& failed : parts.recorder.record(obs, r, "")) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           auto it = first_failure.find(failed.check);
-          if (it == first_failure.end() || std::make_pair(failed.subject, i) < it->second)
-            first_failure[failed.check] = {failed.subject, i};
+          const FailingCase here{failed.level, failed.subject, i};
+          if (it == first_failure.end() || here.before(it->second))
+            first_failure[failed.check] = here;
         }
         parts.progress.job_done();
       });
@@ -346,9 +363,9 @@ void run_request_families(const RunParts& parts, const generators::RequestGenera
   for (const auto& [check, failure] : first_failure) {
     if (parts.session.out_of_time()) break;
     if (found_before.count(check)) continue;
-    const auto& [subject, index] = failure;
-    const Case& c = cases.at(index);
-    shrink_failure(parts, families[c.family].kind, c.value, check, subject, *client);
+    const Case& c = cases.at(failure.index);
+    shrink_failure(parts, families[c.family].kind, c.value, check, failure.level, failure.subject,
+                   *client);
   }
 }
 

@@ -1,6 +1,9 @@
 // The token checks: empty_token_is_first_page, token_replay, token_binding, token_tamper.
 #include "harness/internal/tokens.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "generators/pattern.h"
 #include "harness/internal/judge.h"
 #include "harness/internal/pagination.h"
@@ -11,7 +14,31 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// The token checks of one target: its first page (at the smallest page size) and its token.
+// Whether `value` is a valid value of `member` (the validators' one engine).
+bool valid_scope_value(const spec::Member& member, const std::string& value) {
+  std::string json;
+  try {
+    json = nlohmann::json(value).dump();
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  return validators::check_value(member, json, validators::ValueMode::kData, member.name).empty();
+}
+
+// The first of `candidates` (in order) that is a valid value of `member`, else the first one
+// marked as invalid; nothing when there are no candidates.
+std::optional<std::pair<std::string, std::string>> pick_variant(
+    const spec::Member& member, const std::string& label,
+    const std::vector<std::string>& candidates) {
+  for (const auto& c : candidates) {
+    if (valid_scope_value(member, c)) return std::make_pair(label, c);
+  }
+  if (candidates.empty()) return std::nullopt;
+  return std::make_pair(label + " (not a valid " + member.name + ")", candidates.front());
+}
+
+// The token checks of one target: its first page (at the smallest page size) and the token in
+// use, from one position of the longest walk.
 struct TokenProbe {
   const RunParts& parts;
   Transport& client;
@@ -19,11 +46,21 @@ struct TokenProbe {
   std::string target;
   int64_t one = 0;  // the page size asked for
   Json first_body;
-  std::optional<std::string> token;
+  std::string token;        // the token probed
+  std::string token_label;  // "the token for page 31 of 61"
 
   Received send(const Target& scope, const std::optional<std::string>& with_token) {
     return parts.session.send(client,
                               parts.session.post(scope_body(parts.op, scope, one, with_token)));
+  }
+  // The response checks on `r`, and on a 200 page the echoed members of its items (R9).
+  void judge_page(const Target& scope, const std::optional<std::string>& with_token,
+                  const Received& r, std::vector<Observation>& obs) const {
+    parts.judge.judge_response(r, obs);
+    if (r.transport_ok() && r.response.status == 200) {
+      parts.judge.judge_items_match_request(scope_body(parts.op, scope, one, with_token),
+                                            r.response.body, obs);
+    }
   }
   // Two pages are the same: the same items, and both with or both without a next token.
   bool same_page(const Json& a, const Json& b) const {
@@ -40,10 +77,17 @@ struct TokenProbe {
     const auto validation = parts.op.find_error("ValidationException");
     return validation && validation->http_error ? *validation->http_error : 400;
   }
-  // Judges `r` against `e`, adds `check`'s observation, writes and records it.
-  void conclude(const Received& r, const Expectation& e, Observation check_observation,
-                std::vector<Observation>& obs) {
-    obs.push_back(std::move(check_observation));
+  // Sends `token_text` with `scope`, expects a ValidationException and records `check`'s
+  // observation; `what` says what was sent.
+  void expect_refusal(const Target& scope, const std::string& token_text, const std::string& check,
+                      const std::string& what) {
+    const Received r = send(scope, token_text);
+    std::vector<Observation> obs;
+    judge_page(scope, token_text, r, obs);
+    const Expectation e{validation_status(), "ValidationException", {}, check};
+    const auto problem = Judge::expectation_problem(r, e);
+    obs.push_back(
+        {check, problem.has_value(), spec::Severity::kMust, problem ? what + ": " + *problem : ""});
     parts.recorder.write_record(r, e, target);
     parts.recorder.record(obs, r, target);
   }
@@ -52,7 +96,7 @@ struct TokenProbe {
 void check_empty_token(TokenProbe& k) {
   const Received r = k.send(k.t, std::string());
   std::vector<Observation> obs;
-  k.parts.judge.judge_response(r, obs);
+  k.judge_page(k.t, std::string(), r, obs);
   const auto problem = Judge::expectation_problem(r, Expectation{200, "", {}, ""});
   const bool same = !problem && k.same_page(parse_peer_json(r.response.body), k.first_body);
   obs.push_back({"empty_token_is_first_page", !same, spec::Severity::kShould,
@@ -67,15 +111,16 @@ void check_token_replay(TokenProbe& k) {
   const Received a = k.send(k.t, k.token);
   const Received b = k.send(k.t, k.token);
   std::vector<Observation> obs;
-  k.parts.judge.judge_response(a, obs);
-  k.parts.judge.judge_response(b, obs);
+  k.judge_page(k.t, k.token, a, obs);
+  k.judge_page(k.t, k.token, b, obs);
   const auto problem = Judge::expectation_problem(a, Expectation{200, "", {}, ""});
   const bool same = !problem && b.transport_ok() && b.response.status == 200 &&
                     k.same_page(parse_peer_json(a.response.body), parse_peer_json(b.response.body));
   obs.push_back({"token_replay", !same, spec::Severity::kMust,
-                 problem ? "the endpoint rejected its own token: " + *problem
-                 : same  ? ""
-                         : "the same token gave two different pages"});
+                 problem
+                     ? "the endpoint rejected its own token (" + k.token_label + "): " + *problem
+                 : same ? ""
+                        : "the same token (" + k.token_label + ") gave two different pages"});
   k.parts.recorder.write_record(a, Expectation{200, "", {}, "token_replay"}, k.target);
   k.parts.recorder.record(obs, same ? a : b, k.target);
 }
@@ -102,42 +147,71 @@ std::string other_scope_value(const RunParts& parts, const Target& t, size_t lev
   return value;
 }
 
+// The token used with another value of each list-scope member in turn: another target's, and
+// near variants of its own (R10: any other value is a 400 ValidationException).
 void check_token_binding(TokenProbe& k) {
   for (size_t level = 0; level < k.parts.op.list_scope.size(); ++level) {
-    Target other = k.t;
-    other.scope_values[level] = other_scope_value(k.parts, k.t, level);
-    if (other.scope_values[level] == k.t.scope_values[level]) continue;
-    const Received r = k.send(other, k.token);
-    std::vector<Observation> obs;
-    k.parts.judge.judge_response(r, obs);
-    const Expectation e{k.validation_status(), "ValidationException", {}, "token_binding"};
-    const auto problem = Judge::expectation_problem(r, e);
-    k.conclude(r, e,
-               {"token_binding", problem.has_value(), spec::Severity::kMust,
-                problem ? "a token issued for " + k.target + " used with another " +
-                              k.parts.op.list_scope[level]->name + " (" +
-                              other.scope_values[level] + "): " + *problem
-                        : ""},
-               obs);
+    const spec::Member& member = *k.parts.op.list_scope[level];
+    const std::string& own = k.t.scope_values[level];
+    auto values = scope_variants(member, own);
+    values.insert(values.begin(),
+                  {"another target's value", other_scope_value(k.parts, k.t, level)});
+    for (const auto& [label, value] : values) {
+      if (value == own) continue;
+      Target other = k.t;
+      other.scope_values[level] = value;
+      k.expect_refusal(other, k.token, "token_binding",
+                       "a token issued for " + k.target + " (" + k.token_label +
+                           ") used with another " + member.name + " '" + value + "' (" + label +
+                           ")");
+    }
   }
 }
 
 void check_token_tamper(TokenProbe& k) {
-  for (const auto& [label, variant] : tampered_tokens(*k.token, k.parts.options.seed)) {
-    if (variant == *k.token) continue;
-    const Received r = k.send(k.t, variant);
-    std::vector<Observation> obs;
-    k.parts.judge.judge_response(r, obs);
-    const Expectation e{k.validation_status(), "ValidationException", {}, "token_tamper"};
-    const auto problem = Judge::expectation_problem(r, e);
-    k.conclude(r, e,
-               {"token_tamper", problem.has_value(), spec::Severity::kMust,
-                problem ? label + ": " + *problem : ""},
-               obs);
+  for (const auto& [label, variant] : tampered_tokens(k.token, k.parts.options.seed)) {
+    if (variant == k.token) continue;
+    k.expect_refusal(k.t, variant, "token_tamper", label + " of " + k.token_label);
   }
 }
 
 }  // namespace
+
+std::vector<size_t> probe_positions(size_t token_count) {
+  std::vector<size_t> out;
+  if (token_count == 0) return out;
+  for (size_t i : {size_t{0}, token_count / 2, token_count - 1}) {
+    if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> scope_variants(const spec::Member& member,
+                                                                const std::string& value) {
+  std::vector<std::string> cased, changed, appended;
+  for (size_t i = value.size(); i-- > 0;) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    std::string v = value;
+    if (std::isalpha(c)) {
+      v[i] = static_cast<char>(std::islower(c) ? std::toupper(c) : std::tolower(c));
+      cased.push_back(v);
+      v[i] = static_cast<char>(c == 'z' ? 'y' : c == 'Z' ? 'Y' : c + 1);
+      changed.push_back(v);
+    } else if (std::isdigit(c)) {
+      v[i] = static_cast<char>(c == '9' ? '8' : c + 1);
+      changed.push_back(v);
+    }
+  }
+  for (const char c : {'x', '0', '-', 'X', '_'}) appended.push_back(value + c);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& [label, candidates] :
+       {std::pair{"its case changed", &cased}, std::pair{"one character changed", &changed},
+        std::pair{"a character appended", &appended}}) {
+    if (auto picked = pick_variant(member, label, *candidates); picked && picked->second != value)
+      out.push_back(std::move(*picked));
+  }
+  return out;
+}
 
 std::vector<std::pair<std::string, std::string>> tampered_tokens(const std::string& tk,
                                                                  uint64_t seed) {
@@ -164,24 +238,38 @@ std::vector<std::pair<std::string, std::string>> tampered_tokens(const std::stri
   return variants;
 }
 
-void token_checks(const RunParts& parts, Transport& client, size_t target_index) {
+void token_checks(const RunParts& parts, Transport& client, size_t target_index,
+                  const Walk& longest) {
   const auto& p = *parts.op.operation->paginated;
   const Target& t = parts.options.targets[target_index];
-  TokenProbe k{parts, client, t, t.label(), 0, Json(), std::nullopt};
-  k.one = p.page_size.empty() ? 0 : walk_page_sizes(parts.op).front();
-  // The first page, and its token.
+  TokenProbe k{parts, client, t, t.label(), 0, Json(), "", ""};
+  k.one = longest.page_size;
+  // The first page without a token, judged like every page.
   const Received first = k.send(t, std::nullopt);
+  {
+    std::vector<Observation> obs;
+    k.judge_page(t, std::nullopt, first, obs);
+    parts.recorder.record(obs, first, k.target);
+  }
   k.first_body = parse_peer_json(first.response.body);
   if (!first.transport_ok() || first.response.status != 200 || !k.first_body.is_object()) return;
+  std::vector<std::string> tokens = longest.tokens;
   if (const auto it = k.first_body.find(p.output_token);
-      it != k.first_body.end() && it->is_string() && !it->get<std::string>().empty()) {
-    k.token = it->get<std::string>();
+      tokens.empty() && it != k.first_body.end() && it->is_string() &&
+      !it->get<std::string>().empty()) {
+    tokens.push_back(it->get<std::string>());
   }
   if (parts.selection.selected("empty_token_is_first_page")) check_empty_token(k);
-  if (!k.token) return;  // a single page: nothing more to check with tokens
-  if (parts.selection.selected("token_replay")) check_token_replay(k);
-  if (parts.selection.selected("token_binding")) check_token_binding(k);
-  if (parts.selection.selected("token_tamper")) check_token_tamper(k);
+  const std::string pages =
+      longest.complete ? " of " + std::to_string(longest.tokens.size() + 1) : "";
+  for (const size_t i : probe_positions(tokens.size())) {
+    if (parts.session.out_of_time()) return;
+    k.token = tokens[i];
+    k.token_label = "the token for page " + std::to_string(i + 2) + pages;
+    if (parts.selection.selected("token_replay")) check_token_replay(k);
+    if (parts.selection.selected("token_binding")) check_token_binding(k);
+    if (parts.selection.selected("token_tamper")) check_token_tamper(k);
+  }
 }
 
 }  // namespace lpe::harness::internal

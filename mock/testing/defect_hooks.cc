@@ -30,6 +30,9 @@ constexpr Defect kHookDefects[] = {
     Defect::kTokenReplayDifferentPage,
     Defect::kDuplicatesBoundaryItem,
     Defect::kDropsBoundaryItem,
+    // Found by the data oracle and the token probes
+    Defect::kValidationCountAlwaysOne,
+    Defect::kViolationsSortedByName,
 };
 
 // A page size the defect serves when the request sets none.
@@ -64,6 +67,20 @@ class DefectHooks final : public MockHooks {
   std::string validation_message(const validators::RequestVerdict& verdict) const override {
     if (has(Defect::kFirstViolationOnly) && verdict.violations.size() > 1) {
       return "1 validation error detected: " + verdict.violations.front().message;
+    }
+    if (has(Defect::kValidationCountAlwaysOne) || has(Defect::kViolationsSortedByName)) {
+      // A message built from a list the endpoint keeps by member name, or counted wrongly.
+      auto violations = verdict.violations;
+      if (has(Defect::kViolationsSortedByName)) {
+        std::stable_sort(violations.begin(), violations.end(),
+                         [](const auto& a, const auto& b) { return a.member < b.member; });
+      }
+      const size_t n = has(Defect::kValidationCountAlwaysOne) ? 1 : violations.size();
+      std::string message = std::to_string(n) + (n == 1 ? " validation error detected: "
+                                                        : " validation errors detected: ");
+      for (size_t i = 0; i < violations.size(); ++i)
+        message += (i == 0 ? "" : "; ") + violations[i].message;
+      return message;
     }
     return verdict.message;
   }

@@ -7,7 +7,7 @@
 namespace lpe::mock::testing {
 namespace {
 
-constexpr std::array<std::pair<Defect, std::string_view>, 38> kNames = {{
+constexpr std::array<std::pair<Defect, std::string_view>, 53> kNames = {{
     {Defect::kAcceptsPageSizeAboveMax, "AcceptsPageSizeAboveMax"},
     {Defect::kInternalErrorOnMalformedJson, "InternalErrorOnMalformedJson"},
     {Defect::kNoErrorTypeHeader, "NoErrorTypeHeader"},
@@ -47,6 +47,22 @@ constexpr std::array<std::pair<Defect, std::string_view>, 38> kNames = {{
     {Defect::kNonAsciiLettersAccepted, "NonAsciiLettersAccepted"},
     {Defect::kStringsCutAtNul, "StringsCutAtNul"},
     {Defect::kEmptyBodyInternalError, "EmptyBodyInternalError"},
+    // Found by the data oracle and the token probes
+    {Defect::kDropsOneEvent, "DropsOneEvent"},
+    {Defect::kSwapsTwoEvents, "SwapsTwoEvents"},
+    {Defect::kShiftsEventTime, "ShiftsEventTime"},
+    {Defect::kRenamesJoinedEvent, "RenamesJoinedEvent"},
+    {Defect::kForeignParticipantEvent, "ForeignParticipantEvent"},
+    {Defect::kErrorCodeOnLateEvent, "ErrorCodeOnLateEvent"},
+    {Defect::kNoRemoteParticipantOnSubscribe, "NoRemoteParticipantOnSubscribe"},
+    {Defect::kLaterTokensCheckedOnPrefix, "LaterTokensCheckedOnPrefix"},
+    {Defect::kTokenBoundCaseInsensitively, "TokenBoundCaseInsensitively"},
+    {Defect::kTokenBoundByPrefix, "TokenBoundByPrefix"},
+    {Defect::kValidationCountAlwaysOne, "ValidationCountAlwaysOne"},
+    {Defect::kViolationsSortedByName, "ViolationsSortedByName"},
+    {Defect::kErrorBodyJsonArray, "ErrorBodyJsonArray"},
+    {Defect::kErrorBodyWithoutMessage, "ErrorBodyWithoutMessage"},
+    {Defect::kErrorBodyPlainText, "ErrorBodyPlainText"},
 }};
 
 }  // namespace

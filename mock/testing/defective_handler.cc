@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mock/internal/operation_parts.h"
+#include "mock/testing/defect_data.h"
 #include "mock/testing/defect_hooks.h"
 #include "mock/testing/defects.h"
 #include "mock/testing/request_defects.h"
@@ -21,6 +22,11 @@ constexpr std::string_view kSerializationException = "SerializationException";
 constexpr std::string_view kInternalServerException = "InternalServerException";
 constexpr std::string_view kValidationException = "ValidationException";
 constexpr std::string_view kExceptionSuffix = "Exception";
+constexpr std::string_view kMessageMember = "exceptionMessage";
+// The later-token defect checks this many leading characters of a token.
+constexpr size_t kCheckedTokenPrefix = 43;
+// The token defects forget what they remembered beyond this many tokens (bounded memory).
+constexpr size_t kMaxIssuedTokens = 100000;
 
 // "ValidationException" -> "ValidationError"; other names unchanged.
 std::string with_error_suffix(std::string name) {
@@ -79,6 +85,17 @@ Result<std::shared_ptr<const DefectiveHandler>> DefectiveHandler::create(
     if (!dataset) return dataset.error();
     options.dataset = std::move(*dataset);
   }
+  if (std::any_of(defects.begin(), defects.end(), is_data_defect)) {
+    if (options.dataset == nullptr) {
+      auto built = Dataset::synthetic(operation);
+      if (!built)
+        return fail("cannot build the default dataset: " + built.error().front().to_string());
+      options.dataset = std::make_shared<const Dataset>(std::move(*built));
+    }
+    auto dataset = with_data_defects(options.dataset, *parts->item_shape, defects);
+    if (!dataset) return dataset.error();
+    options.dataset = std::move(*dataset);
+  }
   options.hooks = hooks_for(defects, model, operation);
   auto created = MockHandler::create(std::move(model), std::move(operation), std::move(options));
   if (!created) return created.error();
@@ -93,6 +110,7 @@ DefectiveHandler::DefectiveHandler(std::shared_ptr<const MockHandler> inner,
   items_member_ = parts.paginated->items;
   input_token_member_ = parts.paginated->input_token;
   output_token_member_ = parts.paginated->output_token;
+  for (const auto* m : inner_->operation().list_scope) scope_members_.push_back(m->name);
 }
 
 MockResponse DefectiveHandler::handle(const MockRequest& request,
@@ -105,17 +123,89 @@ MockResponse DefectiveHandler::handle(const MockRequest& request,
         rewritten->body = std::move(*body);
       }
     }
+    if (has_token_defect()) {
+      if (auto lenient = lenient_request(rewritten ? *rewritten : request))
+        rewritten = std::move(lenient);
+    }
   } catch (...) {
-    rewritten.reset();  // only allocation failure gets here: the body is read as sent
+    rewritten.reset();  // only allocation failure gets here: the request is served as sent
   }
-  const MockRequest& seen = rewritten ? *rewritten : request;
-  MockResponse response = inner_->handle(seen, now);
+  const MockRequest& served = rewritten ? *rewritten : request;
+  MockResponse response = inner_->handle(served, now);
   try {
-    rewrite(&seen, response);
+    if (has_token_defect()) remember_token(served, response);
+    rewrite(&served, response);
   } catch (...) {
     // Only allocation failure gets here: the answer goes out as far as it was rewritten.
   }
   return response;
+}
+
+bool DefectiveHandler::has_token_defect() const {
+  return has(Defect::kLaterTokensCheckedOnPrefix) || has(Defect::kTokenBoundCaseInsensitively) ||
+         has(Defect::kTokenBoundByPrefix);
+}
+
+std::optional<MockRequest> DefectiveHandler::lenient_request(const MockRequest& request) const {
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (!body.is_object()) return std::nullopt;
+  const auto sent = body.find(input_token_member_);
+  if (sent == body.end() || !sent->is_string() || sent->get_ref<const std::string&>().empty())
+    return std::nullopt;
+  std::string token = sent->get<std::string>();
+  std::lock_guard<std::mutex> lock(issued_mutex_);
+  auto issued = issued_.find(token);
+  if (issued == issued_.end() && has(Defect::kLaterTokensCheckedOnPrefix) &&
+      token.size() >= kCheckedTokenPrefix) {
+    // Later tokens are checked on their first characters only.
+    const auto same_prefix = later_by_prefix_.find(token.substr(0, kCheckedTokenPrefix));
+    if (same_prefix != later_by_prefix_.end()) issued = issued_.find(same_prefix->second);
+  }
+  if (issued == issued_.end()) return std::nullopt;
+  Json changed = body;
+  changed[input_token_member_] = issued->first;
+  for (size_t level = 0; level < scope_members_.size() && level < issued->second.scope.size();
+       ++level) {
+    const auto asked = body.find(scope_members_[level]);
+    if (asked == body.end() || !asked->is_string()) continue;
+    const std::string& value = asked->get_ref<const std::string&>();
+    const std::string& own = issued->second.scope[level];
+    const bool extends = value.size() > own.size() && value.compare(0, own.size(), own) == 0;
+    if ((has(Defect::kTokenBoundCaseInsensitively) && wire::iequals(value, own)) ||
+        (has(Defect::kTokenBoundByPrefix) && extends)) {
+      changed[scope_members_[level]] = own;
+    }
+  }
+  if (changed == body) return std::nullopt;
+  MockRequest out = request;
+  out.body = dump(changed);
+  return out;
+}
+
+void DefectiveHandler::remember_token(const MockRequest& request,
+                                      const MockResponse& response) const {
+  if (response.status != 200) return;
+  const Json page = Json::parse(response.body, nullptr, false);
+  const Json body =
+      Json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+  if (!page.is_object() || !body.is_object()) return;
+  const auto token = page.find(output_token_member_);
+  if (token == page.end() || !token->is_string() || token->get_ref<const std::string&>().empty())
+    return;
+  IssuedToken issued;
+  for (const auto& name : scope_members_) issued.scope.push_back(body.value(name, std::string()));
+  const auto sent = body.find(input_token_member_);
+  issued.later =
+      sent != body.end() && sent->is_string() && !sent->get_ref<const std::string&>().empty();
+  const std::string text = token->get<std::string>();
+  std::lock_guard<std::mutex> lock(issued_mutex_);
+  if (issued_.size() >= kMaxIssuedTokens) {
+    issued_.clear();
+    later_by_prefix_.clear();
+  }
+  if (issued.later && text.size() >= kCheckedTokenPrefix)
+    later_by_prefix_[text.substr(0, kCheckedTokenPrefix)] = text;
+  issued_[text] = std::move(issued);
 }
 
 MockResponse DefectiveHandler::error_response(std::string_view error_type,
@@ -157,6 +247,7 @@ void DefectiveHandler::rewrite_error(MockResponse& response) const {
     }
   }
   if (has(Defect::kNoErrorTypeHeader)) wire::remove_headers(response.headers, kErrorTypeHeader);
+  rewrite_error_body(response);
   if (has(Defect::kErrorBodyNotJson)) {
     const Json body = Json::parse(response.body, nullptr, false);
     const std::string message =
@@ -176,6 +267,27 @@ void DefectiveHandler::make_internal_error(MockResponse& response) const {
   response.headers.clear();
   for (auto& h : encoded.headers) response.headers.push_back(std::move(h));
   response.body = std::move(encoded.body);
+}
+
+// The error body defects: an array around the error object, another message member, or the
+// message alone as plain text.
+void DefectiveHandler::rewrite_error_body(MockResponse& response) const {
+  if (has(Defect::kErrorBodyJsonArray)) response.body = "[" + response.body + "]";
+  if (!has(Defect::kErrorBodyWithoutMessage) && !has(Defect::kErrorBodyPlainText)) return;
+  const Json body = Json::parse(response.body, nullptr, false);
+  const std::string key(kMessageMember);
+  if (!body.is_object() || !body.contains(key)) return;
+  if (has(Defect::kErrorBodyPlainText)) {
+    response.body = body[key].is_string() ? body[key].get<std::string>() : dump(body[key]);
+    for (auto& [name, value] : response.headers) {
+      if (wire::iequals(name, kContentType)) value = "text/plain; charset=utf-8";
+    }
+    return;
+  }
+  Json renamed = Json::object();
+  for (const auto& [name, value] : body.items())
+    renamed[name == key ? "errorMessage" : name] = value;
+  response.body = dump(renamed);
 }
 
 void DefectiveHandler::rewrite_success(const MockRequest& request, MockResponse& response) const {

@@ -11,14 +11,20 @@
 //   (mock/hooks.h; implemented in defect_hooks.cc);
 // - what only changes the written answer (headers, error type names, bodies, the token of the
 //   last page) is rewritten by DefectiveHandler around the true handler;
-// - item timestamps without `Z` are a dataset served as it is (Dataset::transformed).
+// - item timestamps without `Z` are a dataset served as it is (Dataset::transformed), and so are
+//   lists with an event lost, moved or changed (defect_data.cc, Dataset::transformed_lists);
+// - tokens accepted where they should not be are requests rewritten before the true handler sees
+//   them, from what DefectiveHandler remembers of the tokens it issued.
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -67,6 +73,22 @@ enum class Defect {
   kNonAsciiLettersAccepted,       // any non-ASCII character passes where a letter does (R1)
   kStringsCutAtNul,               // strings end at their first NUL before validation (R1)
   kEmptyBodyInternalError,        // an empty body gets 500, not the R4 ValidationException (R6)
+  // Found by the data oracle and the token probes
+  kDropsOneEvent,            // the third event of each list is never served, at any page size (R10)
+  kSwapsTwoEvents,           // two different neighbouring events of each list are served swapped
+  kShiftsEventTime,          // the second event of each list is served 1 ms later than it happened
+  kRenamesJoinedEvent,       // the first JOINED event of each list is served as LEFT (R9)
+  kForeignParticipantEvent,  // event 52 of each list names another participant (R9)
+  kErrorCodeOnLateEvent,     // the first non-error event from the 52nd on carries an errorCode (R9)
+  kNoRemoteParticipantOnSubscribe,  // SUBSCRIBE_* events lack remoteParticipantId (R9)
+  kLaterTokensCheckedOnPrefix,   // tokens after the first are checked on 43 characters only (R10)
+  kTokenBoundCaseInsensitively,  // a token is accepted with scope values differing in case (R10)
+  kTokenBoundByPrefix,           // a token is accepted with scope values that extend its own (R10)
+  kValidationCountAlwaysOne,     // messages always begin "1 validation error detected" (R7)
+  kViolationsSortedByName,       // violations are listed by member name, not in model order (R7)
+  kErrorBodyJsonArray,           // error bodies are a JSON array around the error object (R8)
+  kErrorBodyWithoutMessage,      // error bodies say "errorMessage" instead of exceptionMessage (R8)
+  kErrorBodyPlainText,           // errors are text/plain bodies holding the message (R8)
 };
 
 // Every defect, in declaration order.
@@ -111,7 +133,15 @@ class DefectiveHandler final : public RequestHandler {
   void rewrite_error(MockResponse& response) const;
   // Makes `response` a 500 InternalServerException.
   void make_internal_error(MockResponse& response) const;
+  void rewrite_error_body(MockResponse& response) const;
   void rewrite_success(const MockRequest& request, MockResponse& response) const;
+  // The token defects: `request` with its token and list-scope values replaced by those of a
+  // token this endpoint issued, when a defect lets the request's token pass as that one;
+  // nothing when the request goes through unchanged.
+  std::optional<MockRequest> lenient_request(const MockRequest& request) const;
+  // Remembers the token `response` issues for `request` (the token defects only).
+  void remember_token(const MockRequest& request, const MockResponse& response) const;
+  bool has_token_defect() const;
 
   std::shared_ptr<const MockHandler> inner_;
   std::set<Defect> defects_;
@@ -119,6 +149,16 @@ class DefectiveHandler final : public RequestHandler {
   std::string items_member_;
   std::string input_token_member_;
   std::string output_token_member_;
+  std::vector<std::string> scope_members_;
+  // What the token defects know of the tokens issued: the list scope each is bound to, whether a
+  // page after the first issued it, and the later tokens by their checked prefix.
+  struct IssuedToken {
+    std::vector<std::string> scope;
+    bool later = false;
+  };
+  mutable std::mutex issued_mutex_;
+  mutable std::unordered_map<std::string, IssuedToken> issued_;
+  mutable std::unordered_map<std::string, std::string> later_by_prefix_;
 };
 
 }  // namespace lpe::mock::testing
