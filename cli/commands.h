@@ -2,6 +2,7 @@
 // input, 2 could not run (usage, I/O, model) with a one-line reason on stderr.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +38,11 @@ std::vector<OptionSpec> model_options();
 // Loads the selection; the error says where ("model.json: at /shapes/...: ...").
 Result<SelectedOperation> select_operation(const Args& args);
 
-// Prints "lpe <command>: <message>" to stderr and returns 2.
+// Prints "lpe <command>: <message>" to stderr and returns 2. The message goes through the
+// process's usage annotation first, if one is set.
 int usage_error(const std::string& command, const std::string& message);
 int usage_error(const std::string& command, const Error& error);
+// Sets what usage_error adds to every message (the --config file names where a value was set).
+void set_usage_annotation(std::function<std::string(const std::string&)> annotate);
 
 }  // namespace lpe::cli

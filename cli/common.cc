@@ -4,6 +4,18 @@
 #include "wire/text.h"
 
 namespace lpe::cli {
+namespace {
+
+std::function<std::string(const std::string&)>& usage_annotation() {
+  static std::function<std::string(const std::string&)> annotate;
+  return annotate;
+}
+
+}  // namespace
+
+void set_usage_annotation(std::function<std::string(const std::string&)> annotate) {
+  usage_annotation() = std::move(annotate);
+}
 
 std::vector<OptionSpec> model_options() {
   return {
@@ -47,8 +59,10 @@ Result<SelectedOperation> select_operation(const Args& args) {
 
 int usage_error(const std::string& command, const std::string& message) {
   // One line, and nothing in it (file names, peer text) can drive the terminal.
+  const auto& annotate = usage_annotation();
+  const std::string text = annotate ? annotate(message) : message;
   std::fprintf(stderr, "lpe %s: %s\n", command.c_str(),
-               wire::escape_for_terminal(message, false).c_str());
+               wire::escape_for_terminal(text, false).c_str());
   return 2;
 }
 

@@ -15,6 +15,7 @@
 
 #include "cli/aws_profile.h"
 #include "cli/commands.h"
+#include "cli/config_file.h"
 #include "harness/harness.h"
 #include "harness/internal/endpoint.h"
 #include "harness/internal/http_client.h"
@@ -87,7 +88,10 @@ constexpr const char* kHelp =
     "  --operation NAME         the operation to use (required when the model has several)\n"
     "  --overlay FILE           a Smithy overlay of apply shapes for --model (repeatable; default: "
     "the\n"
-    "                           bundled overlay when its shape ids are in the model)\n";
+    "                           bundled overlay when its shape ids are in the model)\n"
+    "configuration file:\n"
+    "  --config FILE            options from a TOML file (keys as in examples/lpe.toml); options\n"
+    "                           given on the command line override it\n";
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -165,6 +169,8 @@ std::vector<OptionSpec> conform_option_specs() {
        {"sigv4", "allow-insecure-http", "strict", "quiet", "list-checks", "help", "plan"}) {
     specs.push_back({name, false, false, ""});
   }
+  // The configuration file (cli/config_file.h).
+  specs.push_back({"config", true, false, ""});
   return specs;
 }
 
@@ -511,8 +517,14 @@ int run_and_report(const Args& args, const SelectedOperation& selected,
 }  // namespace
 
 int run_conform(int argc, char** argv) {
-  const auto args = parse_command_line("conform", argc, argv, conform_option_specs(), kHelp);
+  auto args = parse_command_line("conform", argc, argv, conform_option_specs(), kHelp);
   if (!args) return args.error().code;
+  if (args->has("config")) {
+    auto configured =
+        apply_config_file(argc, argv, conform_config_keys(), conform_option_specs(), *args);
+    if (!configured) return usage_error("conform", configured.error());
+    *args = std::move(*configured);
+  }
   if (args->has("list-checks")) {
     print_check_list();
     return 0;

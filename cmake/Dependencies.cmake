@@ -8,6 +8,8 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # RapidCheck is a library dependency (generators/ and harness/ use its Gen), not only a test one.
 find_package(rapidcheck REQUIRED)
+# `lpe conform --config FILE` reads TOML with toml++ (Debian: libtomlplusplus-dev).
+find_package(tomlplusplus 3 REQUIRED)
 if(LPE_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)

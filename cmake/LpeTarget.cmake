@@ -18,8 +18,12 @@ function(lpe_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(lpe_${name} STATIC ${ARG_SOURCES})
   add_library(lpe::${name} ALIAS lpe_${name})
-  target_include_directories(lpe_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  # Headers keep their paths ("spec/spec.h") in the source tree and in an install prefix.
+  target_include_directories(lpe_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+                                                $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_link_libraries(lpe_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  # Exported as lpe::<folder> by the installed CMake package (cmake/LpeInstall.cmake).
+  set_target_properties(lpe_${name} PROPERTIES EXPORT_NAME ${name})
   lpe_target_defaults(lpe_${name})
 endfunction()
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs every Debian package the project needs, and only those that are missing.
-# Usage: scripts/install-deps.sh [--fuzz] [--bench]
+# Usage: scripts/install-deps.sh [--fuzz] [--bench] [--format] [--all]
 #   default : compilers, CMake, libraries for build and tests, Node/npm for SDK interop
 #   --fuzz  : clang-14 + libFuzzer runtime (sanitizers, fuzz preset)
 #   --bench : wrk (server throughput benchmarks)
+#   --format: clang-format-14 (scripts/check-format.sh)
 set -euo pipefail
 
 packages=(
@@ -12,13 +13,16 @@ packages=(
   libre2-dev libssl-dev libsimdjson-dev zlib1g-dev libbrotli-dev
   # the HTML report's browser test: headless Chromium and a font for its screenshot
   chromium fonts-dejavu-core
+  # lpe conform --config (TOML); cpack -G DEB declares the tool's dependencies with dpkg-shlibdeps.
+  libtomlplusplus-dev dpkg-dev file
 )
 for arg in "$@"; do
   case "$arg" in
     --fuzz) packages+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14) ;;
     --bench) packages+=(wrk) ;;
-    --all) packages+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14 wrk) ;;
-    *) echo "install-deps.sh: unknown option '$arg' (expected --fuzz, --bench or --all)" >&2; exit 2 ;;
+    --all) packages+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14 wrk clang-format-14) ;;
+    --format) packages+=(clang-format-14) ;;
+    *) echo "install-deps.sh: unknown option '$arg' (expected --fuzz, --bench, --format or --all)" >&2; exit 2 ;;
   esac
 done
 

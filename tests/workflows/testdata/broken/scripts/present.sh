@@ -1,0 +1,3 @@
+#!/bin/sh
+# Present but not executable: the broken workflow runs it directly.
+echo present
