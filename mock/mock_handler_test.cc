@@ -865,6 +865,7 @@ TEST(MockHandlerThrottle, ABadRateOrBurstIsRefused) {
     ASSERT_FALSE(created) << rate << " " << burst;
     EXPECT_NE(created.error().to_string().find("throttle fault"), std::string::npos);
   }
+}
 
 // The defects found by the coverage phase read the body as a lax server would: each serves its
 // one trigger (200 where the true mock answers 400), and a valid body is read as sent.

@@ -21,8 +21,8 @@ std::vector<Target> targets(const std::vector<std::optional<uint64_t>>& sizes) {
   std::vector<Target> out;
   for (size_t i = 0; i < sizes.size(); ++i) {
     out.push_back(Target{{"arn:aws:ivs:us-east-1:123456789012:stage/confA1", "st-confSessionA1",
-                          "p" + std::to_string(i)},
-                         sizes[i]});
+                          "p" + std::to_string(i)}});
+    out.back().known_items = sizes[i];
   }
   return out;
 }
