@@ -556,7 +556,7 @@ int run_conform(int argc, char** argv) {
   const auto baseline = read_baseline_file(*args);
   if (!baseline) return usage_error("conform", baseline.error());
   // The plan, fitted to --max-requests: printed before anything is sent.
-  auto plan = harness::plan_run(selected->operation, options);
+  auto plan = harness::plan_run(selected->model, selected->operation, options);
   if (!plan) return usage_error("conform", plan.error());
   options.plan = *plan;
   if (args->has("plan")) {

@@ -138,6 +138,11 @@ struct ConformOptions {
   std::vector<std::pair<int64_t, size_t>> walk_page_caps;
   // Requests the plan leaves for shrinking failures and retries after throttling.
   uint64_t spare_requests = UINT64_MAX;
+  // Set by plan_run under a budget: the coverage cases sent (the others are reported not sent),
+  // the targets that get token checks and the token positions probed on each (1 to 3).
+  size_t coverage_limit = SIZE_MAX;
+  size_t token_probe_targets = SIZE_MAX;
+  size_t token_probe_positions = 3;
   // The plan plan_run made (reports show it); empty lines when none was made.
   RunPlan plan;
 };
@@ -146,7 +151,9 @@ struct ConformOptions {
 // (coverage, probes, token checks) first, then the walks (capped by a page budget), then the
 // random cases (options.cases lowered), then a reserve for shrinking and retries. Writes the
 // decisions into `options`; an error when the budget cannot hold the fixed phases.
-Result<RunPlan> plan_run(const spec::OperationView& operation, ConformOptions& options);
+// `model` makes the generators whose coverage cases the plan counts (null: none counted).
+Result<RunPlan> plan_run(std::shared_ptr<const spec::Model> model,
+                         const spec::OperationView& operation, ConformOptions& options);
 
 // An HTTP exchange as reports and records show it: the wire::HttpRequest that was sent and the
 // wire::HttpResponse that came back, flattened into one record with secrets redacted and bodies

@@ -46,7 +46,6 @@ class Runner {
   // The client settings from the options; an error for a bad --endpoint.
   std::string configure_session();
   // The generators' options: the pagination token is never given a made-up valid value.
-  generators::RequestGeneratorOptions generator_options() const;
   // Everything before the first check: "" or why the run cannot start.
   std::string set_up(std::vector<internal::ReplayCase>& replay_cases);
   // The coverage cases of a replay, none sent (a replay sends only what was recorded).
@@ -67,12 +66,6 @@ class Runner {
   internal::SkipReasons skip_reasons_;
   std::vector<CoverageResult> coverage_;
 };
-
-generators::RequestGeneratorOptions Runner::generator_options() const {
-  generators::RequestGeneratorOptions options;
-  if (op_.operation->paginated) options.omit_members.insert(op_.operation->paginated->input_token);
-  return options;
-}
 
 std::string Runner::configure_session() {
   auto endpoint = internal::parse_endpoint(options_.endpoint);
@@ -114,14 +107,16 @@ std::string Runner::set_up(std::vector<internal::ReplayCase>& replay_cases) {
 }
 
 void Runner::replay_coverage() {
-  auto made = generators::RequestGenerators::make(model_, op_, generator_options());
+  auto made =
+      generators::RequestGenerators::make(model_, op_, internal::run_generator_options(op_));
   if (!made) return;
   coverage_ = internal::unsent_coverage(
       parts_, *made, "not sent: a --replay run sends only the recorded requests");
 }
 
 std::string Runner::run_generated() {
-  auto made = generators::RequestGenerators::make(model_, op_, generator_options());
+  auto made =
+      generators::RequestGenerators::make(model_, op_, internal::run_generator_options(op_));
   if (!made) return "cannot generate requests from the model: " + made.error().to_string();
   const auto& gens = *made;
   // Pagination walks are chains of dependent requests; request cases are independent. Running

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/internal/coverage.h"
 #include "harness/internal/pagination.h"
 #include "harness/internal/probes.h"
 #include "harness/internal/requests.h"
@@ -12,6 +13,9 @@
 
 namespace lpe::harness::internal {
 namespace {
+
+// Random cases per family a budget keeps before it gives room to the coverage cases.
+constexpr uint64_t kRandomCasesFloor = 10;
 
 std::string targets_phrase(size_t n) {
   return std::to_string(n) + (n == 1 ? " target" : " targets");
@@ -47,14 +51,65 @@ std::optional<PhaseDemand> auth_probes(const PlanInputs& in) {
   return PhaseDemand{"auth", "signature probes", auth_probe_count()};
 }
 
-// The first page, an empty token, a replayed token twice, one foreign scope value per
-// list-scope member and every tampered form of the token.
+// The coverage phase: one request per case the selection sends, before anything else random.
+std::optional<PhaseDemand> coverage_phase(const PlanInputs& in) {
+  if (in.generators == nullptr || !in.options.replay_path.empty()) return std::nullopt;
+  const size_t n = std::min(coverage_requests(in.op, in.options, in.selection, *in.generators),
+                            in.options.coverage_limit);
+  if (n == 0) return std::nullopt;
+  return PhaseDemand{"requests", "coverage phase, one request per case", n};
+}
+
+}  // namespace
+
+std::vector<size_t> token_probe_order(const std::vector<Target>& targets) {
+  std::vector<size_t> order(targets.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Longest lists first (an unknown length counts as long): their walks have the most tokens.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return targets[a].known_items.value_or(UINT64_MAX) >
+           targets[b].known_items.value_or(UINT64_MAX);
+  });
+  return order;
+}
+
+bool gets_token_checks(const ConformOptions& options, size_t target_index) {
+  if (options.token_probe_targets >= options.targets.size()) return true;
+  const auto order = token_probe_order(options.targets);
+  const auto at = std::find(order.begin(), order.end(), target_index);
+  return static_cast<size_t>(at - order.begin()) < options.token_probe_targets;
+}
+
+uint64_t token_check_requests(const PlanInputs& in, size_t targets, size_t positions) {
+  const auto sizes = walk_page_sizes(in.op);
+  const int64_t smallest = sizes.empty() ? 1 : effective_page_size(in.op, sizes.front());
+  const uint64_t tampered = tampered_tokens(std::string(64, 'A'), 0).size();
+  const auto order = token_probe_order(in.options.targets);
+  uint64_t total = 0;
+  for (size_t n = 0; n < order.size() && n < targets; ++n) {
+    const Target& t = in.options.targets[order[n]];
+    uint64_t binding = 0;
+    for (size_t level = 0; level < in.op.list_scope.size() && level < t.scope_values.size();
+         ++level) {
+      binding += 1 + scope_variants(*in.op.list_scope[level], t.scope_values[level]).size();
+    }
+    const size_t at =
+        t.known_items ? probe_positions(pages_for(*t.known_items, smallest) - 1).size() : 3;
+    total += 2 + std::min(at, positions) * (2 + binding + tampered);
+  }
+  return total;
+}
+
+namespace {
+
+// Per target: the first page and an empty token; then at each probed token position (first,
+// middle, last of the longest walk; three when the list's length is unknown) the token replayed
+// twice, every binding variant of each list-scope member and every tampered form.
 std::optional<PhaseDemand> token_probes(const PlanInputs& in) {
   if (!runs_pagination(in)) return std::nullopt;
-  const uint64_t per_target =
-      1 + 1 + 2 + in.op.list_scope.size() + tampered_tokens(std::string(64, 'A'), 0).size();
-  const size_t n = in.options.targets.size();
-  return PhaseDemand{"pagination", "token checks, " + targets_phrase(n), per_target * n};
+  const size_t n = std::min(in.options.targets.size(), in.options.token_probe_targets);
+  return PhaseDemand{"pagination", "token checks, " + targets_phrase(n),
+                     token_check_requests(in, n, in.options.token_probe_positions)};
 }
 
 // Pages of one walk of list `t` when its walk covers at most `cap` items (0: no cap).
@@ -87,9 +142,10 @@ void fit_walks_and_cases(const PlanInputs& in, ConformOptions& options, uint64_t
   const auto sizes = runs_walks(in) ? walk_page_sizes(in.op) : std::vector<int64_t>{};
   const uint64_t walk_minimum = walks_cost(in.op, options.targets, sizes, 1);
   const uint64_t per_family_floor = std::max<uint64_t>(
-      1, std::min<uint64_t>({static_cast<uint64_t>(options.cases),
-                             available / 4 / std::max<size_t>(families, 1),
-                             families == 0 ? 1 : (available - walk_minimum) / families}));
+      1, std::min<uint64_t>(
+             {static_cast<uint64_t>(options.cases),
+              std::max<uint64_t>(kRandomCasesFloor, available / 4 / std::max<size_t>(families, 1)),
+              families == 0 ? 1 : (available - walk_minimum) / families}));
   uint64_t walk_budget = available - per_family_floor * families;
   uint64_t walk_pages = 0;
   options.walk_page_caps.clear();
@@ -161,10 +217,7 @@ void plan_unbudgeted(const PlanInputs& in, size_t families, RunPlan& plan) {
 
 const std::vector<FixedPhase>& fixed_phases() {
   static const std::vector<FixedPhase> phases = {
-      reachability,
-      protocol_probes,
-      auth_probes,
-      token_probes,
+      reachability, coverage_phase, protocol_probes, auth_probes, token_probes,
   };
   return phases;
 }
@@ -189,6 +242,70 @@ uint64_t walk_item_cap(const spec::OperationView& op, const std::vector<Target>&
     (walks_cost(op, targets, sizes, mid) <= budget ? lo : hi) = mid;
   }
   return lo;
+}
+
+Status fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t families) {
+  uint64_t probes = 0;
+  for (const auto phase : {reachability, protocol_probes, auth_probes}) {
+    if (auto demand = phase(in)) probes += demand->requests;
+  }
+  const auto sizes = runs_walks(in) ? walk_page_sizes(in.op) : std::vector<int64_t>{};
+  const uint64_t walks_min = walks_cost(in.op, options.targets, sizes, 1);
+  const bool tokens = runs_pagination(in);
+  const uint64_t coverage_full =
+      in.generators != nullptr && options.replay_path.empty()
+          ? coverage_requests(in.op, options, in.selection, *in.generators)
+          : 0;
+  const uint64_t tokens_min = tokens ? token_check_requests(in, 1, 1) : 0;
+  const uint64_t minimum = probes + tokens_min + walks_min + families;
+  // Random cases hold what no fixed phase does (implementation-defined bodies among them): a
+  // few per family come before the coverage cases when the budget has room for them.
+  const uint64_t cases_floor =
+      families * std::min<uint64_t>(kRandomCasesFloor, static_cast<uint64_t>(options.cases));
+  if (options.max_requests < minimum) {
+    return fail("--max-requests " + std::to_string(options.max_requests) +
+                " is too small for every selected check: at least " + std::to_string(minimum) +
+                " requests (probes " + std::to_string(probes) + ", token checks on one target " +
+                std::to_string(tokens_min) + ", one page per walk, one case per request family)");
+  }
+  const uint64_t spare =
+      std::min<uint64_t>({options.max_requests / 20, 100, options.max_requests - minimum});
+  uint64_t room = options.max_requests - spare - minimum;
+  room -= std::min(room, cases_floor > families ? cases_floor - families : 0);
+  // The coverage cases first, as many as fit; then the token checks at every position and on
+  // more targets; the walks and the random cases share what is left.
+  options.coverage_limit = std::min(coverage_full, room);
+  room -= options.coverage_limit;
+  size_t k = 1, p = 1;
+  if (tokens) {
+    const auto cost = [&](size_t targets, size_t positions) {
+      return token_check_requests(in, targets, positions) - tokens_min;
+    };
+    if (cost(1, 3) <= room) p = 3;
+    while (k < options.targets.size() && cost(k + 1, p) <= room) ++k;
+    room -= cost(k, p);
+  }
+  options.token_probe_targets = k;
+  options.token_probe_positions = p;
+  return {};
+}
+
+void note_elastic_cuts(const PlanInputs& in, const ConformOptions& options, RunPlan& plan) {
+  if (in.generators != nullptr && options.replay_path.empty()) {
+    const size_t all = coverage_requests(in.op, options, in.selection, *in.generators);
+    if (options.coverage_limit < all) {
+      plan.notes.push_back("the budget holds " + std::to_string(options.coverage_limit) + " of " +
+                           std::to_string(all) +
+                           " coverage cases (spread over every member and constraint; the "
+                           "others are reported not sent)");
+    }
+  }
+  if (runs_pagination(in) &&
+      (options.token_probe_targets < options.targets.size() || options.token_probe_positions < 3)) {
+    plan.notes.push_back("token checks on " + std::to_string(options.token_probe_targets) + " of " +
+                         targets_phrase(options.targets.size()) + ", " +
+                         std::to_string(options.token_probe_positions) + " token position(s) each");
+  }
 }
 
 std::optional<size_t> walk_page_cap(const ConformOptions& options, int64_t page_size) {
@@ -253,13 +370,21 @@ nlohmann::ordered_json RunPlan::to_json() const {
   return out;
 }
 
-Result<RunPlan> plan_run(const spec::OperationView& op, ConformOptions& options) {
+Result<RunPlan> plan_run(std::shared_ptr<const spec::Model> model, const spec::OperationView& op,
+                         ConformOptions& options) {
   RunPlan plan;
   plan.max_requests = options.max_requests;
   plan.rate = options.rate_limit;
   if (op.operation == nullptr || op.input == nullptr) return plan;
   const internal::CheckSelection selection(options);
-  const internal::PlanInputs in{op, options, selection};
+  // The coverage cases come from the run's generators, made the way the run makes them.
+  std::optional<generators::RequestGenerators> gens;
+  if (model != nullptr) {
+    if (auto made =
+            generators::RequestGenerators::make(model, op, internal::run_generator_options(op)))
+      gens.emplace(std::move(*made));
+  }
+  const internal::PlanInputs in{op, options, selection, gens ? &*gens : nullptr};
   uint64_t fixed = 0;
   for (const auto phase : internal::fixed_phases()) {
     if (auto demand = phase(in)) {
@@ -273,15 +398,21 @@ Result<RunPlan> plan_run(const spec::OperationView& op, ConformOptions& options)
     internal::plan_unbudgeted(in, families, plan);
     return plan;
   }
+  if (auto fitted = internal::fit_elastic_phases(in, options, families); !fitted) {
+    return fitted.error();
+  }
+  plan.lines.clear();
+  fixed = 0;
+  for (const auto phase : internal::fixed_phases()) {
+    if (auto demand = phase(in)) {
+      fixed += demand->requests;
+      plan.lines.push_back({demand->family, demand->phase, demand->requests, true});
+    }
+  }
+  internal::note_elastic_cuts(in, options, plan);
   const auto sizes =
       internal::runs_walks(in) ? internal::walk_page_sizes(op) : std::vector<int64_t>{};
   const uint64_t minimum = fixed + internal::walks_cost(op, options.targets, sizes, 1) + families;
-  if (options.max_requests < minimum) {
-    return fail("--max-requests " + std::to_string(options.max_requests) +
-                " is too small for every selected check: at least " + std::to_string(minimum) +
-                " requests (probes and token checks " + std::to_string(fixed) +
-                ", one page per walk, one case per request family)");
-  }
   // A spare for shrinking failures and retries after throttling: a twentieth, at most 100.
   const uint64_t spare =
       std::min<uint64_t>({options.max_requests / 20, 100, options.max_requests - minimum});

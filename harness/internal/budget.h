@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "generators/generators.h"
 #include "harness/internal/run_context.h"
 
 namespace lpe::harness::internal {
@@ -18,6 +19,8 @@ struct PlanInputs {
   const spec::OperationView& op;
   const ConformOptions& options;
   const CheckSelection& selection;
+  // The run's request generators (they define the coverage cases); null when none are made.
+  const generators::RequestGenerators* generators = nullptr;
 };
 
 // What one phase sends at most, declared before anything is sent.
@@ -33,6 +36,25 @@ using FixedPhase = std::optional<PhaseDemand> (*)(const PlanInputs&);
 
 // The fixed phases, in plan order. A new phase plugs in with one line in this list (budget.cc).
 const std::vector<FixedPhase>& fixed_phases();
+
+// The targets in the order a budget gives them token checks: the longest lists first.
+std::vector<size_t> token_probe_order(const std::vector<Target>& targets);
+
+// Whether the target at `target_index` gets token checks (options.token_probe_targets).
+bool gets_token_checks(const ConformOptions& options, size_t target_index);
+
+// The token checks' requests on the first `targets` targets of token_probe_order at `positions`
+// token positions.
+uint64_t token_check_requests(const PlanInputs& in, size_t targets, size_t positions);
+
+// Under a budget the coverage phase and the token checks shrink to fit: sets
+// options.coverage_limit, token_probe_targets and token_probe_positions (the coverage cases get
+// the room first); an error when not even one token position on one target fits with one page
+// per walk and one case per family.
+Status fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t families);
+
+// The plan's notes on what fit_elastic_phases cut.
+void note_elastic_cuts(const PlanInputs& in, const ConformOptions& options, RunPlan& plan);
 
 // Pages a walk of a list of `items` items needs at `page_size` (at least one: the last page).
 uint64_t pages_for(uint64_t items, int64_t page_size);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/internal/pagination.h"
+#include "harness/internal/tokens.h"
 
 namespace lpe::harness::internal {
 namespace {
@@ -44,20 +45,29 @@ TEST(PagesFor, AtLeastOnePageAndRoundedUp) {
 TEST(RunPlan, WithoutABudgetCountsEveryPhaseAsItWillRun) {
   ConformOptions options;
   options.targets = targets({0, 1, 120});
-  auto plan = plan_run(operation(), options);
+  auto plan = plan_run(nullptr, operation(), options);
   ASSERT_TRUE(plan) << plan.error().to_string();
   EXPECT_EQ(line(*plan, "reachability"), 1u);
   EXPECT_EQ(line(*plan, "protocol probes"), 2u);
   EXPECT_EQ(line(*plan, "random cases"), 4u * 200);
-  // Token checks: first page, empty token, replay twice, 3 scope members, 7 tampered tokens.
-  EXPECT_EQ(line(*plan, "token checks"), 3u * 14);
+  // Token checks: per target the first page and an empty token; then at each token position of
+  // the longest walk (none for lists of one page; first, middle and last of the 120-item list's
+  // 119 tokens) a replay twice, every binding variant (another target's value and near variants
+  // of its own, per scope member) and the 7 tampered tokens.
+  uint64_t binding = 0;
+  for (size_t level = 0; level < operation().list_scope.size(); ++level) {
+    binding +=
+        1 + scope_variants(*operation().list_scope[level], options.targets[2].scope_values[level])
+                .size();
+  }
+  EXPECT_EQ(line(*plan, "token checks"), 2u + 2u + 2u + 3u * (2u + binding + 7u));
   // Walks at 1, 2, 7, 50, 100 and the default (50): 6 x 1 + 6 x 1 + (120+60+18+3+2+3).
   EXPECT_EQ(line(*plan, "walks"), 6u + 6u + 206u);
   EXPECT_TRUE(plan->bounded());
   EXPECT_TRUE(options.walk_page_caps.empty());
   EXPECT_EQ(options.cases, 200);
   options.targets = targets({std::nullopt});
-  plan = plan_run(operation(), options);
+  plan = plan_run(nullptr, operation(), options);
   EXPECT_FALSE(plan->bounded());
   EXPECT_NE(plan->text().find("at least"), std::string::npos) << plan->text();
 }
@@ -67,10 +77,17 @@ TEST(RunPlan, ABudgetIsSharedOutInOrderAndNeverExceeded) {
     ConformOptions options;
     options.targets = targets({0, 1, 49, 50, 51, 12, 99, 100, 101, 250, 5000, 12, 2});
     options.max_requests = budget;
-    auto plan = plan_run(operation(), options);
+    auto plan = plan_run(nullptr, operation(), options);
     ASSERT_TRUE(plan) << budget << ": " << plan.error().to_string();
     EXPECT_EQ(plan->total(), budget) << plan->text();  // the reserve takes what is left
-    EXPECT_EQ(line(*plan, "token checks"), 13u * 14) << budget;
+    // The coverage cases (none without a model here) and token checks shrink to fit: at least
+    // one token position on one target, everything when the budget holds it.
+    EXPECT_GE(options.token_probe_targets, 1u);
+    EXPECT_LE(options.token_probe_targets, 13u);
+    if (budget >= 20000) {
+      EXPECT_EQ(options.token_probe_targets, 13u);
+      EXPECT_EQ(options.token_probe_positions, 3u);
+    }
     EXPECT_GE(options.cases, 1);
     EXPECT_LE(options.cases, 200);
     EXPECT_EQ(options.spare_requests, line(*plan, "shrinking"));
@@ -90,7 +107,7 @@ TEST(RunPlan, UnknownListsAreWalkedWithinAPageBudget) {
   options.targets = targets({std::nullopt, std::nullopt});
   options.max_requests = 2400;
   options.rate_limit = 10;
-  auto plan = plan_run(operation(), options);
+  auto plan = plan_run(nullptr, operation(), options);
   ASSERT_TRUE(plan);
   EXPECT_TRUE(plan->bounded());
   EXPECT_LE(plan->total(), 2400u);
@@ -101,10 +118,10 @@ TEST(RunPlan, UnknownListsAreWalkedWithinAPageBudget) {
 TEST(RunPlan, ABudgetBelowTheFixedPhasesIsAnError) {
   ConformOptions options;
   options.targets = targets({0, 1, 120});
-  options.max_requests = 50;
-  const auto plan = plan_run(operation(), options);
+  options.max_requests = 20;  // one page per walk alone is 18, with 4 families and 3 probes
+  const auto plan = plan_run(nullptr, operation(), options);
   ASSERT_FALSE(plan);
-  EXPECT_NE(plan.error().to_string().find("--max-requests 50 is too small"), std::string::npos)
+  EXPECT_NE(plan.error().to_string().find("--max-requests 20 is too small"), std::string::npos)
       << plan.error().to_string();
 }
 

@@ -26,12 +26,12 @@ constexpr int kTransportFailureLimit = 8;
 constexpr size_t kShownFailures = 10;
 
 // The first target's list-scope values: the base every case changes one member of.
-Json base_input(const RunParts& parts) {
+Json base_input(const spec::OperationView& op, const ConformOptions& options) {
   Json base = Json::object();
-  if (parts.options.targets.empty()) return base;
-  const auto& target = parts.options.targets.front();
-  for (size_t i = 0; i < parts.op.list_scope.size() && i < target.scope_values.size(); ++i) {
-    base[parts.op.list_scope[i]->name] = target.scope_values[i];
+  if (options.targets.empty()) return base;
+  const auto& target = options.targets.front();
+  for (size_t i = 0; i < op.list_scope.size() && i < target.scope_values.size(); ++i) {
+    base[op.list_scope[i]->name] = target.scope_values[i];
   }
   return base;
 }
@@ -96,22 +96,69 @@ std::vector<CoverageResult> unsent_coverage(const RunParts& parts,
                                             const generators::RequestGenerators& gens,
                                             const std::string& reason) {
   std::vector<CoverageResult> rows;
-  for (const auto& c : gens.coverage_cases(base_input(parts))) {
+  for (const auto& c : gens.coverage_cases(base_input(parts.op, parts.options))) {
     rows.push_back(row_of(c));
     rows.back().reason = reason;
   }
   return rows;
 }
 
+namespace {
+
+// `limit` of the `candidates`, taken in turn from each member and constraint (a budget that holds
+// only some cases still probes every group), in the cases' order within a group.
+std::vector<size_t> spread_over_groups(const std::vector<CoverageResult>& rows,
+                                       const std::vector<size_t>& candidates, size_t limit) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<size_t>> groups;
+  for (const size_t i : candidates) {
+    const std::string group = rows[i].member + " " + rows[i].constraint;
+    if (!groups.count(group)) order.push_back(group);
+    groups[group].push_back(i);
+  }
+  std::vector<size_t> out;
+  for (size_t round = 0; out.size() < limit; ++round) {
+    bool any = false;
+    for (const auto& g : order) {
+      if (round < groups[g].size() && out.size() < limit) {
+        out.push_back(groups[g][round]);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+size_t coverage_requests(const spec::OperationView& op, const ConformOptions& options,
+                         const CheckSelection& selection,
+                         const generators::RequestGenerators& gens) {
+  size_t n = 0;
+  for (const auto& c : gens.coverage_cases(base_input(op, options))) {
+    if (selection_gap(selection, family_of(c)).empty()) ++n;
+  }
+  return n;
+}
+
 std::vector<CoverageResult> run_coverage(const RunParts& parts,
                                          const generators::RequestGenerators& gens, int workers) {
-  const auto cases = gens.coverage_cases(base_input(parts));
+  const auto cases = gens.coverage_cases(base_input(parts.op, parts.options));
   std::vector<CoverageResult> rows;
   std::vector<size_t> to_send;
   for (size_t i = 0; i < cases.size(); ++i) {
     rows.push_back(row_of(cases[i]));
     rows.back().reason = selection_gap(parts.selection, family_of(cases[i]));
     if (rows.back().reason.empty()) to_send.push_back(i);
+  }
+  if (to_send.size() > parts.options.coverage_limit) {
+    to_send = spread_over_groups(rows, to_send, parts.options.coverage_limit);
+    for (auto& row : rows) {
+      if (row.reason.empty()) row.reason = "not sent: the request budget (--max-requests)";
+    }
+    for (const size_t i : to_send) rows[i].reason.clear();
   }
   parts.progress.plan(to_send.size());
   std::atomic<int> failures_in_a_row{0};

@@ -14,6 +14,11 @@
 
 namespace lpe::harness::internal {
 
+// How many coverage cases a run with these options sends: one request each (the plan).
+size_t coverage_requests(const spec::OperationView& op, const ConformOptions& options,
+                         const CheckSelection& selection,
+                         const generators::RequestGenerators& gens);
+
 // Sends and judges every coverage case the check selection lets run, on `workers` threads; the
 // values of the first target are the base of every case. Cases not sent say why.
 std::vector<CoverageResult> run_coverage(const RunParts& parts,

@@ -333,7 +333,9 @@ void run_pagination(const RunParts& parts, int workers) {
       [&](Transport& client, size_t i) {
         const auto& job = jobs[i];
         Walk w = walk(parts, client, parts.options.targets[job.target], job.page_size);
-        if (job.token_checks) token_checks(parts, client, job.target, w);
+        // Under a request budget the plan may give token checks to the first targets only.
+        if (job.token_checks && gets_token_checks(parts.options, job.target))
+          token_checks(parts, client, job.target, w);
         {
           std::lock_guard<std::mutex> lock(results_mutex);
           results[job.target].push_back(std::move(w));

@@ -2,8 +2,8 @@
 #include "harness/internal/recorder.h"
 
 #include <algorithm>
-#include <tuple>
 #include <climits>
+#include <tuple>
 
 namespace lpe::harness::internal {
 

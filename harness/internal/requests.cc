@@ -7,9 +7,9 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <tuple>
-#include <set>
 
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -263,6 +263,13 @@ std::vector<RequestFamily> selected_request_families(const CheckSelection& sel) 
   if (any || sel.selected("unknown_members_ignored")) families.push_back(RequestFamily::kUnusual);
   if (any || sel.selected("content_type")) families.push_back(RequestFamily::kContentType);
   return families;
+}
+
+generators::RequestGeneratorOptions run_generator_options(const spec::OperationView& op) {
+  generators::RequestGeneratorOptions options;
+  if (op.operation != nullptr && op.operation->paginated)
+    options.omit_members.insert(op.operation->paginated->input_token);
+  return options;
 }
 
 std::string_view primary_check(RequestFamily family) {

@@ -16,6 +16,10 @@ namespace lpe::harness::internal {
 // A family of generated requests, each judged by its own primary check.
 enum class RequestFamily { kPositive, kNegative, kUnusual, kContentType };
 
+// The options the run's request generators are made with (the input token is left to the
+// pagination checks); the run plan makes the same generators to count the coverage cases.
+generators::RequestGeneratorOptions run_generator_options(const spec::OperationView& op);
+
 // The primary check of a family ("positive_data_acceptance", ...).
 std::string_view primary_check(RequestFamily family);
 

@@ -262,7 +262,13 @@ void token_checks(const RunParts& parts, Transport& client, size_t target_index,
   if (parts.selection.selected("empty_token_is_first_page")) check_empty_token(k);
   const std::string pages =
       longest.complete ? " of " + std::to_string(longest.tokens.size() + 1) : "";
-  for (const size_t i : probe_positions(tokens.size())) {
+  auto positions = probe_positions(tokens.size());
+  // Under a request budget the plan may probe fewer positions: the later ones are kept.
+  if (positions.size() > parts.options.token_probe_positions)
+    positions.erase(positions.begin(),
+                    positions.end() - static_cast<std::ptrdiff_t>(std::max<size_t>(
+                                          1, parts.options.token_probe_positions)));
+  for (const size_t i : positions) {
     if (parts.session.out_of_time()) return;
     k.token = tokens[i];
     k.token_label = "the token for page " + std::to_string(i + 2) + pages;
