@@ -247,7 +247,17 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
     tallies[t.check] = &t;
   }
   // The coverage phase: one testcase per member and constraint.
-  const auto coverage = internal::coverage_testcases(result.coverage, options.strict);
+  auto coverage = internal::coverage_testcases(result.coverage, options.strict);
+  if (result.baseline) {
+    // Against a baseline the findings' testcases decide (only new findings fail); a coverage
+    // case that failed is shown, and fails the run through its finding when that is new.
+    for (auto& t : coverage) {
+      if (t.failure.empty()) continue;
+      t.output = "failed (judged against the baseline by its finding): " + t.failure + "\n" +
+                 t.output;
+      t.failure.clear();
+    }
+  }
   for (const auto& t : coverage) {
     failures += !t.failure.empty();
     skipped += !t.skipped.empty();

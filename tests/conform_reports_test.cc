@@ -287,7 +287,9 @@ TEST(Baseline, ExactlyTheNewlyBrokenBehaviourIsNewAndOnlyItFailsTheRun) {
   for (const auto& f : second.report["findings"]) {
     EXPECT_EQ(f["baseline"], f["check"] == "negative_data_rejection" ? "new" : "known") << f.dump();
     if (f["baseline"] == "known") {
-      EXPECT_EQ(f["check"], "timestamp_format") << f.dump();
+      // The timestamps without Z, seen by their check and by the data oracle (the declared
+      // events have the Z).
+      EXPECT_TRUE(f["check"] == "timestamp_format" || f["check"] == "expected_data") << f.dump();
     }
   }
   const Json& split = second.report["baseline"];
