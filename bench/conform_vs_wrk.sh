@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checked requests per second of `lpe conform` against the reference mock, next to wrk's raw rate
-# against the same mock in the same run. Prints the ratio last (target: >= 0.4).
+# against the same mock in the same run. Prints the ratio last (target: >= 0.5).
 # usage: bench/conform_vs_wrk.sh [--cases N] [--workers N] [--seconds S]
 # Only ever targets 127.0.0.1; every step is bounded in time.
 set -euo pipefail

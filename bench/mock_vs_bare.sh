@@ -2,7 +2,7 @@
 # Throughput of `lpe mock` against a bare cpp-httplib server returning a fixed page of the same
 # bytes (bench/bare_server.cc), under the same wrk load (2 threads, 8 connections, the same valid
 # request from bench/mock_request.lua), alternating rounds on this machine. Prints both rates and
-# the ratio last. Targets: mock >= 60% of bare and >= 9400 requests/s (10x Prism's 940).
+# the ratio last. Targets: mock >= 80% of bare and >= 9400 requests/s (10x Prism's 940).
 #
 # usage: bench/mock_vs_bare.sh [--rounds N] [--seconds S] [--threads N]
 #        bench/mock_vs_bare.sh --soak SECONDS
