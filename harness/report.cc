@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "harness/harness.h"
-#include "harness/internal/text_safety.h"
-#include "harness/internal/limits_report.h"
 #include "harness/internal/coverage.h"
+#include "harness/internal/limits_report.h"
+#include "harness/internal/text_safety.h"
 
 namespace lpe::harness {
 namespace {
@@ -253,8 +253,8 @@ std::string junit_report(const RunResult& result, const ConformOptions& options)
     // case that failed is shown, and fails the run through its finding when that is new.
     for (auto& t : coverage) {
       if (t.failure.empty()) continue;
-      t.output = "failed (judged against the baseline by its finding): " + t.failure + "\n" +
-                 t.output;
+      t.output =
+          "failed (judged against the baseline by its finding): " + t.failure + "\n" + t.output;
       t.failure.clear();
     }
   }
