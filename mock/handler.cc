@@ -20,9 +20,7 @@ constexpr std::string_view kRequestEntityTooLargeException = "RequestEntityTooLa
 constexpr std::string_view kUnsupportedMediaTypeException = "UnsupportedMediaTypeException";
 constexpr std::string_view kResourceNotFoundException = "ResourceNotFoundException";
 constexpr std::string_view kThrottlingException = "ThrottlingException";
-constexpr std::string_view kContentType = "Content-Type";
 constexpr std::string_view kJsonMediaType = "application/json";
-constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
 constexpr std::string_view kAuthorization = "Authorization";
 
 // SplitMix64: the deterministic sequence behind request ids and faults.
@@ -155,8 +153,8 @@ MockResponse MockHandler::error_response(std::string_view error_type,
 
 void MockHandler::finish_success(MockResponse& response, std::string body) const {
   response.status = operation_.operation->http->code;
-  response.headers.emplace_back(kContentType, kJsonMediaType);
-  response.headers.emplace_back(kRequestIdHeader, response.request_id);
+  response.headers.emplace_back(wire::kContentTypeHeader, kJsonMediaType);
+  response.headers.emplace_back(wire::kRequestIdHeader, response.request_id);
   response.body = std::move(body);
 }
 
@@ -293,7 +291,7 @@ std::optional<MockResponse> MockHandler::check_media_type(const MockRequest& req
                                                           MockResponse& response) const {
   if (request.body.empty()) return std::nullopt;
   if (hooks_ != nullptr && !hooks_->checks_media_type()) return std::nullopt;
-  const auto content_type = request.header(kContentType);
+  const auto content_type = request.header(wire::kContentTypeHeader);
   if (content_type && wire::is_json_media_type(*content_type)) return std::nullopt;
   return error(response, kUnsupportedMediaTypeException,
                content_type ? "Unsupported Content-Type '" +

@@ -111,7 +111,7 @@ bool has_failure(const std::vector<Diagnostic>& diagnostics, bool strict) {
 }
 
 wire::ResolvedErrorType resolve_error_type(const wire::HttpResponse& response) {
-  if (const auto h = response.header("x-amzn-ErrorType");
+  if (const auto h = response.header(wire::kErrorTypeHeader);
       h && !wire::sanitize_error_type(*h).empty()) {
     return {wire::sanitize_error_type(*h), wire::ErrorTypeSource::kHeader};
   }
@@ -263,7 +263,7 @@ std::vector<Diagnostic> ResponseChecker::check(const wire::HttpResponse& respons
          "HTTP status " + std::to_string(response.status) + " is not a valid status code"});
     return out;
   }
-  if (!response.header("x-amzn-RequestId")) {
+  if (!response.header(wire::kRequestIdHeader)) {
     out.push_back({Rule::kR8RequestId, Severity::kShould, "header:x-amzn-RequestId",
                    "no x-amzn-RequestId header (AWS endpoints send one on every response)"});
   }

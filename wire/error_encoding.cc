@@ -33,9 +33,9 @@ HttpResponse encode_error(int status, std::string_view error_type, std::string_v
                           std::string_view request_id) {
   HttpResponse response;
   response.status = status;
-  response.headers = {{"Content-Type", "application/json"},
-                      {"x-amzn-ErrorType", header_safe(error_type)},
-                      {"x-amzn-RequestId", header_safe(request_id)}};
+  response.headers = {{std::string(kContentTypeHeader), "application/json"},
+                      {std::string(kErrorTypeHeader), header_safe(error_type)},
+                      {std::string(kRequestIdHeader), header_safe(request_id)}};
   nlohmann::json body = nlohmann::json::object();
   body["exceptionMessage"] = std::string(message);
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -14,6 +14,12 @@
 
 namespace lpe::wire {
 
+// Header names of AWS's JSON protocols (R8, R9), written as AWS writes them (compare them with
+// iequals: header names are case-insensitive).
+inline constexpr std::string_view kContentTypeHeader = "Content-Type";
+inline constexpr std::string_view kErrorTypeHeader = "x-amzn-ErrorType";
+inline constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
+
 // Header list in wire order; names keep their case, duplicates are allowed.
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 

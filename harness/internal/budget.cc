@@ -53,9 +53,7 @@ std::optional<PhaseDemand> auth_probes(const PlanInputs& in) {
 
 // The coverage phase: one request per case the selection sends, before anything else random.
 std::optional<PhaseDemand> coverage_phase(const PlanInputs& in) {
-  if (in.generators == nullptr || !in.options.replay_path.empty()) return std::nullopt;
-  const size_t n = std::min(coverage_requests(in.op, in.options, in.selection, *in.generators),
-                            in.options.coverage_limit);
+  const size_t n = std::min(in.coverage_cases, in.options.coverage_limit);
   if (n == 0) return std::nullopt;
   return PhaseDemand{"requests", "coverage phase, one request per case", n};
 }
@@ -244,7 +242,8 @@ uint64_t walk_item_cap(const spec::OperationView& op, const std::vector<Target>&
   return lo;
 }
 
-Status fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t families) {
+Result<uint64_t> fit_elastic_phases(const PlanInputs& in, ConformOptions& options,
+                                    size_t families) {
   uint64_t probes = 0;
   for (const auto phase : {reachability, protocol_probes, auth_probes}) {
     if (auto demand = phase(in)) probes += demand->requests;
@@ -252,10 +251,7 @@ Status fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t 
   const auto sizes = runs_walks(in) ? walk_page_sizes(in.op) : std::vector<int64_t>{};
   const uint64_t walks_min = walks_cost(in.op, options.targets, sizes, 1);
   const bool tokens = runs_pagination(in);
-  const uint64_t coverage_full =
-      in.generators != nullptr && options.replay_path.empty()
-          ? coverage_requests(in.op, options, in.selection, *in.generators)
-          : 0;
+  const uint64_t coverage_full = in.coverage_cases;
   const uint64_t tokens_min = tokens ? token_check_requests(in, 1, 1) : 0;
   const uint64_t minimum = probes + tokens_min + walks_min + families;
   // Random cases hold what no fixed phase does (implementation-defined bodies among them): a
@@ -287,18 +283,26 @@ Status fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t 
   }
   options.token_probe_targets = k;
   options.token_probe_positions = p;
-  return {};
+  return spare;
+}
+
+uint64_t add_fixed_lines(const PlanInputs& in, RunPlan& plan) {
+  uint64_t fixed = 0;
+  for (const auto phase : fixed_phases()) {
+    if (auto demand = phase(in)) {
+      fixed += demand->requests;
+      plan.lines.push_back({demand->family, demand->phase, demand->requests, true});
+    }
+  }
+  return fixed;
 }
 
 void note_elastic_cuts(const PlanInputs& in, const ConformOptions& options, RunPlan& plan) {
-  if (in.generators != nullptr && options.replay_path.empty()) {
-    const size_t all = coverage_requests(in.op, options, in.selection, *in.generators);
-    if (options.coverage_limit < all) {
-      plan.notes.push_back("the budget holds " + std::to_string(options.coverage_limit) + " of " +
-                           std::to_string(all) +
-                           " coverage cases (spread over every member and constraint; the "
-                           "others are reported not sent)");
-    }
+  if (options.coverage_limit < in.coverage_cases) {
+    plan.notes.push_back("the budget holds " + std::to_string(options.coverage_limit) + " of " +
+                         std::to_string(in.coverage_cases) +
+                         " coverage cases (spread over every member and constraint; the "
+                         "others are reported not sent)");
   }
   if (runs_pagination(in) &&
       (options.token_probe_targets < options.targets.size() || options.token_probe_positions < 3)) {
@@ -378,44 +382,28 @@ Result<RunPlan> plan_run(std::shared_ptr<const spec::Model> model, const spec::O
   if (op.operation == nullptr || op.input == nullptr) return plan;
   const internal::CheckSelection selection(options);
   // The coverage cases come from the run's generators, made the way the run makes them.
-  std::optional<generators::RequestGenerators> gens;
-  if (model != nullptr) {
-    if (auto made =
+  size_t coverage_cases = 0;
+  if (model != nullptr && options.replay_path.empty()) {
+    if (auto gens =
             generators::RequestGenerators::make(model, op, internal::run_generator_options(op)))
-      gens.emplace(std::move(*made));
+      coverage_cases = internal::coverage_requests(op, options, selection, *gens);
   }
-  const internal::PlanInputs in{op, options, selection, gens ? &*gens : nullptr};
-  uint64_t fixed = 0;
-  for (const auto phase : internal::fixed_phases()) {
-    if (auto demand = phase(in)) {
-      fixed += demand->requests;
-      plan.lines.push_back({demand->family, demand->phase, demand->requests, true});
-    }
-  }
+  const internal::PlanInputs in{op, options, selection, coverage_cases};
   const size_t families =
       options.replay_path.empty() ? internal::selected_request_families(selection).size() : 0;
+  uint64_t spare = 0;
+  if (options.max_requests > 0) {
+    auto fitted = internal::fit_elastic_phases(in, options, families);
+    if (!fitted) return fitted.error();
+    spare = *fitted;
+  }
+  const uint64_t fixed = internal::add_fixed_lines(in, plan);
   if (options.max_requests == 0) {
     internal::plan_unbudgeted(in, families, plan);
     return plan;
   }
-  if (auto fitted = internal::fit_elastic_phases(in, options, families); !fitted) {
-    return fitted.error();
-  }
-  plan.lines.clear();
-  fixed = 0;
-  for (const auto phase : internal::fixed_phases()) {
-    if (auto demand = phase(in)) {
-      fixed += demand->requests;
-      plan.lines.push_back({demand->family, demand->phase, demand->requests, true});
-    }
-  }
   internal::note_elastic_cuts(in, options, plan);
-  const auto sizes =
-      internal::runs_walks(in) ? internal::walk_page_sizes(op) : std::vector<int64_t>{};
-  const uint64_t minimum = fixed + internal::walks_cost(op, options.targets, sizes, 1) + families;
-  // A spare for shrinking failures and retries after throttling: a twentieth, at most 100.
-  const uint64_t spare =
-      std::min<uint64_t>({options.max_requests / 20, 100, options.max_requests - minimum});
+  // fit_elastic_phases left room for one page per walk and one case per family beside the spare.
   internal::fit_walks_and_cases(in, options, options.max_requests - fixed - spare, families, plan);
   options.spare_requests = options.max_requests - plan.total();
   plan.lines.push_back(

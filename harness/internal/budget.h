@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "generators/generators.h"
 #include "harness/internal/run_context.h"
 
 namespace lpe::harness::internal {
@@ -19,8 +18,8 @@ struct PlanInputs {
   const spec::OperationView& op;
   const ConformOptions& options;
   const CheckSelection& selection;
-  // The run's request generators (they define the coverage cases); null when none are made.
-  const generators::RequestGenerators* generators = nullptr;
+  // The coverage cases the run sends without a budget (counted once, from the run's generators).
+  size_t coverage_cases = 0;
 };
 
 // What one phase sends at most, declared before anything is sent.
@@ -49,9 +48,12 @@ uint64_t token_check_requests(const PlanInputs& in, size_t targets, size_t posit
 
 // Under a budget the coverage phase and the token checks shrink to fit: sets
 // options.coverage_limit, token_probe_targets and token_probe_positions (the coverage cases get
-// the room first); an error when not even one token position on one target fits with one page
-// per walk and one case per family.
-Status fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t families);
+// the room first) and returns the spare it kept for shrinking and retries; an error when not even
+// one token position on one target fits with one page per walk and one case per family.
+Result<uint64_t> fit_elastic_phases(const PlanInputs& in, ConformOptions& options, size_t families);
+
+// Adds a plan line for each fixed phase that runs (fixed_phases order); returns their requests.
+uint64_t add_fixed_lines(const PlanInputs& in, RunPlan& plan);
 
 // The plan's notes on what fit_elastic_phases cut.
 void note_elastic_cuts(const PlanInputs& in, const ConformOptions& options, RunPlan& plan);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <tuple>
 
 namespace lpe::harness::internal {
 namespace {
@@ -106,6 +107,13 @@ std::string path_pattern(const std::string& path) {
 }
 
 }  // namespace
+
+bool kept_before(spec::Severity level, const std::string& subject, spec::Severity other_level,
+                 const std::string& other_subject) {
+  const int mine = level == spec::Severity::kMust ? 0 : 1;
+  const int theirs = other_level == spec::Severity::kMust ? 0 : 1;
+  return std::tie(mine, subject) < std::tie(theirs, other_subject);
+}
 
 std::string violations_subject(const std::vector<generators::ExpectedViolation>& violations) {
   std::vector<std::string> parts;

@@ -42,6 +42,12 @@ struct Observation {
   std::string subject = {};
 };
 
+// Which of two failures of one check (and target) a run keeps as its finding: a must-level one
+// before a should-level one, then the smallest subject, so that the finding and its id do not
+// depend on which failure came first. False for equal ranks.
+bool kept_before(spec::Severity level, const std::string& subject, spec::Severity other_level,
+                 const std::string& other_subject);
+
 // The subject of a failure on a request that carries `violations`: "member constraint" of each,
 // sorted, joined with "; " (empty for a valid request).
 std::string violations_subject(const std::vector<generators::ExpectedViolation>& violations);

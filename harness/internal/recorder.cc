@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <tuple>
 
 namespace lpe::harness::internal {
 
@@ -46,19 +45,12 @@ std::vector<Observation> Recorder::record(const std::vector<Observation>& observ
 }
 
 void Recorder::add_finding(const Observation& o, const Received& r, const std::string& target) {
-  // One finding per check and target: a must-level failure before a should-level one, then the
-  // smallest subject, so that the finding (and its id) does not depend on which failing case
-  // came first.
-  auto kept = findings_.end();
-  if (reported_.count(o.check + "|" + target)) {
-    kept = std::find_if(findings_.begin(), findings_.end(),
-                        [&](const Finding& f) { return f.check == o.check && f.target == target; });
-    if (kept == findings_.end()) return;
-    const int mine = o.level == spec::Severity::kMust ? 0 : 1;
-    const int theirs = kept->level == spec::Severity::kMust ? 0 : 1;
-    if (!(std::tie(mine, o.subject) < std::tie(theirs, kept->subject))) return;
-  }
-  reported_.insert(o.check + "|" + target);
+  // One finding per check and target: the one kept_before ranks first.
+  const auto kept = std::find_if(findings_.begin(), findings_.end(), [&](const Finding& f) {
+    return f.check == o.check && f.target == target;
+  });
+  if (kept != findings_.end() && !kept_before(o.level, o.subject, kept->level, kept->subject))
+    return;
   Finding f;
   f.check = o.check;
   f.rule = find_check(o.check)->rule;

@@ -61,7 +61,6 @@ class Recorder {
   std::vector<Note> notes_;
   std::vector<WalkSummary> walks_;
   std::set<std::string> notes_seen_;
-  std::set<std::string> reported_;
   std::unique_ptr<std::ofstream> record_;
   std::mutex record_mutex_;
 };

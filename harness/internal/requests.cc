@@ -9,7 +9,6 @@
 #include <optional>
 #include <set>
 #include <thread>
-#include <tuple>
 
 #include "harness/internal/recorder.h"
 #include "harness/internal/scheduler.h"
@@ -179,16 +178,16 @@ Received send_case(const RunParts& parts, Transport& client, RequestFamily famil
   return parts.session.send(client, req);
 }
 
-// A failing case of a check: the one the recorder keeps comes first (a must-level failure before
-// a should-level one, then the smallest subject), then the lowest index.
+// A failing case of a check: the one the recorder keeps comes first (kept_before), then the
+// lowest index.
 struct FailingCase {
   spec::Severity level = spec::Severity::kMust;
   std::string subject;
   size_t index = 0;
   bool before(const FailingCase& other) const {
-    const int mine = level == spec::Severity::kMust ? 0 : 1;
-    const int theirs = other.level == spec::Severity::kMust ? 0 : 1;
-    return std::tie(mine, subject, index) < std::tie(theirs, other.subject, other.index);
+    if (kept_before(level, subject, other.level, other.subject)) return true;
+    if (kept_before(other.level, other.subject, level, subject)) return false;
+    return index < other.index;
   }
 };
 

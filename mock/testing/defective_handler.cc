@@ -15,9 +15,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view kContentType = "Content-Type";
-constexpr std::string_view kErrorTypeHeader = "x-amzn-ErrorType";
-constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
 constexpr std::string_view kSerializationException = "SerializationException";
 constexpr std::string_view kInternalServerException = "InternalServerException";
 constexpr std::string_view kValidationException = "ValidationException";
@@ -232,7 +229,7 @@ void DefectiveHandler::rewrite(const MockRequest* request, MockResponse& respons
   } else if (request != nullptr) {
     rewrite_success(*request, response);
   }
-  if (has(Defect::kNoRequestId)) wire::remove_headers(response.headers, kRequestIdHeader);
+  if (has(Defect::kNoRequestId)) wire::remove_headers(response.headers, wire::kRequestIdHeader);
 }
 
 void DefectiveHandler::rewrite_error(MockResponse& response) const {
@@ -243,15 +240,16 @@ void DefectiveHandler::rewrite_error(MockResponse& response) const {
   if (has(Defect::kWrongErrorTypeName)) {
     response.error_type = with_error_suffix(response.error_type);
     for (auto& [name, value] : response.headers) {
-      if (wire::iequals(name, kErrorTypeHeader)) value = with_error_suffix(value);
+      if (wire::iequals(name, wire::kErrorTypeHeader)) value = with_error_suffix(value);
     }
   }
-  if (has(Defect::kNoErrorTypeHeader)) wire::remove_headers(response.headers, kErrorTypeHeader);
+  if (has(Defect::kNoErrorTypeHeader))
+    wire::remove_headers(response.headers, wire::kErrorTypeHeader);
   rewrite_error_body(response);
   if (has(Defect::kErrorBodyNotJson)) {
     const Json body = Json::parse(response.body, nullptr, false);
     const std::string message =
-        body.is_object() ? body.value("exceptionMessage", std::string()) : std::string();
+        body.is_object() ? body.value(std::string(kMessageMember), std::string()) : std::string();
     response.body = response.error_type + ": " + message;
   }
 }
@@ -280,7 +278,7 @@ void DefectiveHandler::rewrite_error_body(MockResponse& response) const {
   if (has(Defect::kErrorBodyPlainText)) {
     response.body = body[key].is_string() ? body[key].get<std::string>() : dump(body[key]);
     for (auto& [name, value] : response.headers) {
-      if (wire::iequals(name, kContentType)) value = "text/plain; charset=utf-8";
+      if (wire::iequals(name, wire::kContentTypeHeader)) value = "text/plain; charset=utf-8";
     }
     return;
   }
@@ -293,7 +291,7 @@ void DefectiveHandler::rewrite_error_body(MockResponse& response) const {
 void DefectiveHandler::rewrite_success(const MockRequest& request, MockResponse& response) const {
   if (has(Defect::kWrongSuccessContentType)) {
     for (auto& [name, value] : response.headers) {
-      if (wire::iequals(name, kContentType)) value = "text/plain";
+      if (wire::iequals(name, wire::kContentTypeHeader)) value = "text/plain";
     }
   }
   if (!has(Defect::kTokenOutsidePattern) && !has(Defect::kRepeatsLastToken) &&
